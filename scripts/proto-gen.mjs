@@ -13,10 +13,16 @@ const files = ['snatscope.js', 'snatscope.d.ts'];
 function generate(outDir) {
   mkdirSync(outDir, { recursive: true });
   const js = join(outDir, 'snatscope.js');
-  execFileSync(bin('pbjs'), ['-t', 'static-module', '-w', 'es6', '--force-number', '--no-beautify', '-o', js, proto], {
+  execFileSync(
+    bin('pbjs'),
+    ['-t', 'static-module', '-w', 'es6', '--force-number', '--no-beautify', '-o', js, proto],
+    {
+      stdio: 'inherit',
+    },
+  );
+  execFileSync(bin('pbts'), ['--no-comments', '-o', join(outDir, 'snatscope.d.ts'), js], {
     stdio: 'inherit',
   });
-  execFileSync(bin('pbts'), ['--no-comments', '-o', join(outDir, 'snatscope.d.ts'), js], { stdio: 'inherit' });
 }
 
 const target = join(root, 'proto/gen');
@@ -32,7 +38,9 @@ if (process.argv.includes('--check')) {
       }
     });
     if (stale.length > 0) {
-      console.error(`proto/gen is stale (${stale.join(', ')}): run npm run proto:gen and commit the result`);
+      console.error(
+        `proto/gen is stale (${stale.join(', ')}): run npm run proto:gen and commit the result`,
+      );
       process.exit(1);
     }
   } finally {

@@ -24,7 +24,10 @@ export function assertGolden(name: string, actual: string): void {
     writeFileSync(path, actual);
     return;
   }
-  assert.ok(existsSync(path), `golden file ${path} is missing: run with UPDATE_GOLDEN=1 and review it`);
+  assert.ok(
+    existsSync(path),
+    `golden file ${path} is missing: run with UPDATE_GOLDEN=1 and review it`,
+  );
   assert.equal(actual, readFileSync(path, 'utf8'), `output differs from golden file ${path}`);
 }
 

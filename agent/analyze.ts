@@ -1,0 +1,152 @@
+// Offline analysis of one node's dumps (a support bundle): rules, addresses and conntrack files in,
+// records out. Reading files is the only side effect; parsing and classification are pure.
+import { readFile } from 'node:fs/promises';
+import { parseCidr, type Cidr } from '../common/cidr.js';
+import { FlowClassifier } from './classify.js';
+import { buildIptablesModel } from './model/kube-proxy-iptables.js';
+import { buildNodeContext } from './model/node.js';
+import type { KubeProxyModel } from './model/service-model.js';
+import { ConntrackParseError, parseConntrackLine } from './sources/conntrack.js';
+import { parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
+import { parseIptablesSave, type IptablesTable } from './sources/iptables-save.js';
+import { forEachLine } from './sources/read-lines.js';
+import { serviceStates } from './service-state.js';
+import type { RecordWriter } from './output.js';
+
+/** What `snatscope analyze` was given. */
+export interface AnalyzeInput {
+  nodeName: string;
+  iptablesFiles: readonly string[];
+  conntrackFiles: readonly string[];
+  addressesFile: string | null;
+  nodeIps: readonly string[];
+  podCidrs: readonly string[];
+  /** Seconds since the epoch for records (the dump's time); conntrack -L lines carry none. */
+  observedAt: number;
+}
+
+/** A bad line or document in the input: where it is and why it was not understood. */
+export interface InputProblem {
+  source: string;
+  lineNumber: number | null;
+  text: string | null;
+  reason: string;
+}
+
+/** Input that cannot be analysed at all (unreadable file, bad flag value, or --strict). */
+export class AnalyzeInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnalyzeInputError';
+  }
+}
+
+/** Counts of one analysis run. */
+export interface AnalyzeSummary {
+  conntrackLines: number;
+  records: number;
+  problems: number;
+  warnings: string[];
+}
+
+async function readText(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new AnalyzeInputError(`cannot read ${flag} ${path}: ${(error as Error).message}`);
+  }
+}
+
+function validatedCidrs(texts: readonly string[]): Cidr[] {
+  return texts.map((text) => {
+    const cidr = parseCidr(text);
+    if (!cidr)
+      throw new AnalyzeInputError(`--pod-cidr ${text}: expected a CIDR such as 10.244.1.0/24`);
+    return cidr;
+  });
+}
+
+/**
+ * Runs the analysis: services first, then one record per entry or backend flow, streamed to
+ * `writer`. Bad lines go to `onProblem`; it may throw to stop (that is how --strict works).
+ */
+export async function analyze(
+  input: AnalyzeInput,
+  writer: RecordWriter,
+  onProblem: (problem: InputProblem) => void,
+): Promise<AnalyzeSummary> {
+  const podCidrs = validatedCidrs(input.podCidrs);
+  let problems = 0;
+  const report = (problem: InputProblem): void => {
+    problems++;
+    onProblem(problem);
+  };
+
+  const tables: IptablesTable[] = [];
+  for (const path of input.iptablesFiles) {
+    const parsed = parseIptablesSave(await readText(path, '--iptables-save'), path);
+    for (const error of parsed.errors) report(error);
+    tables.push(...parsed.tables);
+  }
+  const model: KubeProxyModel = buildIptablesModel(tables);
+
+  let interfaces: NodeInterface[] = [];
+  if (input.addressesFile !== null) {
+    try {
+      interfaces = parseIpAddr(
+        await readText(input.addressesFile, '--addresses'),
+        input.addressesFile,
+      );
+    } catch (error) {
+      if (error instanceof AnalyzeInputError) throw error;
+      throw new AnalyzeInputError((error as Error).message);
+    }
+  }
+  const node = buildNodeContext({
+    name: input.nodeName,
+    interfaces,
+    nodeIps: input.nodeIps,
+    podCidrs,
+    model,
+  });
+  const warnings: string[] = [];
+  if (node.addresses.size === 0) {
+    warnings.push('no --addresses or --node-ip: every destination of a NodePort counts as local');
+  }
+  if (node.podSubnetSource === 'unknown') {
+    warnings.push(
+      'pod subnets unknown (give --pod-cidr): endpointLocal is null where rules do not tell',
+    );
+  }
+
+  const classifier = new FlowClassifier(model, node, { observedAt: input.observedAt });
+  for (const state of serviceStates(model, input.nodeName, classifier)) writer.service(state);
+
+  let records = 0;
+  let conntrackLines = 0;
+  for (const path of input.conntrackFiles) {
+    try {
+      conntrackLines += await forEachLine(path, (line, lineNumber) => {
+        let entry;
+        try {
+          entry = parseConntrackLine(line, lineNumber, path);
+        } catch (error) {
+          if (!(error instanceof ConntrackParseError)) throw error;
+          report(error);
+          return;
+        }
+        const record = entry && classifier.classify(entry);
+        if (record) {
+          records++;
+          writer.flow(record);
+        }
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined) throw error;
+      throw new AnalyzeInputError(`cannot read --conntrack ${path}: ${(error as Error).message}`);
+    }
+  }
+  writer.end();
+  return { conntrackLines, records, problems, warnings };
+}

@@ -1,0 +1,114 @@
+// `snatscope analyze`: offline analysis of one node's dumps.
+import { statSync } from 'node:fs';
+import { Command } from 'commander';
+import { analyze, AnalyzeInputError, type InputProblem } from '../agent/analyze.js';
+import { NdjsonWriter, TableWriter, type RecordWriter } from '../agent/output.js';
+import { collect, outputOption, positiveInteger, UsageError } from './options.js';
+
+// Enough bad lines on the terminal to see the pattern; the count covers the rest.
+const SHOWN_PROBLEMS = 20;
+
+function describe(problem: InputProblem): string {
+  const where =
+    problem.lineNumber === null ? problem.source : `${problem.source}:${problem.lineNumber}`;
+  return problem.text === null
+    ? `${where}: ${problem.reason}`
+    : `${where}: ${problem.reason}: "${problem.text}"`;
+}
+
+function dumpTime(paths: readonly string[]): number {
+  const first = paths[0];
+  if (first === undefined) return Date.now() / 1000;
+  try {
+    return statSync(first).mtimeMs / 1000;
+  } catch {
+    return Date.now() / 1000;
+  }
+}
+
+/** The analyze command. */
+export function analyzeCommand(): Command {
+  return new Command('analyze')
+    .description(
+      'Analyse dumps taken on one node (iptables-save -c, conntrack -L -o extended,id, ip -j addr): ' +
+        'which source address each backend saw for NodePort/LoadBalancer/externalIP flows, and why.',
+    )
+    .requiredOption('--node-name <name>', 'name of the node the dumps come from')
+    .option(
+      '--iptables-save <file>',
+      'iptables-save [-c] output (nat and filter); repeat for ip6tables-save',
+      collect,
+      [],
+    )
+    .option(
+      '--conntrack <file>',
+      'conntrack -L [-o extended,id] output; repeat for -f ipv6',
+      collect,
+      [],
+    )
+    .option('--addresses <file>', 'ip -j addr output of the node')
+    .option('--node-ip <ip>', 'an address of the node (repeatable)', collect, [])
+    .option('--pod-cidr <cidr>', "the node's pod subnet (repeatable)", collect, [])
+    .addOption(outputOption())
+    .option('--limit <n>', 'flows shown per table (json prints all)', positiveInteger, 200)
+    .option('--strict', 'treat any bad input line as fatal (exit 2)', false)
+    .addHelpText(
+      'after',
+      '\nBad lines are skipped with a warning on stderr (file:line: reason: "line"); --strict makes them fatal.\n' +
+        'Exit codes: 0 ok, 2 bad usage, unreadable file, or a bad line with --strict.',
+    )
+    .action(async (options: AnalyzeOptions) => {
+      await runAnalyze(options);
+    });
+}
+
+interface AnalyzeOptions {
+  nodeName: string;
+  iptablesSave: string[];
+  conntrack: string[];
+  addresses?: string;
+  nodeIp: string[];
+  podCidr: string[];
+  output: 'table' | 'json';
+  limit: number;
+  strict: boolean;
+}
+
+async function runAnalyze(options: AnalyzeOptions): Promise<void> {
+  if (options.iptablesSave.length === 0)
+    throw new UsageError('analyze: --iptables-save is required');
+  if (options.conntrack.length === 0) throw new UsageError('analyze: --conntrack is required');
+  const writer: RecordWriter =
+    options.output === 'json'
+      ? new NdjsonWriter(process.stdout)
+      : new TableWriter(process.stdout, options.nodeName, options.limit);
+  let shown = 0;
+  const onProblem = (problem: InputProblem): void => {
+    if (options.strict) throw new AnalyzeInputError(`bad input (--strict): ${describe(problem)}`);
+    if (shown++ < SHOWN_PROBLEMS) process.stderr.write(`warning: skipped ${describe(problem)}\n`);
+  };
+  try {
+    const summary = await analyze(
+      {
+        nodeName: options.nodeName,
+        iptablesFiles: options.iptablesSave,
+        conntrackFiles: options.conntrack,
+        addressesFile: options.addresses ?? null,
+        nodeIps: options.nodeIp,
+        podCidrs: options.podCidr,
+        observedAt: dumpTime(options.conntrack),
+      },
+      writer,
+      onProblem,
+    );
+    for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
+    if (summary.problems > 0) {
+      process.stderr.write(
+        `warning: skipped ${summary.problems} bad input line(s)${summary.problems > SHOWN_PROBLEMS ? ` (first ${SHOWN_PROBLEMS} shown)` : ''}\n`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof AnalyzeInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}

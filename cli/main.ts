@@ -1,0 +1,37 @@
+// The snatscope command line: one program, one subcommand per job.
+import { Command, CommanderError } from 'commander';
+import { analyzeCommand } from './analyze.js';
+import { UsageError } from './options.js';
+
+const program = new Command('snatscope')
+  .description(
+    'Does my backend see the real client IP, and if not, who ate it? ' +
+      'Per-flow SNAT forensics for Kubernetes NodePort and LoadBalancer Services.',
+  )
+  .version('0.1.0')
+  .exitOverride()
+  .addCommand(analyzeCommand())
+  .addCommand(
+    new Command('demo')
+      .description('a three-node lab in network namespaces with the real agent and collector')
+      .action(() => {
+        process.stdout.write('snatscope demo: coming — the lab demo is not built yet.\n');
+      }),
+  );
+
+for (const command of program.commands) command.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; commander already printed usage errors.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`snatscope: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`snatscope: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,76 @@
+// Address and CIDR helpers on top of node:net (BlockList does the prefix matching).
+import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+/** A parsed CIDR such as 10.244.1.0/24. */
+export interface Cidr {
+  text: string;
+  network: string;
+  prefixLength: number;
+  family: 'ipv4' | 'ipv6';
+}
+
+/** Parses "a.b.c.d/n" or "v6/n" (a bare address is a host route); null when malformed. */
+export function parseCidr(text: string): Cidr | null {
+  const slash = text.indexOf('/');
+  const address = slash === -1 ? text : text.slice(0, slash);
+  const version = isIP(address);
+  if (version === 0) return null;
+  const max = version === 4 ? 32 : 128;
+  const prefixText = slash === -1 ? String(max) : text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText)) return null;
+  const prefixLength = Number(prefixText);
+  if (prefixLength > max) return null;
+  const network = networkAddress(address, prefixLength);
+  return {
+    text: `${network}/${prefixLength}`,
+    network,
+    prefixLength,
+    family: version === 4 ? 'ipv4' : 'ipv6',
+  };
+}
+
+/** The network address of ip/prefixLength, in canonical form. */
+export function networkAddress(ip: string, prefixLength: number): string {
+  const parsed = ipaddr.parse(ip);
+  const bytes = parsed.toByteArray();
+  for (let bit = prefixLength; bit < bytes.length * 8; bit++) {
+    const index = bit >> 3;
+    bytes[index] = (bytes[index] ?? 0) & ~(0x80 >> (bit & 7));
+  }
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+/** RFC 5952 form of an IPv6 address (IPv4 unchanged); the input when it is not an address. */
+export function canonicalIp(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  return ipaddr.isValid(ip) ? ipaddr.parse(ip).toString() : ip;
+}
+
+/** A set of CIDRs that answers "does it contain this address?". */
+export class CidrSet {
+  private readonly list = new BlockList();
+  readonly cidrs: readonly Cidr[];
+
+  constructor(cidrs: readonly Cidr[]) {
+    this.cidrs = cidrs;
+    for (const cidr of cidrs) this.list.addSubnet(cidr.network, cidr.prefixLength, cidr.family);
+  }
+
+  /** A set of the well-formed CIDRs among `texts` (kube-proxy rules are trusted input). */
+  static parse(texts: readonly string[]): CidrSet {
+    return new CidrSet(texts.map(parseCidr).filter((c): c is Cidr => c !== null));
+  }
+
+  /** True when no CIDR is in the set. */
+  get empty(): boolean {
+    return this.cidrs.length === 0;
+  }
+
+  /** True when ip is inside one of the CIDRs. */
+  contains(ip: string): boolean {
+    if (this.cidrs.length === 0) return false;
+    const version = isIP(ip);
+    return version !== 0 && this.list.check(ip, version === 4 ? 'ipv4' : 'ipv6');
+  }
+}
