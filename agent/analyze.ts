@@ -2,16 +2,19 @@
 // records out. Reading files is the only side effect; parsing and classification are pure.
 import { readFile } from 'node:fs/promises';
 import { parseCidr, type Cidr } from '../common/cidr.js';
-import { FlowClassifier } from './classify.js';
-import { buildIptablesModel } from './model/kube-proxy-iptables.js';
-import { buildNodeContext } from './model/node.js';
-import type { KubeProxyModel } from './model/service-model.js';
-import { ConntrackParseError, parseConntrackLine } from './sources/conntrack.js';
-import { parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
-import { parseIptablesSave, type IptablesTable } from './sources/iptables-save.js';
-import { forEachLine } from './sources/read-lines.js';
-import { serviceStates } from './service-state.js';
 import type { RecordWriter } from './output.js';
+import { serviceStates } from './service-state.js';
+import {
+  conntrackLineHandler,
+  modelFromDumps,
+  nodeView,
+  type InputProblem,
+  type RuleDump,
+} from './snapshot.js';
+import { parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
+import { forEachLine } from './sources/read-lines.js';
+
+export type { InputProblem };
 
 /** What `snatscope analyze` was given. */
 export interface AnalyzeInput {
@@ -23,14 +26,6 @@ export interface AnalyzeInput {
   podCidrs: readonly string[];
   /** Seconds since the epoch for records (the dump's time); conntrack -L lines carry none. */
   observedAt: number;
-}
-
-/** A bad line or document in the input: where it is and why it was not understood. */
-export interface InputProblem {
-  source: string;
-  lineNumber: number | null;
-  text: string | null;
-  reason: string;
 }
 
 /** Input that cannot be analysed at all (unreadable file, bad flag value, or --strict). */
@@ -82,13 +77,11 @@ export async function analyze(
     onProblem(problem);
   };
 
-  const tables: IptablesTable[] = [];
+  const dumps: RuleDump[] = [];
   for (const path of input.iptablesFiles) {
-    const parsed = parseIptablesSave(await readText(path, '--iptables-save'), path);
-    for (const error of parsed.errors) report(error);
-    tables.push(...parsed.tables);
+    dumps.push({ text: await readText(path, '--iptables-save'), source: path });
   }
-  const model: KubeProxyModel = buildIptablesModel(tables);
+  const model = modelFromDumps(dumps, report);
 
   let interfaces: NodeInterface[] = [];
   if (input.addressesFile !== null) {
@@ -102,12 +95,13 @@ export async function analyze(
       throw new AnalyzeInputError((error as Error).message);
     }
   }
-  const node = buildNodeContext({
+  const { node, classifier } = nodeView({
     name: input.nodeName,
+    model,
     interfaces,
     nodeIps: input.nodeIps,
     podCidrs,
-    model,
+    observedAt: input.observedAt,
   });
   const warnings: string[] = [];
   if (node.addresses.size === 0) {
@@ -119,28 +113,17 @@ export async function analyze(
     );
   }
 
-  const classifier = new FlowClassifier(model, node, { observedAt: input.observedAt });
   for (const state of serviceStates(model, input.nodeName, classifier)) writer.service(state);
 
   let records = 0;
   let conntrackLines = 0;
   for (const path of input.conntrackFiles) {
     try {
-      conntrackLines += await forEachLine(path, (line, lineNumber) => {
-        let entry;
-        try {
-          entry = parseConntrackLine(line, lineNumber, path);
-        } catch (error) {
-          if (!(error instanceof ConntrackParseError)) throw error;
-          report(error);
-          return;
-        }
-        const record = entry && classifier.classify(entry);
-        if (record) {
-          records++;
-          writer.flow(record);
-        }
+      const onLine = conntrackLineHandler(classifier, path, report, (record) => {
+        records++;
+        writer.flow(record);
       });
+      conntrackLines += await forEachLine(path, onLine);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined) throw error;

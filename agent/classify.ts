@@ -4,11 +4,7 @@ import { CidrSet } from '../common/cidr.js';
 import { v1 } from '../proto/index.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 import type { NodeContext } from './model/node.js';
-import type {
-  KubeProxyModel,
-  ServiceFrontend,
-  ServicePortModel,
-} from './model/service-model.js';
+import type { KubeProxyModel, ServiceFrontend, ServicePortModel } from './model/service-model.js';
 
 const { Kind, EntryKind, Cause } = v1.FlowRecord;
 

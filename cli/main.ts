@@ -1,5 +1,6 @@
 // The snatscope command line: one program, one subcommand per job.
 import { Command, CommanderError } from 'commander';
+import { agentCommand, AgentFailure } from './agent.js';
 import { analyzeCommand } from './analyze.js';
 import { UsageError } from './options.js';
 
@@ -11,6 +12,7 @@ const program = new Command('snatscope')
   .version('0.1.0')
   .exitOverride()
   .addCommand(analyzeCommand())
+  .addCommand(agentCommand())
   .addCommand(
     new Command('demo')
       .description('a three-node lab in network namespaces with the real agent and collector')
@@ -27,6 +29,9 @@ try {
   if (error instanceof CommanderError) {
     // Help and version exit 0; commander already printed usage errors.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof AgentFailure) {
+    process.stderr.write(`snatscope agent: ${error.message}\n`);
+    process.exitCode = error.exitCode;
   } else if (error instanceof UsageError) {
     process.stderr.write(`snatscope: ${error.message}\n`);
     process.exitCode = 2;

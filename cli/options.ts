@@ -1,5 +1,6 @@
 // Option parsers and errors shared by the commands.
 import { InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../common/duration.js';
 
 /** Bad input or usage: the process exits with code 2 and the message. */
 export class UsageError extends Error {
@@ -28,4 +29,20 @@ export function outputOption(): Option {
   return new Option('--output <format>', 'table for people, json for NDJSON records')
     .choices(['table', 'json'])
     .default('table');
+}
+
+/** Parses a duration option value ("500ms", "2s", "1m", "7d") into milliseconds. */
+export function durationMs(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError('expected a duration such as 500ms, 2s, 1m, 7d');
+  return ms;
+}
+
+/** Parses "host:port" (IPv6 as "[::1]:9100") for listen options. */
+export function listenAddress(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535)
+    throw new InvalidArgumentError('expected HOST:PORT, e.g. 0.0.0.0:9108');
+  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }

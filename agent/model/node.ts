@@ -1,6 +1,7 @@
 // What the classifier knows about the node itself: its addresses and the pod subnets it hosts.
 import { CidrSet, canonicalIp, parseCidr, type Cidr } from '../../common/cidr.js';
 import type { NodeInterface } from '../sources/ip-addr.js';
+import type { NodeRoute } from '../sources/ip-route.js';
 import type { KubeProxyModel } from './service-model.js';
 
 /** The node as the classifier sees it. */
@@ -18,6 +19,8 @@ export interface NodeContext {
 export interface NodeContextInput {
   name: string;
   interfaces: readonly NodeInterface[];
+  /** `ip -j route` of the node, when live (offline analysis has none). */
+  routes?: readonly NodeRoute[];
   nodeIps: readonly string[];
   podCidrs: readonly Cidr[];
   model: KubeProxyModel;
@@ -27,24 +30,33 @@ export interface NodeContextInput {
 const POD_BRIDGE = /^(cni\d*|cbr\d*|kube-bridge|docker\d*|weave|br-[0-9a-f]+)$/;
 
 /**
- * Derives the node's pod subnets from its interfaces: a connected subnet (not a host route) that
- * lies inside the cluster CIDR kube-proxy detects local traffic with, or, when the rules do not
- * show that CIDR, the subnet of a CNI bridge. The node's LAN subnet is never taken, because it is
- * outside the cluster CIDR (hostNetwork endpoints such as the API server live there).
+ * Derives the node's pod subnets: connected subnets (not host addresses) of its interfaces, and
+ * routes that only the pod network has (a CNI bridge's link route, Calico's blackhole route for the
+ * node's IPAM block, per-pod /32 routes), when they lie inside the cluster CIDR kube-proxy detects
+ * local traffic with. When the rules do not show that CIDR, only CNI bridges count. The node's LAN
+ * subnet is never taken: it is outside the cluster CIDR (hostNetwork endpoints live there).
  */
-function podSubnetsFromInterfaces(input: NodeContextInput): Cidr[] {
+function podSubnetsFromNode(input: NodeContextInput): Cidr[] {
   const clusterCidrs = CidrSet.parse(input.model.clusterCidrs);
+  const isPodNetwork = (ip: string, dev: string | null): boolean =>
+    clusterCidrs.empty ? dev !== null && POD_BRIDGE.test(dev) : clusterCidrs.contains(ip);
   const subnets = new Map<string, Cidr>();
+  const add = (text: string): void => {
+    const cidr = parseCidr(text);
+    if (cidr) subnets.set(cidr.text, cidr);
+  };
   for (const iface of input.interfaces) {
     for (const address of iface.addresses) {
-      const hostRoute = address.prefixLength === (address.family === 'ipv4' ? 32 : 128);
-      if (hostRoute || address.scope === 'host' || address.scope === 'link') continue;
-      const inCluster = clusterCidrs.empty
-        ? POD_BRIDGE.test(iface.name)
-        : clusterCidrs.contains(address.ip);
-      const cidr = inCluster ? parseCidr(`${address.ip}/${address.prefixLength}`) : null;
-      if (cidr) subnets.set(cidr.text, cidr);
+      const hostAddress = address.prefixLength === (address.family === 'ipv4' ? 32 : 128);
+      if (hostAddress || address.scope === 'host' || address.scope === 'link') continue;
+      if (isPodNetwork(address.ip, iface.name)) add(`${address.ip}/${address.prefixLength}`);
     }
+  }
+  for (const route of input.routes ?? []) {
+    const local =
+      route.type === 'blackhole' || route.type === 'unreachable' || route.scope === 'link';
+    const network = route.dst.split('/')[0] ?? '';
+    if (local && route.dst !== 'default' && isPodNetwork(network, route.dev)) add(route.dst);
   }
   return [...subnets.values()];
 }
@@ -63,7 +75,7 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
       podSubnetSource: 'flag',
     };
   }
-  const derived = podSubnetsFromInterfaces(input);
+  const derived = podSubnetsFromNode(input);
   return {
     name: input.name,
     addresses,

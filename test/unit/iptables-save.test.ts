@@ -412,6 +412,9 @@ const SAVE_FORMAT_FIXTURES: {
     tables: ['filter/21', 'nat/54'],
   },
   { name: 'generated-iptables-nft-save-nodeport-local-svl.txt', tables: ['filter/16', 'nat/24'] },
+  { name: 'lab-n1-iptables-save-c.txt', tables: ['filter/21', 'nat/61'] },
+  { name: 'lab-n2-iptables-save-c.txt', tables: ['filter/19', 'nat/63'] },
+  { name: 'lab-n3-iptables-save-c.txt', tables: ['filter/19', 'nat/63'] },
 ];
 
 /** Fixtures from the iptables family that are not dump syntax: the parser must only report. */

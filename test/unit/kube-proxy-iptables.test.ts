@@ -54,6 +54,9 @@ const GOLDEN_FIXTURES = [
   'generated-iptables-nft-save-c-nodeport-local-svl.txt',
   'generated-iptables-nft-save-c-overall-cluster-and-local-drop.txt',
   'generated-iptables-nft-save-nodeport-local-svl.txt',
+  'lab-n1-iptables-save-c.txt',
+  'lab-n2-iptables-save-c.txt',
+  'lab-n3-iptables-save-c.txt',
 ];
 
 void describe('buildIptablesModel: golden models', () => {

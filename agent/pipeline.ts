@@ -1,0 +1,172 @@
+// The live agent: sources → classify → tracker → sink, wired in one place. Polls on a timer; a
+// `conntrack -E` event stream, when enabled, only makes the next poll come sooner (events get lost
+// under load; polling stays the source of truth).
+import type { Logger } from 'pino';
+import { v1 } from '../proto/index.js';
+import { FlowTracker } from './flow-tracker.js';
+import type { AgentMetrics } from './metrics.js';
+import { pollNode, type PollConfig } from './poll.js';
+import { serviceKey } from './verdict.js';
+import { startTool, type RunningTool } from './sources/exec.js';
+import type { NodeReader } from './sources/node-reader.js';
+
+/** Where the pipeline's records go (stdout NDJSON now, the gRPC exporter later). */
+export interface RecordSink {
+  service(state: v1.IServiceState): void;
+  flow(record: v1.IFlowRecord): void;
+}
+
+/** Configuration of the continuous agent. */
+export interface PipelineConfig extends PollConfig {
+  pollIntervalMs: number;
+  /** Listen to `conntrack -E` to poll sooner after new or ended connections. */
+  events: boolean;
+}
+
+// After an event, wait this long for more before polling: bursts come together.
+const EVENT_DEBOUNCE_MS = 100;
+// Events never bring polls closer together than this, so a busy node is not polled in a loop.
+const MIN_EVENT_POLL_GAP_MS = 500;
+
+/** The continuous agent. Does nothing until start(); stop() ends it cleanly. */
+export class AgentPipeline {
+  private readonly tracker = new FlowTracker();
+  private readonly lastServices = new Map<string, string>();
+  private timer: NodeJS.Timeout | null = null;
+  private timerDue = 0;
+  private lastPollEnd = 0;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  private events: RunningTool | null = null;
+
+  constructor(
+    private readonly reader: NodeReader,
+    private readonly config: PipelineConfig,
+    private readonly sink: RecordSink,
+    private readonly metrics: AgentMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts polling (and the event stream when configured). */
+  start(): void {
+    this.stopped = false;
+    if (this.config.events) this.startEvents();
+    this.schedule(0, 'timer');
+  }
+
+  /** Stops polling, waits for a poll in flight, and stops the event stream. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.events?.stop();
+    await this.events?.done;
+    await this.running;
+  }
+
+  /** Runs one poll now: emits new flows, closed flows and changed service states. */
+  async pollOnce(trigger: 'timer' | 'event'): Promise<void> {
+    const now = Date.now() / 1000;
+    const end = this.metrics.pollDuration.startTimer();
+    const metrics = this.metrics;
+    const result = await pollNode(
+      this.reader,
+      this.config,
+      {
+        service: (state) => {
+          this.emitServiceIfChanged(state);
+        },
+        record: (record) => {
+          if (this.tracker.observe(record)) this.emitFlow(record, 'open');
+        },
+        problem: (problem) => {
+          metrics.parseErrors.inc({ source: problem.source.split(' ')[0] ?? problem.source });
+          this.log.warn({ problem }, 'skipped bad input');
+        },
+        toolFailure: (error) => {
+          metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });
+          this.log.warn(
+            { tool: error.tool, failure: error.failure, detail: error.detail },
+            'tool failed',
+          );
+        },
+      },
+      now,
+    );
+    const complete = result.conntrackLines.ipv4 !== null && result.conntrackLines.ipv6 !== null;
+    for (const record of this.tracker.endPoll(complete, now)) this.emitFlow(record, 'closed');
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const lines = result.conntrackLines[family];
+      if (lines !== null) metrics.conntrackEntries.set({ family }, lines);
+    }
+    metrics.servicePorts.set(result.servicePorts);
+    metrics.trackedFlows.set(this.tracker.size);
+    metrics.polls.inc({ trigger });
+    end();
+  }
+
+  private emitFlow(record: v1.IFlowRecord, phase: 'open' | 'closed'): void {
+    const kind = record.kind === v1.FlowRecord.Kind.backend ? 'backend' : 'flow';
+    this.metrics.recordsEmitted.inc({ kind, phase });
+    this.sink.flow(record);
+  }
+
+  private emitServiceIfChanged(state: v1.IServiceState): void {
+    const key = serviceKey(state.service, state.protocol ?? '');
+    const text = JSON.stringify(state);
+    if (this.lastServices.get(key) === text) return;
+    this.lastServices.set(key, text);
+    this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'open' });
+    this.sink.service(state);
+  }
+
+  private schedule(delayMs: number, trigger: 'timer' | 'event'): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = Date.now() + delayMs;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.run(trigger);
+    }, delayMs);
+  }
+
+  private async run(trigger: 'timer' | 'event'): Promise<void> {
+    if (this.running) return;
+    this.running = this.pollOnce(trigger).catch((error: unknown) => {
+      this.log.error({ err: error }, 'poll failed');
+    });
+    await this.running;
+    this.running = null;
+    this.lastPollEnd = Date.now();
+    this.schedule(this.config.pollIntervalMs, 'timer');
+  }
+
+  /** Brings the next poll forward after an event, within the debounce and the minimum gap. */
+  private pollSooner(): void {
+    if (this.running || !this.timer) return;
+    const now = Date.now();
+    const due = Math.max(now + EVENT_DEBOUNCE_MS, this.lastPollEnd + MIN_EVENT_POLL_GAP_MS);
+    if (due < this.timerDue) this.schedule(due - now, 'event');
+  }
+
+  private startEvents(): void {
+    this.events = startTool(
+      'conntrack',
+      ['-E', '-e', 'NEW,DESTROY', '-o', 'id'],
+      () => {
+        this.pollSooner();
+      },
+      (line) => {
+        if (line.includes('ENOBUFS')) {
+          this.metrics.lostEvents.inc();
+          this.log.warn('conntrack -E lost events (ENOBUFS); polling still sees every flow');
+        }
+      },
+    );
+    void this.events.done.then((error) => {
+      if (error) {
+        this.metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });
+        this.log.warn({ detail: error.message }, 'conntrack -E stopped; polling goes on');
+      }
+    });
+  }
+}

@@ -1,0 +1,109 @@
+// One poll of a live node: read its tables through a NodeReader, then classify. Tool failures and
+// bad lines are handed to callbacks and counted; a poll never throws for them.
+import type { Cidr } from '../common/cidr.js';
+import type { v1 } from '../proto/index.js';
+import { serviceStates } from './service-state.js';
+import {
+  conntrackLineHandler,
+  modelFromDumps,
+  nodeView,
+  type InputProblem,
+  type RuleDump,
+} from './snapshot.js';
+import { ToolError } from './sources/exec.js';
+import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
+import { IpRouteParseError, parseIpRoute, type NodeRoute } from './sources/ip-route.js';
+import type { NodeReader } from './sources/node-reader.js';
+
+/** Static configuration of the polled node. */
+export interface PollConfig {
+  nodeName: string;
+  nodeIps: readonly string[];
+  podCidrs: readonly Cidr[];
+}
+
+/** Callbacks a poll reports to. */
+export interface PollSink {
+  /** Called for every exposed Service port before any flow of the poll. */
+  service(state: v1.IServiceState): void;
+  record(record: v1.IFlowRecord): void;
+  problem(problem: InputProblem): void;
+  toolFailure(error: ToolError): void;
+}
+
+/** What one poll saw. */
+export interface PollResult {
+  /** Whether the iptables rules of at least one family could be read. */
+  rulesRead: boolean;
+  /** Conntrack lines read per family; null when that family could not be read. */
+  conntrackLines: { ipv4: number | null; ipv6: number | null };
+  servicePorts: number;
+}
+
+const FAMILIES = ['ipv4', 'ipv6'] as const;
+
+async function settle<T>(promise: Promise<T>, sink: PollSink): Promise<T | null> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    sink.toolFailure(error);
+    return null;
+  }
+}
+
+function parseDocument<T>(parse: () => T[], sink: PollSink): T[] {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof IpAddrParseError || error instanceof IpRouteParseError)) throw error;
+    sink.problem({ source: error.source, lineNumber: null, text: null, reason: error.reason });
+    return [];
+  }
+}
+
+/** Reads and classifies the node once; records stream to the sink as conntrack is read. */
+export async function pollNode(
+  reader: NodeReader,
+  config: PollConfig,
+  sink: PollSink,
+  now: number,
+): Promise<PollResult> {
+  const [v4, v6, addrText, routeText] = await Promise.all([
+    settle(reader.iptablesSave('ipv4'), sink),
+    settle(reader.iptablesSave('ipv6'), sink),
+    settle(reader.addresses(), sink),
+    settle(reader.routes(), sink),
+  ]);
+  const dumps = [v4, v6].filter((dump): dump is RuleDump => dump !== null);
+  const model = modelFromDumps(dumps, (problem) => {
+    sink.problem(problem);
+  });
+  const interfaces: NodeInterface[] =
+    addrText === null ? [] : parseDocument(() => parseIpAddr(addrText, 'ip -j addr'), sink);
+  const routes: NodeRoute[] =
+    routeText === null ? [] : parseDocument(() => parseIpRoute(routeText, 'ip -j route'), sink);
+  const { classifier } = nodeView({
+    name: config.nodeName,
+    model,
+    interfaces,
+    routes,
+    nodeIps: config.nodeIps,
+    podCidrs: config.podCidrs,
+    observedAt: now,
+  });
+  for (const state of serviceStates(model, config.nodeName, classifier)) sink.service(state);
+  const conntrackLines: PollResult['conntrackLines'] = { ipv4: null, ipv6: null };
+  const report = (problem: InputProblem): void => {
+    sink.problem(problem);
+  };
+  const onRecord = (record: v1.IFlowRecord): void => {
+    sink.record(record);
+  };
+  for (const family of FAMILIES) {
+    const source = `conntrack -L -f ${family}`;
+    const onLine = conntrackLineHandler(classifier, source, report, onRecord);
+    conntrackLines[family] = await settle(reader.conntrack(family, onLine), sink);
+  }
+  return { rulesRead: dumps.length > 0, conntrackLines, servicePorts: model.services.length };
+}

@@ -1,0 +1,86 @@
+// One look at a node: rules → kube-proxy model, addresses → node context, conntrack lines →
+// records. Shared by offline analysis (files) and the live agent (tools); only the readers differ.
+import type { Cidr } from '../common/cidr.js';
+import type { v1 } from '../proto/index.js';
+import { FlowClassifier } from './classify.js';
+import { buildIptablesModel } from './model/kube-proxy-iptables.js';
+import { buildNodeContext, type NodeContext } from './model/node.js';
+import type { KubeProxyModel } from './model/service-model.js';
+import { ConntrackParseError, parseConntrackLine } from './sources/conntrack.js';
+import type { NodeInterface } from './sources/ip-addr.js';
+import type { NodeRoute } from './sources/ip-route.js';
+import { parseIptablesSave, type IptablesTable } from './sources/iptables-save.js';
+
+/** A bad line or document in the input: where it is and why it was not understood. */
+export interface InputProblem {
+  source: string;
+  lineNumber: number | null;
+  text: string | null;
+  reason: string;
+}
+
+/** Text of one iptables-save dump and where it came from. */
+export interface RuleDump {
+  text: string;
+  source: string;
+}
+
+/** Parses iptables-save dumps (v4 and v6) into the kube-proxy model; bad lines go to report. */
+export function modelFromDumps(
+  dumps: readonly RuleDump[],
+  report: (problem: InputProblem) => void,
+): KubeProxyModel {
+  const tables: IptablesTable[] = [];
+  for (const dump of dumps) {
+    const parsed = parseIptablesSave(dump.text, dump.source);
+    for (const error of parsed.errors) report(error);
+    tables.push(...parsed.tables);
+  }
+  return buildIptablesModel(tables);
+}
+
+/** What a snapshot knows about the node before it reads conntrack. */
+export interface NodeView {
+  model: KubeProxyModel;
+  node: NodeContext;
+  classifier: FlowClassifier;
+}
+
+/** Builds the classifier for one node from its model and addresses. */
+export function nodeView(input: {
+  name: string;
+  model: KubeProxyModel;
+  interfaces: readonly NodeInterface[];
+  routes?: readonly NodeRoute[];
+  nodeIps: readonly string[];
+  podCidrs: readonly Cidr[];
+  observedAt: number;
+}): NodeView {
+  const node = buildNodeContext(input);
+  const classifier = new FlowClassifier(input.model, node, { observedAt: input.observedAt });
+  return { model: input.model, node, classifier };
+}
+
+/**
+ * A per-line callback for conntrack text: parses, classifies and hands records on; bad lines go
+ * to report (which may throw to stop, as --strict does).
+ */
+export function conntrackLineHandler(
+  classifier: FlowClassifier,
+  source: string,
+  report: (problem: InputProblem) => void,
+  onRecord: (record: v1.IFlowRecord) => void,
+): (line: string, lineNumber: number) => void {
+  return (line, lineNumber) => {
+    let entry;
+    try {
+      entry = parseConntrackLine(line, lineNumber, source);
+    } catch (error) {
+      if (!(error instanceof ConntrackParseError)) throw error;
+      report(error);
+      return;
+    }
+    const record = entry && classifier.classify(entry);
+    if (record) onRecord(record);
+  };
+}

@@ -1,0 +1,75 @@
+// Reads a live node's tables through the exec edge. The NodeReader interface is what the rest of
+// the agent sees, so tests and benchmarks can hand it canned text instead of running tools.
+import { runTool, streamTool, ToolError, type ToolLimits, DEFAULT_LIMITS } from './exec.js';
+
+/** The kernel tables the agent needs from one node. */
+export interface NodeReader {
+  /** `iptables-save -c` (all tables) of the backend that holds kube-proxy's rules, per family. */
+  iptablesSave(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string }>;
+  /** Streams `conntrack -L -o extended,id -f <family>` lines; resolves with the line count. */
+  conntrack(family: 'ipv4' | 'ipv6', onLine: (line: string, n: number) => void): Promise<number>;
+  /** `ip -j addr`. */
+  addresses(): Promise<string>;
+  /** `ip -j route` (main table) and its blackhole routes. */
+  routes(): Promise<string>;
+}
+
+const SAVE_COMMANDS = {
+  ipv4: { nft: 'iptables-nft-save', legacy: 'iptables-legacy-save', plain: 'iptables-save' },
+  ipv6: { nft: 'ip6tables-nft-save', legacy: 'ip6tables-legacy-save', plain: 'ip6tables-save' },
+} as const;
+
+function kubeRuleCount(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('-A KUBE-'); i !== -1; i = text.indexOf('-A KUBE-', i + 1)) count++;
+  return count;
+}
+
+/**
+ * Reads the node by running iptables-save, conntrack and ip. Like kube-proxy's iptables-wrapper,
+ * it reads whichever iptables backend (nft or legacy) holds the KUBE- chains, and sticks to it
+ * until that backend stops holding them.
+ */
+export class LiveNodeReader implements NodeReader {
+  private readonly backend: Record<'ipv4' | 'ipv6', string | null> = { ipv4: null, ipv6: null };
+
+  constructor(private readonly limits: ToolLimits = DEFAULT_LIMITS) {}
+
+  async iptablesSave(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string }> {
+    const chosen = this.backend[family];
+    if (chosen !== null) {
+      const text = await runTool(chosen, ['-c'], this.limits);
+      if (kubeRuleCount(text) > 0) return { text, source: chosen };
+    }
+    const commands = SAVE_COMMANDS[family];
+    let best: { text: string; source: string; rules: number } | null = null;
+    let lastError: ToolError | null = null;
+    for (const command of [commands.nft, commands.legacy, commands.plain]) {
+      try {
+        const text = await runTool(command, ['-c'], this.limits);
+        const rules = kubeRuleCount(text);
+        if (best === null || rules > best.rules) best = { text, source: command, rules };
+        if (rules > 0) break;
+      } catch (error) {
+        if (!(error instanceof ToolError)) throw error;
+        lastError = error;
+      }
+    }
+    if (best === null)
+      throw lastError ?? new ToolError(commands.plain, ['-c'], 'missing', 'no iptables-save');
+    this.backend[family] = best.rules > 0 ? best.source : null;
+    return { text: best.text, source: best.source };
+  }
+
+  conntrack(family: 'ipv4' | 'ipv6', onLine: (line: string, n: number) => void): Promise<number> {
+    return streamTool('conntrack', ['-L', '-o', 'extended,id', '-f', family], onLine, this.limits);
+  }
+
+  addresses(): Promise<string> {
+    return runTool('ip', ['-j', 'addr'], this.limits);
+  }
+
+  routes(): Promise<string> {
+    return runTool('ip', ['-j', 'route', 'show', 'table', 'main'], this.limits);
+  }
+}
