@@ -56,6 +56,7 @@ export class FlowClassifier {
   private readonly endpointIps = new Set<string>();
   private readonly exposedEndpoints = new Map<string, ServicePortModel>();
   private readonly localityCache = new Map<string, boolean | null>();
+  private readonly ruleLocality = new Map<ServicePortModel, Map<string, boolean | null>>();
   private readonly nodePortIps: ReadonlySet<string>;
   private readonly clusterCidrs: CidrSet;
   private readonly mode: v1.ProxyMode;
@@ -70,6 +71,7 @@ export class FlowClassifier {
     this.nodePortIps =
       model.nodePortAddresses === 'local' ? node.addresses : new Set(model.nodePortAddresses);
     for (const service of model.services) {
+      this.ruleLocality.set(service, new Map(service.endpoints.map((e) => [e.ip, e.local])));
       const exposed = service.nodePort !== null || service.frontends.length > 0;
       if (service.nodePort !== null) {
         this.nodePorts.set(portKey(service.protocol, service.nodePort), service);
@@ -102,7 +104,7 @@ export class FlowClassifier {
    * then the node's own addresses (hostNetwork pods), then its pod subnets; null when unknown.
    */
   endpointLocal(service: ServicePortModel, ip: string): boolean | null {
-    const fromRules = service.endpoints.find((e) => e.ip === ip)?.local ?? null;
+    const fromRules = this.ruleLocality.get(service)?.get(ip) ?? null;
     if (fromRules !== null) return fromRules;
     let local = this.localityCache.get(ip);
     if (local === undefined) {
@@ -154,20 +156,38 @@ export class FlowClassifier {
   classify(entry: ConntrackEntry): v1.IFlowRecord | null {
     if (PROTOCOL_INDEX[entry.protocol] === undefined) return null;
     const match = this.matchEntry(entry);
-    if (match) return this.entryRecord(entry, match.service, match.kind);
+    if (match) {
+      const cause = this.cause(entry, match.service);
+      return this.record(Kind.flow, entry, match.service, match.kind, cause);
+    }
     return this.backendRecord(entry);
   }
 
-  private common(entry: ConntrackEntry, service: ServicePortModel): v1.IFlowRecord {
+  // One object literal with every field, so all records share one hidden class (hot path).
+  private record(
+    kind: v1.FlowRecord.Kind,
+    entry: ConntrackEntry,
+    service: ServicePortModel,
+    entryKind: v1.FlowRecord.EntryKind,
+    cause: v1.FlowRecord.Cause,
+  ): v1.IFlowRecord {
+    const isEntry = kind === Kind.flow;
+    const { original, reply } = entry;
     return {
+      kind,
       node: this.node.name,
       protocol: entry.protocol,
-      backend: { ip: entry.reply.src, port: entry.reply.sport },
-      observedSource: { ip: entry.reply.dst, port: entry.reply.dport },
-      service: { ...service.ref },
+      client: isEntry ? { ip: original.src, port: original.sport } : null,
+      entry: isEntry ? { ip: original.dst, port: original.dport } : null,
+      entryKind,
+      backend: { ip: reply.src, port: reply.sport },
+      observedSource: { ip: reply.dst, port: reply.dport },
+      snat: cause !== Cause.None,
+      cause,
+      service: service.ref,
       externalTrafficPolicy: trafficPolicy(service),
       proxyMode: this.mode,
-      endpointLocal: this.endpointLocal(service, entry.reply.src),
+      endpointLocal: this.endpointLocal(service, reply.src),
       state: entry.state,
       conntrackId: entry.id ?? 0,
       observedAt: entry.eventTime ?? this.options.observedAt,
@@ -176,23 +196,6 @@ export class FlowClassifier {
       replyCounters: entry.replyCounters,
       zone: entry.zone,
       mark: entry.mark,
-    };
-  }
-
-  private entryRecord(
-    entry: ConntrackEntry,
-    service: ServicePortModel,
-    entryKind: v1.FlowRecord.EntryKind,
-  ): v1.IFlowRecord {
-    const cause = this.cause(entry, service);
-    return {
-      kind: Kind.flow,
-      ...this.common(entry, service),
-      client: { ip: entry.original.src, port: entry.original.sport },
-      entry: { ip: entry.original.dst, port: entry.original.dport },
-      entryKind,
-      snat: cause !== Cause.None,
-      cause,
     };
   }
 
@@ -209,6 +212,6 @@ export class FlowClassifier {
     if (!service || this.node.addresses.has(src) || isLoopback(src)) return null;
     if (this.endpointLocal(service, dst) !== true) return null;
     if (this.clusterCidrs.contains(src) || this.node.podSubnets.contains(src)) return null;
-    return { kind: Kind.backend, ...this.common(entry, service) };
+    return this.record(Kind.backend, entry, service, EntryKind.NodePort, Cause.None);
   }
 }
