@@ -1,0 +1,339 @@
+// The live agent on the real kernel: probes go through the lab's kube-proxy rules, then
+// `snatscope agent --once` runs inside each node's namespace, and every record must match what the
+// answering pod's socket saw (the ground truth). Needs root (network namespaces).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import {
+  defaultCluster,
+  findNode,
+  findPod,
+  findService,
+  servicePortName,
+  type ServicePortSpec,
+} from '../../lab/cluster.js';
+import {
+  createLab,
+  newPrefix,
+  type Lab,
+  type ProbeRequest,
+  type ProbeResult,
+} from '../../lab/lab.js';
+import { listNamespaces } from '../../lab/netns.js';
+import { parseNdjson } from '../support/cli.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cluster = defaultCluster();
+type Json = Record<string, unknown>;
+type HostPort = { ip: string; port: number };
+
+interface Expectation {
+  readonly name: string;
+  readonly probe: ProbeRequest;
+  readonly entryNode: string;
+  readonly entryKind: 'NodePort' | 'LoadBalancer' | 'ExternalIP';
+  readonly service: ServicePortSpec;
+  /** The client address the entry node sees: the probe socket's, unless a NAT LB is in between. */
+  readonly clientIp: 'probe' | string;
+  readonly cause: string | ((answeredOn: string) => string);
+}
+
+const hp = (value: unknown): string => `${(value as HostPort).ip}:${(value as HostPort).port}`;
+const nodesWithEndpoint = (service: ServicePortSpec): Set<string> =>
+  new Set(service.endpoints.map((pod) => findPod(cluster, pod).node));
+const policyCause = (service: ServicePortSpec): string =>
+  service.externalTrafficPolicy === 'Cluster' ? 'ClusterPolicyMasquerade' : 'None';
+
+/** Every way into the cluster the default description offers, with the expected verdict. */
+function expectations(): { replies: Expectation[]; drops: Expectation[] } {
+  const replies: Expectation[] = [];
+  const drops: Expectation[] = [];
+  for (const service of cluster.services) {
+    const name = servicePortName(service);
+    const local = nodesWithEndpoint(service);
+    const add = (e: Expectation): void => {
+      const dropped = service.externalTrafficPolicy === 'Local' && !local.has(e.entryNode);
+      (dropped ? drops : replies).push(e);
+    };
+    const common = { service, cause: policyCause(service), clientIp: 'probe' } as const;
+    if (service.nodePort !== undefined) {
+      for (const node of cluster.nodes) {
+        add({
+          ...common,
+          name: `${name} NodePort via ${node.name}`,
+          probe: { client: 'c1', ip: node.ip, port: service.nodePort, protocol: service.protocol },
+          entryNode: node.name,
+          entryKind: 'NodePort',
+        });
+      }
+    }
+    for (const [kind, list] of [
+      ['LoadBalancer', service.loadBalancerIPs],
+      ['ExternalIP', service.externalIPs],
+    ] as const) {
+      for (const routed of list) {
+        add({
+          ...common,
+          name: `${name} ${kind} ${routed.ip} via ${routed.announcedBy}`,
+          probe: { client: 'c2', ip: routed.ip, port: service.port, protocol: service.protocol },
+          entryNode: routed.announcedBy,
+          entryKind: kind,
+        });
+      }
+    }
+  }
+  const balancer = cluster.natLoadBalancer;
+  for (const forward of balancer.forwards) {
+    const service = findService(cluster, forward.service);
+    replies.push({
+      name: `${forward.service} through the external NAT load balancer to ${forward.node}`,
+      probe: {
+        client: 'c1',
+        ip: balancer.internetIp,
+        port: forward.port,
+        protocol: forward.protocol,
+      },
+      entryNode: forward.node,
+      entryKind: 'NodePort',
+      service,
+      clientIp: balancer.lanIp,
+      cause: policyCause(service),
+    });
+  }
+  const checkout = findService(cluster, 'shop/checkout:https');
+  const checkoutNode = findNode(cluster, findPod(cluster, checkout.endpoints[0] ?? '').node);
+  replies.push({
+    name: 'node-local client to its own NodePort (Local policy) is masqueraded',
+    probe: {
+      client: checkoutNode.name,
+      ip: checkoutNode.ip,
+      port: checkout.nodePort ?? 0,
+      protocol: 'tcp',
+    },
+    entryNode: checkoutNode.name,
+    entryKind: 'NodePort',
+    service: checkout,
+    clientIp: 'probe',
+    cause: 'LocalOrigin',
+  });
+  replies.push({
+    name: 'hairpin: a backend reaching itself through its NodePort',
+    probe: {
+      client: checkout.endpoints[0] ?? '',
+      ip: checkoutNode.ip,
+      port: checkout.nodePort ?? 0,
+      protocol: 'tcp',
+    },
+    entryNode: checkoutNode.name,
+    entryKind: 'NodePort',
+    service: checkout,
+    clientIp: 'probe',
+    cause: 'Hairpin',
+  });
+  return { replies, drops };
+}
+
+function agentArgv(node: string, useBin: boolean): string[] {
+  const cli = useBin
+    ? ['npx', 'snatscope']
+    : [process.execPath, '--import', 'tsx', join(root, 'cli', 'main.ts')];
+  return [...cli, 'agent', '--once', '--node-name', node, '--output', 'json'];
+}
+
+describe('snatscope agent --once on a live three-node lab', () => {
+  let lab: Lab;
+  const { replies, drops } = expectations();
+  const results = new Map<string, ProbeResult>();
+  const records = new Map<string, Json[]>();
+
+  before(async () => {
+    lab = await createLab(cluster, { prefix: newPrefix() });
+    for (const e of [...replies, ...drops]) {
+      results.set(e.name, await lab.probe({ ...e.probe, timeoutMs: 1000 }));
+    }
+    for (const [i, node] of cluster.nodes.entries()) {
+      // The first node runs exactly what an operator runs (npx, the installed bin).
+      const out = await lab.exec(lab.nodeNamespace(node.name), agentArgv(node.name, i === 0));
+      records.set(node.name, parseNdjson(out.stdout));
+    }
+  });
+
+  after(async () => {
+    const prefix = lab.prefix;
+    await lab.destroy();
+    const left = (await listNamespaces()).filter((ns) => ns.startsWith(prefix));
+    assert.deepEqual(left, [], 'the lab removed every namespace it made');
+  });
+
+  for (const e of expectations().replies) {
+    it(`${e.name}: the record shows what the pod saw`, () => {
+      const result = results.get(e.name);
+      assert.ok(result?.outcome === 'reply', `probe answered: ${JSON.stringify(result)}`);
+      const pod = findPod(cluster, result.seenBy.pod);
+      const flows = (records.get(e.entryNode) ?? []).filter((r) => r.kind === 'flow');
+      const record = flows.find(
+        (r) =>
+          hp(r.observedSource) === hp(result.observedSource) &&
+          (r.backend as HostPort).ip === pod.ip,
+      );
+      assert.ok(
+        record,
+        `a flow on ${e.entryNode} whose backend ${pod.ip} saw ${hp(result.observedSource)}`,
+      );
+      const client = record.client as HostPort;
+      if (e.clientIp === 'probe') assert.equal(hp(client), hp(result.clientAddress));
+      else assert.equal(client.ip, e.clientIp);
+      assert.equal(record.node, e.entryNode);
+      assert.equal(record.entryKind, e.entryKind);
+      assert.equal(record.protocol, e.probe.protocol);
+      assert.equal(record.cause, e.cause);
+      assert.equal(record.snat, (record.observedSource as HostPort).ip !== client.ip);
+      assert.equal(record.snat, e.cause !== 'None');
+      assert.deepEqual(record.service, {
+        namespace: e.service.namespace,
+        name: e.service.name,
+        port: e.service.portName,
+      });
+      assert.equal(record.externalTrafficPolicy, e.service.externalTrafficPolicy);
+      assert.equal(record.endpointLocal, pod.node === e.entryNode);
+      assert.equal(typeof record.conntrackId, 'number');
+      assert.notEqual(record.conntrackId, 0);
+      if (pod.node !== e.entryNode) {
+        const half = (records.get(pod.node) ?? []).find(
+          (r) => r.kind === 'backend' && hp(r.observedSource) === hp(result.observedSource),
+        );
+        assert.ok(half, `the backend half on ${pod.node}`);
+        assert.equal((half.backend as HostPort).ip, pod.ip);
+      }
+    });
+  }
+
+  for (const e of expectations().drops) {
+    it(`${e.name}: dropped without a local endpoint, and counted`, () => {
+      assert.equal(results.get(e.name)?.outcome, 'timeout');
+      const state = (records.get(e.entryNode) ?? []).find(
+        (r) =>
+          r.kind === 'service' &&
+          (r.service as { name: string }).name === e.service.name &&
+          r.protocol === e.service.protocol,
+      );
+      assert.ok(state, `a service record for ${e.service.name} on ${e.entryNode}`);
+      assert.equal(state.externalTrafficPolicy, 'Local');
+      assert.equal(state.localEndpoints, 0);
+      assert.ok(
+        (state.noLocalEndpointDrops as { packets: number }).packets >= 1,
+        JSON.stringify(state),
+      );
+    });
+  }
+});
+
+describe('snatscope agent, continuous, on a live node', () => {
+  let lab: Lab;
+  let agent: ChildProcess | null = null;
+  let stdout = '';
+
+  before(async () => {
+    lab = await createLab(cluster, { prefix: newPrefix() });
+  });
+
+  after(async () => {
+    agent?.kill('SIGKILL');
+    await lab.destroy();
+  });
+
+  async function waitFor(predicate: (records: Json[]) => boolean, what: string): Promise<Json[]> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const records = parseNdjson(stdout.slice(0, stdout.lastIndexOf('\n') + 1));
+      if (predicate(records)) return records;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.fail(`timed out waiting for ${what}; stdout so far:\n${stdout}`);
+  }
+
+  it('reports a flow when it appears and again when it ends, serves metrics, stops on SIGTERM', async () => {
+    const ns = lab.nodeNamespace('n1');
+    agent = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        ns,
+        ...agentArgv('n1', false).filter((a) => a !== '--once' && a !== '--output' && a !== 'json'),
+        '--poll-interval',
+        '300ms',
+        '--events',
+        '--metrics-listen',
+        '127.0.0.1:9108',
+        '--log-level',
+        'warn',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    agent.stdout?.setEncoding('utf8');
+    agent.stdout?.on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    await waitFor((records) => records.some((r) => r.kind === 'service'), 'service records');
+
+    const probe = await lab.probe({
+      client: 'c1',
+      ip: findNode(cluster, 'n1').ip,
+      port: 30080,
+      protocol: 'tcp',
+    });
+    assert.equal(probe.outcome, 'reply');
+    const client = hp(probe.clientAddress);
+    const opened = await waitFor(
+      (records) => records.some((r) => r.kind === 'flow' && hp(r.client) === client),
+      `the flow of ${client}`,
+    );
+    const first = opened.filter((r) => r.kind === 'flow' && hp(r.client) === client);
+    assert.equal(first.length, 1, 'a flow is reported once while it lasts');
+    assert.equal(first[0]?.closed, false);
+    assert.equal(first[0]?.cause, 'ClusterPolicyMasquerade');
+
+    await lab.exec(ns, [
+      'conntrack',
+      '-D',
+      '-p',
+      'tcp',
+      '-s',
+      probe.clientAddress.ip,
+      '--sport',
+      String(probe.clientAddress.port),
+    ]);
+    await waitFor(
+      (records) =>
+        records.some((r) => r.kind === 'flow' && hp(r.client) === client && r.closed === true),
+      `the close of ${client}`,
+    );
+
+    const metrics = await lab.exec(ns, ['curl', '-sf', 'http://127.0.0.1:9108/metrics']);
+    assert.match(
+      metrics.stdout,
+      /snatscope_agent_records_emitted_total\{kind="flow",phase="open"\} [1-9]/,
+    );
+    assert.match(
+      metrics.stdout,
+      /snatscope_agent_records_emitted_total\{kind="flow",phase="closed"\} [1-9]/,
+    );
+    assert.match(metrics.stdout, /snatscope_agent_poll_duration_seconds_count [1-9]/);
+    assert.match(metrics.stdout, /snatscope_agent_tool_failures_total/);
+
+    const exited = once(agent, 'exit');
+    agent.kill('SIGTERM');
+    const [code] = (await Promise.race([
+      exited,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('agent did not stop on SIGTERM')), 5000),
+      ),
+    ])) as [number | null];
+    assert.equal(code, 0);
+    agent = null;
+  });
+});
