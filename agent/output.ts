@@ -12,20 +12,37 @@ export interface RecordWriter {
   end(): void;
 }
 
-/** Writes each record as one line of contract JSON as soon as it arrives. */
+// Lines are batched into chunks this big: one write per line was a third of the agent's CPU.
+const CHUNK_CHARS = 1 << 16;
+
+/** Writes each record as one line of contract JSON, in chunks; end() flushes the rest. */
 export class NdjsonWriter implements RecordWriter {
+  private pending = '';
+
   constructor(private readonly out: Writable) {}
 
   service(state: v1.IServiceState): void {
-    this.out.write(JSON.stringify(serviceToJson(state)) + '\n');
+    this.line(JSON.stringify(serviceToJson(state)));
   }
 
   flow(record: v1.IFlowRecord): void {
-    this.out.write(JSON.stringify(flowToJson(record)) + '\n');
+    this.line(JSON.stringify(flowToJson(record)));
+  }
+
+  /** Writes out what is buffered (continuous mode calls it after every poll). */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.out.write(this.pending);
+    this.pending = '';
   }
 
   end(): void {
-    // Every line is already written.
+    this.flush();
+  }
+
+  private line(text: string): void {
+    this.pending += text + '\n';
+    if (this.pending.length >= CHUNK_CHARS) this.flush();
   }
 }
 

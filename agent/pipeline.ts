@@ -14,6 +14,8 @@ import type { NodeReader } from './sources/node-reader.js';
 export interface RecordSink {
   service(state: v1.IServiceState): void;
   flow(record: v1.IFlowRecord): void;
+  /** Called after every poll: records of one poll go out together. */
+  flush(): void;
 }
 
 /** Configuration of the continuous agent. */
@@ -101,6 +103,7 @@ export class AgentPipeline {
     metrics.servicePorts.set(result.servicePorts);
     metrics.trackedFlows.set(this.tracker.size);
     metrics.polls.inc({ trigger });
+    this.sink.flush();
     end();
   }
 
