@@ -3,7 +3,7 @@
 // under load; polling stays the source of truth).
 import type { Logger } from 'pino';
 import { v1 } from '../proto/index.js';
-import { FlowTracker } from './flow-tracker.js';
+import { FlowTracker, flowKey } from './flow-tracker.js';
 import type { AgentMetrics } from './metrics.js';
 import { pollNode, type PollConfig } from './poll.js';
 import { serviceKey } from './verdict.js';
@@ -77,8 +77,10 @@ export class AgentPipeline {
         service: (state) => {
           this.emitServiceIfChanged(state);
         },
-        record: (record) => {
-          if (this.tracker.observe(record)) this.emitFlow(record, 'open');
+        isKnown: (entry) => this.tracker.touch(flowKey(entry)),
+        record: (record, entry) => {
+          this.tracker.add(flowKey(entry), record.kind ?? v1.FlowRecord.Kind.flow);
+          this.emitFlow(record, 'open');
         },
         problem: (problem) => {
           metrics.parseErrors.inc({ source: problem.source.split(' ')[0] ?? problem.source });
@@ -95,7 +97,9 @@ export class AgentPipeline {
       now,
     );
     const complete = result.conntrackLines.ipv4 !== null && result.conntrackLines.ipv6 !== null;
-    for (const record of this.tracker.endPoll(complete, now)) this.emitFlow(record, 'closed');
+    for (const record of this.tracker.endPoll(complete, this.config.nodeName, now)) {
+      this.emitFlow(record, 'closed');
+    }
     for (const family of ['ipv4', 'ipv6'] as const) {
       const lines = result.conntrackLines[family];
       if (lines !== null) metrics.conntrackEntries.set({ family }, lines);

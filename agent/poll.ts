@@ -14,6 +14,7 @@ import { ToolError } from './sources/exec.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { IpRouteParseError, parseIpRoute, type NodeRoute } from './sources/ip-route.js';
 import type { NodeReader } from './sources/node-reader.js';
+import type { ConntrackEntry } from './sources/conntrack.js';
 
 /** Static configuration of the polled node. */
 export interface PollConfig {
@@ -26,7 +27,9 @@ export interface PollConfig {
 export interface PollSink {
   /** Called for every exposed Service port before any flow of the poll. */
   service(state: v1.IServiceState): void;
-  record(record: v1.IFlowRecord): void;
+  record(record: v1.IFlowRecord, entry: ConntrackEntry): void;
+  /** True for entries the sink already knows: they are not classified again. */
+  isKnown?(entry: ConntrackEntry): boolean;
   problem(problem: InputProblem): void;
   toolFailure(error: ToolError): void;
 }
@@ -97,12 +100,13 @@ export async function pollNode(
   const report = (problem: InputProblem): void => {
     sink.problem(problem);
   };
-  const onRecord = (record: v1.IFlowRecord): void => {
-    sink.record(record);
+  const onRecord = (record: v1.IFlowRecord, entry: ConntrackEntry): void => {
+    sink.record(record, entry);
   };
+  const skip = sink.isKnown?.bind(sink);
   for (const family of FAMILIES) {
     const source = `conntrack -L -f ${family}`;
-    const onLine = conntrackLineHandler(classifier, source, report, onRecord);
+    const onLine = conntrackLineHandler(classifier, source, report, onRecord, skip);
     conntrackLines[family] = await settle(reader.conntrack(family, onLine), sink);
   }
   return { rulesRead: dumps.length > 0, conntrackLines, servicePorts: model.services.length };

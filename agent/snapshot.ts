@@ -6,7 +6,11 @@ import { FlowClassifier } from './classify.js';
 import { buildIptablesModel } from './model/kube-proxy-iptables.js';
 import { buildNodeContext, type NodeContext } from './model/node.js';
 import type { KubeProxyModel } from './model/service-model.js';
-import { ConntrackParseError, parseConntrackLine } from './sources/conntrack.js';
+import {
+  ConntrackParseError,
+  parseConntrackLine,
+  type ConntrackEntry,
+} from './sources/conntrack.js';
 import type { NodeInterface } from './sources/ip-addr.js';
 import type { NodeRoute } from './sources/ip-route.js';
 import { parseIptablesSave, type IptablesTable } from './sources/iptables-save.js';
@@ -63,13 +67,15 @@ export function nodeView(input: {
 
 /**
  * A per-line callback for conntrack text: parses, classifies and hands records on; bad lines go
- * to report (which may throw to stop, as --strict does).
+ * to report (which may throw to stop, as --strict does). Entries for which `skip` answers true
+ * (flows a live agent already reported) are not classified again.
  */
 export function conntrackLineHandler(
   classifier: FlowClassifier,
   source: string,
   report: (problem: InputProblem) => void,
-  onRecord: (record: v1.IFlowRecord) => void,
+  onRecord: (record: v1.IFlowRecord, entry: ConntrackEntry) => void,
+  skip: (entry: ConntrackEntry) => boolean = () => false,
 ): (line: string, lineNumber: number) => void {
   return (line, lineNumber) => {
     let entry;
@@ -80,7 +86,8 @@ export function conntrackLineHandler(
       report(error);
       return;
     }
-    const record = entry && classifier.classify(entry);
-    if (record) onRecord(record);
+    if (entry === null || skip(entry)) return;
+    const record = classifier.classify(entry);
+    if (record) onRecord(record, entry);
   };
 }

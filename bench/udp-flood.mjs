@@ -34,5 +34,7 @@ function sendOne(done) {
   });
 }
 
-await Promise.all(Array.from({ length: IN_FLIGHT }, () => new Promise((resolve) => sendOne(resolve))));
+await Promise.all(
+  Array.from({ length: IN_FLIGHT }, () => new Promise((resolve) => sendOne(resolve))),
+);
 process.stdout.write(JSON.stringify({ sent, failed }) + '\n');

@@ -142,7 +142,10 @@ async function runContinuous(options: AgentOptions): Promise<void> {
   });
   await pipeline.stop();
   await new Promise<void>((resolve) => {
-    if (server) server.close(() => { resolve(); });
+    if (server)
+      server.close(() => {
+        resolve();
+      });
     else resolve();
   });
   log.info('agent stopped');

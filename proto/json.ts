@@ -76,10 +76,7 @@ const SERVICE_ORDER = [
 
 /** Maps a service state to its contract JSON object (`kind` "service"). */
 export function serviceToJson(state: v1.IServiceState): ContractJson {
-  const object = v1.ServiceState.toObject(
-    v1.ServiceState.create(state),
-    conversion,
-  ) as ContractJson;
+  const object = v1.ServiceState.toObject(v1.ServiceState.create(state), conversion);
   object.kind = 'service';
   object.nodePort ??= null;
   object.healthCheckNodePort ??= null;

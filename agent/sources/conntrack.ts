@@ -1,6 +1,7 @@
 // Pure parser for conntrack-tools text output (FORMATS.md §4): `conntrack -L` in the default and
 // `-o extended,id,timestamp,ktimestamp,labels` forms, `conntrack -E` event lines (with the
 // `[epoch.usec]` prefix of `-o timestamp`), and `/proc/net/nf_conntrack`.
+import { Buffer } from 'node:buffer';
 
 /** Address family of an entry. */
 export type ConntrackFamily = 'ipv4' | 'ipv6';
@@ -78,9 +79,9 @@ export class ConntrackParseError extends Error {
 
 // ---------------------------------------------------------------------------------------------
 // Parser. This is the agent's hot path (a busy node lists a million entries per poll), so it is a
-// hand-rolled scanner over the line: indexOf/charCodeAt, integers parsed in place, no split or
-// regular expression per field, and the common protocol and state names are interned instead of
-// sliced. Only the output objects and the address strings are allocated.
+// hand-rolled scanner over the line's bytes: integers parsed in place, no split or regular
+// expression per field, and the common protocol and state names interned instead of sliced. Only
+// the output objects and the address strings are allocated.
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -103,11 +104,10 @@ const LOWER_Z = 0x7a;
 const U16_MAX = 0xffff;
 const U32_MAX = 0xffffffff;
 
-// readAddress results: the family of a valid address, and whether an IPv6 one must be rewritten.
+// classifyIpv6 results: whether the address is valid, and whether it must be rewritten.
 const ADDRESS_INVALID = 0;
-const ADDRESS_IPV4 = 1;
-const ADDRESS_IPV6 = 2;
-const ADDRESS_IPV6_NOT_CANONICAL = 3;
+const ADDRESS_IPV6 = 1;
+const ADDRESS_IPV6_NOT_CANONICAL = 2;
 
 // What a tuple must carry, by L4 protocol number: a missing field means the line was cut or mangled.
 const NEEDS_PORTS = 1;
@@ -132,19 +132,6 @@ function tupleNeeds(protocolNumber: number): number {
   }
 }
 
-// The states the kernel reports most; anything else (SCTP, DCCP, a future name) is sliced.
-const COMMON_STATES = [
-  'ESTABLISHED',
-  'TIME_WAIT',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'CLOSE',
-  'NONE',
-] as const;
-
 function isDigit(c: number): boolean {
   return c >= DIGIT_0 && c <= DIGIT_9;
 }
@@ -156,13 +143,13 @@ function hexValue(c: number): number {
   return -1;
 }
 
-/** Validates `text[start, end)` as dotted-quad IPv4. */
-function isIpv4(text: string, start: number, end: number): boolean {
+/** Validates `bytes[start, end)` as dotted-quad IPv4. */
+function isIpv4(bytes: Uint8Array, start: number, end: number): boolean {
   let dots = 0;
   let octet = 0;
   let digits = 0;
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i] ?? 0;
     if (c === DOT) {
       if (digits === 0 || ++dots > 3) return false;
       octet = 0;
@@ -178,17 +165,17 @@ function isIpv4(text: string, start: number, end: number): boolean {
 }
 
 /**
- * Validates `text[start, end)` as IPv6 and tells whether it is already in the form inet_ntop()
+ * Validates `bytes[start, end)` as IPv6 and tells whether it is already in the form inet_ntop()
  * prints (what conntrack-tools shows), so that only other renderings pay for normalisation:
  * /proc/net/nf_conntrack zero-pads every group, and hand-written input may use capitals.
  */
-function classifyIpv6(text: string, start: number, end: number): number {
+function classifyIpv6(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   let groups = 0;
   let compressed = false;
   let canonical = true;
   let zeroRun = 0;
-  if (end - i >= 2 && text.charCodeAt(i) === COLON && text.charCodeAt(i + 1) === COLON) {
+  if (end - i >= 2 && bytes[i] === COLON && bytes[i + 1] === COLON) {
     compressed = true;
     i += 2;
   }
@@ -196,7 +183,7 @@ function classifyIpv6(text: string, start: number, end: number): number {
     const groupStart = i;
     let value = 0;
     while (i < end) {
-      const c = text.charCodeAt(i);
+      const c = bytes[i] ?? 0;
       const h = hexValue(c);
       if (h < 0) break;
       if (c >= UPPER_A && c <= UPPER_F) canonical = false;
@@ -204,24 +191,24 @@ function classifyIpv6(text: string, start: number, end: number): number {
       i++;
     }
     const length = i - groupStart;
-    if (i < end && text.charCodeAt(i) === DOT) {
+    if (i < end && bytes[i] === DOT) {
       // An embedded IPv4 tail ("::ffff:1.2.3.4") is two groups and ends the address.
-      if (!isIpv4(text, groupStart, end)) return ADDRESS_INVALID;
+      if (!isIpv4(bytes, groupStart, end)) return ADDRESS_INVALID;
       groups += 2;
       canonical = false;
       break;
     }
     if (length === 0 || length > 4) return ADDRESS_INVALID;
-    if (length > 1 && text.charCodeAt(groupStart) === DIGIT_0) canonical = false;
+    if (length > 1 && bytes[groupStart] === DIGIT_0) canonical = false;
     groups++;
     zeroRun = value === 0 ? zeroRun + 1 : 0;
     // inet_ntop() compresses the longest run of two or more zero groups, so a visible run of two
     // is either uncompressed or competes with the "::"; let the normaliser decide.
     if (zeroRun >= 2) canonical = false;
     if (i === end) break;
-    if (text.charCodeAt(i) !== COLON) return ADDRESS_INVALID;
+    if (bytes[i] !== COLON) return ADDRESS_INVALID;
     i++;
-    if (i < end && text.charCodeAt(i) === COLON) {
+    if (i < end && bytes[i] === COLON) {
       if (compressed) return ADDRESS_INVALID;
       compressed = true;
       zeroRun = 0;
@@ -291,343 +278,404 @@ function canonicalIpv6(address: string): string {
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }
 
-/** Cursor over one line; every method fails with a ConntrackParseError that quotes the line. */
-class LineScanner {
-  pos = 0;
-  // ICMP identity of the tuple just read: the tuple reader's second result.
-  icmp: ConntrackIcmp | null = null;
-  // Address family fixed by the l3 prefix or the first address; null until known.
-  family: ConntrackFamily | null = null;
+// The scanner reads the line's bytes from a scratch buffer: on V8, String#charCodeAt dispatches on
+// the string's representation at every call (lines are usually slices of a bigger chunk), and
+// String#startsWith is a builtin call that is not inlined; plain byte loads cost a fraction of
+// either. Values are sliced from the line itself, so the buffer never reaches an entry. It is
+// overwritten by every line, and grows for long ones.
+let scratch = Buffer.allocUnsafe(4096);
+// Bytes past the line's end that the key tests may look at (`delta-time=` is the longest key);
+// they are zeroed so that a previous, longer line can never be read.
+const SLACK = 16;
+// A stand-in for characters outside ASCII: it is no part of any token, so such characters are
+// harmless in skipped values and make a parsed value invalid.
+const NON_ASCII = 0x7f;
 
-  constructor(
-    readonly line: string,
-    // The line without its trailing newline and blanks.
-    readonly end: number,
-    readonly lineNumber: number,
-    readonly source: string,
-  ) {}
-
-  fail(reason: string): never {
-    throw new ConntrackParseError(
-      this.source,
-      this.lineNumber,
-      this.line.slice(0, this.end),
-      reason,
-    );
-  }
-
-  skipBlanks(): void {
-    const { line, end } = this;
-    let i = this.pos;
-    while (i < end) {
+/** Copies the line into `scratch` (one byte per UTF-16 unit) and returns it. */
+function loadBytes(line: string): Buffer {
+  const length = line.length;
+  if (scratch.length < length + SLACK) scratch = Buffer.allocUnsafe(2 * length + SLACK);
+  const bytes = scratch;
+  // UTF-8 equals ASCII byte for byte; anything else makes write() return another count.
+  if (bytes.write(line, 0, 'utf8') !== length) {
+    for (let i = 0; i < length; i++) {
       const c = line.charCodeAt(i);
-      if (c !== SPACE && c !== TAB) break;
-      i++;
+      bytes[i] = c < 0x80 ? c : NON_ASCII;
     }
-    this.pos = i;
   }
+  for (let i = length; i < length + SLACK; i++) bytes[i] = 0;
+  return bytes;
+}
 
-  /** Position of `char` in [pos, end), or -1. */
-  find(char: string): number {
-    const i = this.line.indexOf(char, this.pos);
-    return i >= this.end ? -1 : i;
+// The readers below return their value and leave the position after it in `after`: a second
+// result without allocating an object per field. Every reader writes it before its caller reads
+// it, so nothing flows from one call (or one line) to the next.
+let after = 0;
+// Second results of readAddress and readTuple, under the same rule.
+let addressFamily: ConntrackFamily = 'ipv4';
+let tupleIcmp: ConntrackIcmp | null = null;
+
+/** Raised by the readers; parseLine turns it into a ConntrackParseError with source and line. */
+class Malformed extends Error {}
+
+// Known keys and flags are recognised by their first three characters, read as one number, and
+// the position of their `=` or `]`. An unknown key is mistaken for a known one only if it has the
+// same first three characters and length; none of conntrack-tools' other fields (use, secmark,
+// secctx, helper, zone-orig, zone-reply, portid, progname) does.
+const headOf = (text: string): number =>
+  text.charCodeAt(0) | (text.charCodeAt(1) << 8) | (text.charCodeAt(2) << 16);
+const HEAD_SRC = headOf('src'); // src= and srckey=
+const HEAD_DST = headOf('dst'); // dst= and dstkey=
+const HEAD_SPORT = headOf('spo');
+const HEAD_DPORT = headOf('dpo');
+const HEAD_TYPE = headOf('typ');
+const HEAD_CODE = headOf('cod');
+const HEAD_ID = headOf('id=');
+const HEAD_PACKETS = headOf('pac');
+const HEAD_BYTES = headOf('byt');
+const HEAD_MARK = headOf('mar');
+const HEAD_ZONE = headOf('zon');
+const HEAD_DELTA_TIME = headOf('del');
+const HEAD_LABELS = headOf('lab');
+const HEAD_ASSURED = headOf('[AS');
+const HEAD_UNREPLIED = headOf('[UN');
+const HEAD_OFFLOAD = headOf('[OF');
+const HEAD_HW_OFFLOAD = headOf('[HW');
+const HEAD_USERSPACE = headOf('[US');
+const HEAD_TCP = headOf('tcp');
+const HEAD_UDP = headOf('udp');
+const HEAD_IPV = headOf('ipv');
+const HEAD_ICM = headOf('icm');
+
+function headAt(bytes: Uint8Array, pos: number): number {
+  return (bytes[pos] ?? 0) | ((bytes[pos + 1] ?? 0) << 8) | ((bytes[pos + 2] ?? 0) << 16);
+}
+
+/** Whether the key `head…=` whose `=` is at offset `equalsAt` starts at pos. */
+function isKey(bytes: Uint8Array, pos: number, head: number, equalsAt: number): boolean {
+  return headAt(bytes, pos) === head && bytes[pos + equalsAt] === EQUALS;
+}
+
+/** Whether the flag `head…]` whose `]` is at offset `closeAt` starts at pos. */
+function isFlag(bytes: Uint8Array, pos: number, head: number, closeAt: number): boolean {
+  return headAt(bytes, pos) === head && bytes[pos + closeAt] === RIGHT_BRACKET;
+}
+
+/** Whether the whole of `text` is at pos (for rare tokens, where speed does not matter). */
+function isText(bytes: Uint8Array, pos: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[pos + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+function skipBlanks(bytes: Uint8Array, pos: number, end: number): number {
+  while (pos < end) {
+    const c = bytes[pos];
+    if (c !== SPACE && c !== TAB) break;
+    pos++;
   }
+  return pos;
+}
 
-  tokenEnd(): number {
-    const i = this.find(' ');
-    return i === -1 ? this.end : i;
+/** End of the token at pos (the next space, or the end of the line). */
+function tokenEnd(bytes: Uint8Array, pos: number, end: number): number {
+  while (pos < end && bytes[pos] !== SPACE) pos++;
+  return pos;
+}
+
+/** Whether `char` occurs in [pos, stop). */
+function contains(bytes: Uint8Array, char: number, pos: number, stop: number): boolean {
+  for (let i = pos; i < stop; i++) if (bytes[i] === char) return true;
+  return false;
+}
+
+/** A decimal integer ending its token; counters and timeouts stay exact up to 2^53. */
+function readUint(bytes: Uint8Array, pos: number, end: number, max: number, what: string): number {
+  let i = pos;
+  let value = 0;
+  let c = SPACE;
+  while (i < end) {
+    c = bytes[i] ?? SPACE;
+    if (c < DIGIT_0 || c > DIGIT_9) break;
+    value = value * 10 + (c - DIGIT_0);
+    i++;
   }
+  if (i === pos || (i < end && c !== SPACE)) throw new Malformed(`non-numeric ${what}`);
+  // A value past 2^53 rounds to at least 2^53, so this also rejects what a double cannot hold.
+  if (value > max) throw new Malformed(`${what} out of range`);
+  after = i;
+  return value;
+}
 
-  at(prefix: string): boolean {
-    return this.line.startsWith(prefix, this.pos);
+/** `0x`-prefixed hex, as GRE keys are printed. */
+function readHex(bytes: Uint8Array, pos: number, end: number, max: number, what: string): number {
+  if (!isText(bytes, pos, '0x')) throw new Malformed(`non-hex ${what}`);
+  let i = pos + 2;
+  let value = 0;
+  while (i < end) {
+    const h = hexValue(bytes[i] ?? SPACE);
+    if (h < 0) break;
+    value = value * 16 + h;
+    i++;
   }
+  if (i === pos + 2 || (i < end && bytes[i] !== SPACE)) throw new Malformed(`non-hex ${what}`);
+  if (value > max) throw new Malformed(`${what} out of range`);
+  after = i;
+  return value;
+}
 
-  /** A decimal integer ending the token; counters and timeouts stay exact up to 2^53. */
-  readUint(max: number, what: string): number {
-    const { line, end } = this;
-    const first = this.pos;
-    let i = first;
-    let value = 0;
-    while (i < end) {
-      const c = line.charCodeAt(i);
-      if (c < DIGIT_0 || c > DIGIT_9) break;
-      value = value * 10 + (c - DIGIT_0);
-      if (value > max) this.fail(`${what} out of range`);
-      i++;
+/** The address after `src=`/`dst=`, sliced from the line; sets `addressFamily`. */
+function readAddress(line: string, bytes: Uint8Array, pos: number, end: number): string {
+  // One pass validates the common dotted quad; anything else goes to the IPv6 path.
+  let i = pos;
+  let dots = 0;
+  let octet = 0;
+  let digits = 0;
+  let ipv4 = true;
+  while (i < end) {
+    const c = bytes[i] ?? SPACE;
+    if (c === SPACE) break;
+    if (c >= DIGIT_0 && c <= DIGIT_9) {
+      octet = octet * 10 + (c - DIGIT_0);
+      digits++;
+    } else if (c === DOT && digits > 0 && digits <= 3 && octet <= 255) {
+      dots++;
+      octet = 0;
+      digits = 0;
+    } else {
+      ipv4 = false;
+      break;
     }
-    if (i === first || (i < end && line.charCodeAt(i) !== SPACE)) this.fail(`non-numeric ${what}`);
-    this.pos = i;
-    return value;
+    i++;
   }
-
-  /** `0x`-prefixed hex, as GRE keys are printed. */
-  readHex(max: number, what: string): number {
-    const { line, end } = this;
-    if (!this.at('0x')) this.fail(`non-hex ${what}`);
-    const first = this.pos + 2;
-    let i = first;
-    let value = 0;
-    while (i < end) {
-      const h = hexValue(line.charCodeAt(i));
-      if (h < 0) break;
-      value = value * 16 + h;
-      if (value > max) this.fail(`${what} out of range`);
-      i++;
-    }
-    if (i === first || (i < end && line.charCodeAt(i) !== SPACE)) this.fail(`non-hex ${what}`);
-    this.pos = i;
-    return value;
+  if (ipv4 && dots === 3 && digits > 0 && digits <= 3 && octet <= 255) {
+    addressFamily = 'ipv4';
+    after = i;
+    return line.slice(pos, i);
   }
+  i = tokenEnd(bytes, i, end);
+  const kind = contains(bytes, COLON, pos, i) ? classifyIpv6(bytes, pos, i) : ADDRESS_INVALID;
+  if (kind === ADDRESS_INVALID) throw new Malformed('invalid address');
+  addressFamily = 'ipv6';
+  after = i;
+  const address = line.slice(pos, i);
+  return kind === ADDRESS_IPV6_NOT_CANONICAL ? canonicalIpv6(address) : address;
+}
 
-  /** The address after `src=`/`dst=` (pos is past the `=`), checked against the entry's family. */
-  readAddress(): string {
-    const { line, end } = this;
-    const start = this.pos;
-    // One pass validates the common dotted quad; anything else goes to the IPv6 path.
-    let i = start;
-    let dots = 0;
-    let octet = 0;
-    let digits = 0;
-    let ipv4 = true;
-    while (i < end) {
-      const c = line.charCodeAt(i);
-      if (c === SPACE) break;
-      if (c >= DIGIT_0 && c <= DIGIT_9) {
-        octet = octet * 10 + (c - DIGIT_0);
-        if (++digits > 3 || octet > 255) ipv4 = false;
-      } else if (c === DOT && digits > 0) {
-        dots++;
-        octet = 0;
-        digits = 0;
-      } else {
-        ipv4 = false;
-        break;
+/** One `src=… dst=… <protocol fields>` group at pos; sets `tupleIcmp` and `addressFamily`. */
+function readTuple(
+  line: string,
+  bytes: Uint8Array,
+  pos: number,
+  end: number,
+  needs: number,
+): ConntrackTuple {
+  const src = readAddress(line, bytes, pos + 4, end);
+  const family = addressFamily;
+  pos = skipBlanks(bytes, after, end);
+  if (!isKey(bytes, pos, HEAD_DST, 3)) throw new Malformed('missing dst=');
+  const dst = readAddress(line, bytes, pos + 4, end);
+  if (addressFamily !== family) throw new Malformed('address family mismatch');
+  pos = after;
+  // Fast path for the tool's own order, `sport=N dport=N`; anything else takes the loop below.
+  if (needs === NEEDS_PORTS) {
+    const sportAt = skipBlanks(bytes, pos, end);
+    if (isKey(bytes, sportAt, HEAD_SPORT, 5)) {
+      const sport = readUint(bytes, sportAt + 6, end, U16_MAX, 'sport');
+      const dportAt = skipBlanks(bytes, after, end);
+      if (isKey(bytes, dportAt, HEAD_DPORT, 5)) {
+        const dport = readUint(bytes, dportAt + 6, end, U16_MAX, 'dport');
+        tupleIcmp = null;
+        return { src, dst, sport, dport };
       }
-      i++;
     }
-    let kind = ADDRESS_IPV4;
-    if (!ipv4 || dots !== 3 || digits === 0) {
-      i = this.tokenEnd();
-      kind = this.find(':') === -1 ? ADDRESS_INVALID : classifyIpv6(line, start, i);
-      if (kind === ADDRESS_INVALID) this.fail('invalid address');
-    }
-    const family: ConntrackFamily = kind === ADDRESS_IPV4 ? 'ipv4' : 'ipv6';
-    if (this.family === null) this.family = family;
-    else if (this.family !== family) this.fail('address family mismatch');
-    this.pos = i;
-    const address = line.slice(start, i);
-    return kind === ADDRESS_IPV6_NOT_CANONICAL ? canonicalIpv6(address) : address;
   }
+  let sport = 0;
+  let dport = 0;
+  let type = 0;
+  let code = 0;
+  let icmpId = 0;
+  let fields = 0;
+  for (;;) {
+    pos = skipBlanks(bytes, pos, end);
+    if (isKey(bytes, pos, HEAD_SPORT, 5)) {
+      sport = readUint(bytes, pos + 6, end, U16_MAX, 'sport');
+      fields |= 1;
+    } else if (isKey(bytes, pos, HEAD_DPORT, 5)) {
+      dport = readUint(bytes, pos + 6, end, U16_MAX, 'dport');
+      fields |= 2;
+    } else if (isKey(bytes, pos, HEAD_TYPE, 4)) {
+      type = readUint(bytes, pos + 5, end, 255, 'icmp type');
+      fields |= 4;
+    } else if (isKey(bytes, pos, HEAD_CODE, 4)) {
+      code = readUint(bytes, pos + 5, end, 255, 'icmp code');
+      fields |= 8;
+    } else if ((fields & 24) === 8 && isKey(bytes, pos, HEAD_ID, 2)) {
+      // Only the id right after code= is the ICMP id; a later id= is the conntrack id (`-o id`).
+      icmpId = readUint(bytes, pos + 3, end, U16_MAX, 'icmp id');
+      fields |= 16;
+    } else if (isKey(bytes, pos, HEAD_SRC, 6)) {
+      // GRE keys (PPTP call ids) sit in the port slots of the kernel's tuple; keep them there.
+      sport = readHex(bytes, pos + 7, end, U16_MAX, 'srckey');
+      fields |= 32;
+    } else if (isKey(bytes, pos, HEAD_DST, 6)) {
+      dport = readHex(bytes, pos + 7, end, U16_MAX, 'dstkey');
+      fields |= 64;
+    } else {
+      break;
+    }
+    pos = after;
+  }
+  if (needs === NEEDS_PORTS && (fields & 3) !== 3) throw new Malformed('missing sport=/dport=');
+  if (needs === NEEDS_ICMP && (fields & 28) !== 28) throw new Malformed('missing type=/code=/id=');
+  if (needs === NEEDS_GRE_KEYS && (fields & 96) !== 96) {
+    throw new Malformed('missing srckey=/dstkey=');
+  }
+  tupleIcmp = (fields & 12) !== 0 ? { type, code, id: icmpId } : null;
+  after = pos;
+  return { src, dst, sport, dport };
+}
 
-  /** One `src=… dst=… <protocol fields>` group; pos is at `src=`. */
-  readTuple(needs: number): ConntrackTuple {
-    const { line } = this;
-    this.pos += 4;
-    const src = this.readAddress();
-    this.skipBlanks();
-    if (!this.at('dst=')) this.fail('missing dst=');
-    this.pos += 4;
-    const dst = this.readAddress();
-    let sport = 0;
-    let dport = 0;
-    let type = 0;
-    let code = 0;
-    let icmpId = 0;
-    let fields = 0;
-    for (;;) {
-      this.skipBlanks();
-      const c = line.charCodeAt(this.pos);
-      if (c === 0x73 /* s */ && this.at('sport=')) {
-        this.pos += 6;
-        sport = this.readUint(U16_MAX, 'sport');
-        fields |= 1;
-      } else if (c === 0x64 /* d */ && this.at('dport=')) {
-        this.pos += 6;
-        dport = this.readUint(U16_MAX, 'dport');
-        fields |= 2;
-      } else if (c === 0x74 /* t */ && this.at('type=')) {
-        this.pos += 5;
-        type = this.readUint(255, 'icmp type');
-        fields |= 4;
-      } else if (c === 0x63 /* c */ && this.at('code=')) {
-        this.pos += 5;
-        code = this.readUint(255, 'icmp code');
-        fields |= 8;
-      } else if (c === 0x69 /* i */ && (fields & 24) === 8 && this.at('id=')) {
-        // Only the id right after code= is the ICMP id; a later id= is the conntrack id (`-o id`).
-        this.pos += 3;
-        icmpId = this.readUint(U16_MAX, 'icmp id');
-        fields |= 16;
-      } else if (c === 0x73 /* s */ && this.at('srckey=')) {
-        // GRE keys (PPTP call ids) sit in the port slots of the kernel's tuple; keep them there.
-        this.pos += 7;
-        sport = this.readHex(U16_MAX, 'srckey');
-        fields |= 32;
-      } else if (c === 0x64 /* d */ && this.at('dstkey=')) {
-        this.pos += 7;
-        dport = this.readHex(U16_MAX, 'dstkey');
-        fields |= 64;
-      } else {
-        break;
-      }
-    }
-    if (needs === NEEDS_PORTS && (fields & 3) !== 3) this.fail('missing sport=/dport=');
-    if (needs === NEEDS_ICMP && (fields & 28) !== 28) this.fail('missing type=/code=/id=');
-    if (needs === NEEDS_GRE_KEYS && (fields & 96) !== 96) this.fail('missing srckey=/dstkey=');
-    this.icmp = (fields & 12) !== 0 ? { type, code, id: icmpId } : null;
-    return { src, dst, sport, dport };
+/** A `packets=N bytes=N` pair (either may be alone) at pos. */
+function readCounters(bytes: Uint8Array, pos: number, end: number): ConntrackCounters {
+  let packets = 0;
+  let bytesCount = 0;
+  if (isKey(bytes, pos, HEAD_PACKETS, 7)) {
+    packets = readUint(bytes, pos + 8, end, Number.MAX_SAFE_INTEGER, 'packets');
+    pos = skipBlanks(bytes, after, end);
   }
+  if (isKey(bytes, pos, HEAD_BYTES, 5)) {
+    bytesCount = readUint(bytes, pos + 6, end, Number.MAX_SAFE_INTEGER, 'bytes');
+    pos = after;
+  }
+  after = pos;
+  return { packets, bytes: bytesCount };
+}
 
-  /** A `packets=N bytes=N` pair (either may be alone); pos is at `packets=` or `bytes=`. */
-  readCounters(): ConntrackCounters {
-    let packets = 0;
-    let bytes = 0;
-    if (this.at('packets=')) {
-      this.pos += 8;
-      packets = this.readUint(Number.MAX_SAFE_INTEGER, 'packets');
-      this.skipBlanks();
-    }
-    if (this.at('bytes=')) {
-      this.pos += 6;
-      bytes = this.readUint(Number.MAX_SAFE_INTEGER, 'bytes');
-    }
-    return { packets, bytes };
+/** The `%-8s` name of the header (l3 `ipv4`/`ipv6` or the l4 protocol); common ones are interned. */
+function readName(line: string, bytes: Uint8Array, pos: number, end: number): string {
+  const c = bytes[pos] ?? 0;
+  if (c < LOWER_A || c > LOWER_Z) throw new Malformed('missing protocol header');
+  const stop = tokenEnd(bytes, pos, end);
+  after = stop;
+  const length = stop - pos;
+  const head = headAt(bytes, pos);
+  if (length === 3) {
+    if (head === HEAD_TCP) return 'tcp';
+    if (head === HEAD_UDP) return 'udp';
+  } else if (length === 4) {
+    const last = bytes[pos + 3];
+    if (head === HEAD_IPV && last === 0x34 /* 4 */) return 'ipv4';
+    if (head === HEAD_IPV && last === 0x36 /* 6 */) return 'ipv6';
+    if (head === HEAD_ICM && last === 0x70 /* p */) return 'icmp';
   }
+  if (contains(bytes, EQUALS, pos, stop)) throw new Malformed('missing protocol header');
+  return line.slice(pos, stop);
+}
 
-  /** The `%-8s %u` protocol name of the header, interned when common. */
-  readProtocolName(): string {
-    const { line, pos } = this;
-    const c = line.charCodeAt(pos);
-    if (c < LOWER_A || c > LOWER_Z) this.fail('missing protocol header');
-    const end = this.tokenEnd();
-    this.pos = end;
-    switch (end - pos) {
-      case 3:
-        if (line.startsWith('tcp', pos)) return 'tcp';
-        if (line.startsWith('udp', pos)) return 'udp';
-        if (line.startsWith('gre', pos)) return 'gre';
-        break;
-      case 4:
-        if (line.startsWith('ipv4', pos)) return 'ipv4';
-        if (line.startsWith('ipv6', pos)) return 'ipv6';
-        if (line.startsWith('icmp', pos)) return 'icmp';
-        if (line.startsWith('sctp', pos)) return 'sctp';
-        if (line.startsWith('dccp', pos)) return 'dccp';
-        break;
-      case 6:
-        if (line.startsWith('icmpv6', pos)) return 'icmpv6';
-        break;
-      case 7:
-        if (line.startsWith('unknown', pos)) return 'unknown';
-        if (line.startsWith('udplite', pos)) return 'udplite';
-        break;
-    }
-    const name = line.slice(pos, end);
-    if (name.includes('=')) this.fail('missing protocol header');
-    return name;
+/** A state word after the timeout (upper case, no `=`), or "" when the protocol has none. */
+function readState(line: string, bytes: Uint8Array, pos: number, end: number): string {
+  after = pos;
+  const c = bytes[pos] ?? 0;
+  if (c < UPPER_A || c > UPPER_Z) return '';
+  let stop = pos;
+  for (; stop < end; stop++) {
+    const d = bytes[stop];
+    if (d === SPACE) break;
+    if (d === EQUALS) return '';
   }
-
-  /** A state word after the timeout (upper case, no `=`), or "" when the protocol has none. */
-  readState(): string {
-    const { line, pos } = this;
-    const c = line.charCodeAt(pos);
-    if (c < UPPER_A || c > UPPER_Z) return '';
-    const end = this.tokenEnd();
-    const eq = this.find('=');
-    if (eq !== -1 && eq < end) return '';
-    this.pos = end;
-    const length = end - pos;
-    for (const state of COMMON_STATES) {
-      if (state.length === length && line.startsWith(state, pos)) return state;
-    }
-    return line.slice(pos, end);
+  after = stop;
+  // The TCP states of nearly every line are interned; others (SCTP, DCCP, rare ones) are sliced.
+  switch (stop - pos) {
+    case 11:
+      if (isText(bytes, pos, 'ESTABLISHED')) return 'ESTABLISHED';
+      break;
+    case 9:
+      if (isText(bytes, pos, 'TIME_WAIT')) return 'TIME_WAIT';
+      break;
+    case 8:
+      if (isText(bytes, pos, 'SYN_SENT')) return 'SYN_SENT';
+      if (isText(bytes, pos, 'SYN_RECV')) return 'SYN_RECV';
+      break;
   }
+  return line.slice(pos, stop);
 }
 
 // `conntrack v1.4.7 (conntrack-tools): 8 flow entries have been shown.` and its siblings (stderr).
 const SUMMARY_LINE =
   /^conntrack v[\w.]+ \(conntrack-tools\): (?:\d+ flow (?:entries|events) ha(?:ve|s) been \w+|connection tracking table has been emptied)\.$/;
 
-function isToolMessage(scanner: LineScanner): boolean {
-  const { line, pos } = scanner;
-  const first = line.charCodeAt(pos);
-  if (first === 0x57 /* W */) return line.startsWith('WARNING: We have hit ENOBUFS!', pos);
-  if (first === 0x63 /* c */ && line.startsWith('conntrack v', pos)) {
-    return SUMMARY_LINE.test(line.slice(pos, scanner.end));
+function isToolMessage(line: string, bytes: Uint8Array, pos: number, end: number): boolean {
+  const first = bytes[pos];
+  if (first === 0x57 /* W */) return isText(bytes, pos, 'WARNING: We have hit ENOBUFS!');
+  if (first === 0x63 /* c */ && isText(bytes, pos, 'conntrack v')) {
+    if (SUMMARY_LINE.test(line.slice(pos, end))) return true;
+    // Any other message of the tool (an error, "Operation not permitted") is not an entry either,
+    // but it must be counted.
+    throw new Malformed('conntrack-tools message');
   }
   return false;
 }
 
-/** The optional `[sec.usec]\t` prefix of `-o timestamp`; pos is at `[`. */
-function readEventTime(scanner: LineScanner): number {
-  const { line } = scanner;
-  const start = scanner.pos + 1;
-  const close = scanner.find(']');
-  if (close === -1) scanner.fail('bad timestamp prefix');
+/** The `[sec.usec]` prefix of `-o timestamp` at pos. */
+function readEventTime(line: string, bytes: Uint8Array, pos: number, end: number): number {
   let dots = 0;
-  for (let i = start; i < close; i++) {
-    const c = line.charCodeAt(i);
+  let i = pos + 1;
+  for (; i < end; i++) {
+    const c = bytes[i] ?? 0;
+    if (c === RIGHT_BRACKET) break;
     if (c === DOT) dots++;
-    else if (!isDigit(c)) scanner.fail('bad timestamp prefix');
+    else if (!isDigit(c)) throw new Malformed('bad timestamp prefix');
   }
-  if (dots !== 1 || line.charCodeAt(start) === DOT || line.charCodeAt(close - 1) === DOT) {
-    scanner.fail('bad timestamp prefix');
+  if (i === end || dots !== 1 || bytes[pos + 1] === DOT || bytes[i - 1] === DOT) {
+    throw new Malformed('bad timestamp prefix');
   }
-  scanner.pos = close + 1;
-  return Number(line.slice(start, close));
+  after = i + 1;
+  return Number(line.slice(pos + 1, i));
 }
 
-function readEvent(scanner: LineScanner): ConntrackEvent {
+/** The right-aligned `[NEW]`/`[UPDATE]`/`[DESTROY]` tag at pos. */
+function readEvent(bytes: Uint8Array, pos: number): ConntrackEvent {
   let event: ConntrackEvent;
-  if (scanner.at('[NEW]')) event = 'NEW';
-  else if (scanner.at('[UPDATE]')) event = 'UPDATE';
-  else if (scanner.at('[DESTROY]')) event = 'DESTROY';
-  else scanner.fail('unknown event type');
-  scanner.pos += event.length + 2;
+  if (isText(bytes, pos, '[NEW]')) event = 'NEW';
+  else if (isText(bytes, pos, '[UPDATE]')) event = 'UPDATE';
+  else if (isText(bytes, pos, '[DESTROY]')) event = 'DESTROY';
+  else throw new Malformed('unknown event type');
+  after = pos + event.length + 2;
   return event;
 }
 
-function parseLine(line: string, lineNumber: number, source: string): ConntrackEntry | null {
-  // Tool output ends lines with "\n"; tolerate "\r\n" and trailing blanks (`-S` prints one).
-  let end = line.length;
-  while (end > 0) {
-    const c = line.charCodeAt(end - 1);
-    if (c !== SPACE && c !== TAB && c !== CR && c !== LF) break;
-    end--;
-  }
-  // Annotated so that TypeScript narrows after scanner.fail(), which returns never.
-  const scanner: LineScanner = new LineScanner(line, end, lineNumber, source);
-  scanner.skipBlanks();
-  if (scanner.pos === end || isToolMessage(scanner)) return null;
+function scanLine(line: string, end: number): ConntrackEntry | null {
+  const bytes = loadBytes(line);
+  let pos = skipBlanks(bytes, 0, end);
+  if (pos === end || isToolMessage(line, bytes, pos, end)) return null;
 
   let eventTime: number | null = null;
   let event: ConntrackEvent | null = null;
-  if (line.charCodeAt(scanner.pos) === LEFT_BRACKET) {
-    if (isDigit(line.charCodeAt(scanner.pos + 1))) {
-      eventTime = readEventTime(scanner);
-      scanner.skipBlanks();
+  if (bytes[pos] === LEFT_BRACKET) {
+    if (isDigit(bytes[pos + 1] ?? 0)) {
+      eventTime = readEventTime(line, bytes, pos, end);
+      pos = skipBlanks(bytes, after, end);
     }
-    if (line.charCodeAt(scanner.pos) === LEFT_BRACKET) {
-      event = readEvent(scanner);
-      scanner.skipBlanks();
+    if (bytes[pos] === LEFT_BRACKET) {
+      event = readEvent(bytes, pos);
+      pos = skipBlanks(bytes, after, end);
     }
   }
 
   // `ipv4     2 ` only with -o extended and in /proc; without it the family comes from the address.
-  let protocol = scanner.readProtocolName();
-  scanner.skipBlanks();
-  let protocolNumber = scanner.readUint(255, 'protocol number');
-  scanner.skipBlanks();
+  let family: ConntrackFamily | null = null;
+  let protocol = readName(line, bytes, pos, end);
+  let protocolNumber = readUint(bytes, skipBlanks(bytes, after, end), end, 255, 'protocol number');
+  pos = skipBlanks(bytes, after, end);
   if (protocol === 'ipv4' || protocol === 'ipv6') {
-    scanner.family = protocol;
-    protocol = scanner.readProtocolName();
-    scanner.skipBlanks();
-    protocolNumber = scanner.readUint(255, 'protocol number');
-    scanner.skipBlanks();
+    family = protocol;
+    protocol = readName(line, bytes, pos, end);
+    protocolNumber = readUint(bytes, skipBlanks(bytes, after, end), end, 255, 'protocol number');
+    pos = skipBlanks(bytes, after, end);
   }
-  const timeout = scanner.readUint(U32_MAX, 'timeout');
-  scanner.skipBlanks();
-  const state = scanner.readState();
+  const timeout = readUint(bytes, pos, end, U32_MAX, 'timeout');
+  const state = readState(line, bytes, skipBlanks(bytes, after, end), end);
+  pos = after;
 
   const needs = tupleNeeds(protocolNumber);
   let original: ConntrackTuple | null = null;
@@ -647,107 +695,117 @@ function parseLine(line: string, lineNumber: number, source: string): ConntrackE
   let deltaTime: number | null = null;
 
   scan: for (;;) {
-    scanner.skipBlanks();
-    const pos = scanner.pos;
+    pos = skipBlanks(bytes, pos, end);
     if (pos >= end) break;
-    switch (line.charCodeAt(pos)) {
+    switch (bytes[pos]) {
       case 0x73 /* s */:
-        if (scanner.at('src=')) {
+        if (isKey(bytes, pos, HEAD_SRC, 3)) {
+          const tuple = readTuple(line, bytes, pos, end, needs);
+          if (family === null) family = addressFamily;
+          else if (family !== addressFamily) throw new Malformed('address family mismatch');
           // The first src= group is the original direction, the second the reply.
           if (original === null) {
-            original = scanner.readTuple(needs);
-            originalIcmp = scanner.icmp;
+            original = tuple;
+            originalIcmp = tupleIcmp;
           } else if (reply === null) {
-            reply = scanner.readTuple(needs);
-            replyIcmp = scanner.icmp;
+            reply = tuple;
+            replyIcmp = tupleIcmp;
           } else {
-            scanner.fail('more than two tuples');
+            throw new Malformed('more than two tuples');
           }
+          pos = after;
           continue;
         }
         break;
       case 0x70 /* p */:
       case 0x62 /* b */:
-        if (scanner.at('packets=') || scanner.at('bytes=')) {
+        if (isKey(bytes, pos, HEAD_PACKETS, 7) || isKey(bytes, pos, HEAD_BYTES, 5)) {
           // Counters follow their direction's tuple (with [UNREPLIED] possibly in between).
-          if (original === null) scanner.fail('counters before the original tuple');
-          if (reply === null) originalCounters = scanner.readCounters();
-          else replyCounters = scanner.readCounters();
+          if (original === null) throw new Malformed('counters before the original tuple');
+          if (reply === null) originalCounters = readCounters(bytes, pos, end);
+          else replyCounters = readCounters(bytes, pos, end);
+          pos = after;
           continue;
         }
         break;
       case 0x6d /* m */:
-        if (scanner.at('mark=')) {
-          scanner.pos += 5;
-          mark = scanner.readUint(U32_MAX, 'mark');
+        if (isKey(bytes, pos, HEAD_MARK, 4)) {
+          mark = readUint(bytes, pos + 5, end, U32_MAX, 'mark');
+          pos = after;
           continue;
         }
         break;
       case 0x7a /* z */:
-        if (scanner.at('zone=')) {
-          scanner.pos += 5;
-          zone = scanner.readUint(U16_MAX, 'zone');
+        if (isKey(bytes, pos, HEAD_ZONE, 4)) {
+          zone = readUint(bytes, pos + 5, end, U16_MAX, 'zone');
+          pos = after;
           continue;
         }
         break;
       case 0x69 /* i */:
-        if (scanner.at('id=')) {
-          scanner.pos += 3;
-          id = scanner.readUint(U32_MAX, 'id');
+        if (isKey(bytes, pos, HEAD_ID, 2)) {
+          id = readUint(bytes, pos + 3, end, U32_MAX, 'id');
+          pos = after;
           continue;
         }
         break;
       case 0x64 /* d */:
-        if (scanner.at('delta-time=')) {
-          scanner.pos += 11;
-          deltaTime = scanner.readUint(Number.MAX_SAFE_INTEGER, 'delta-time');
+        if (isKey(bytes, pos, HEAD_DELTA_TIME, 10)) {
+          deltaTime = readUint(bytes, pos + 11, end, Number.MAX_SAFE_INTEGER, 'delta-time');
+          pos = after;
           continue;
         }
         break;
       case 0x6c /* l */:
-        if (scanner.at('labels=')) {
-          const valueEnd = scanner.tokenEnd();
-          labels = line.slice(pos + 7, valueEnd).split(',');
-          scanner.pos = valueEnd;
+        if (isKey(bytes, pos, HEAD_LABELS, 6)) {
+          const stop = tokenEnd(bytes, pos, end);
+          if (stop > pos + 7) labels = line.slice(pos + 7, stop).split(',');
+          pos = stop;
           continue;
         }
         break;
       case LEFT_BRACKET: {
-        // `[start=Sat Nov 28 15:00:43 2026]` holds spaces: the flag ends at `]`, not at a blank.
-        const close = scanner.find(']');
-        if (close === -1) scanner.fail('unterminated [');
-        scanner.pos = close + 1;
-        switch (close - pos + 1) {
-          case 9:
-            if (line.startsWith('[ASSURED]', pos)) assured = true;
-            else if (line.startsWith('[OFFLOAD]', pos)) offload = true;
-            break;
-          case 11:
-            if (line.startsWith('[UNREPLIED]', pos)) unreplied = true;
-            else if (line.startsWith('[USERSPACE]', pos)) break scan; // `portid=N progname=x` follow
-            break;
-          case 12:
-            if (line.startsWith('[HW_OFFLOAD]', pos)) hwOffload = true;
-            break;
+        let close = pos;
+        if (isFlag(bytes, pos, HEAD_ASSURED, 8)) {
+          assured = true;
+          close += 8;
+        } else if (isFlag(bytes, pos, HEAD_UNREPLIED, 10)) {
+          unreplied = true;
+          close += 10;
+        } else if (isFlag(bytes, pos, HEAD_OFFLOAD, 8)) {
+          offload = true;
+          close += 8;
+        } else if (isFlag(bytes, pos, HEAD_HW_OFFLOAD, 11)) {
+          hwOffload = true;
+          close += 11;
+        } else if (isFlag(bytes, pos, HEAD_USERSPACE, 10)) {
+          // `portid=N progname=x` follow and end the line.
+          break scan;
+        } else {
+          // `[start=Sat Nov 28 15:00:43 2026]` holds spaces: a flag ends at `]`, not at a blank.
+          while (close < end && bytes[close] !== RIGHT_BRACKET) close++;
+          if (close === end) throw new Malformed('unterminated [');
         }
+        pos = close + 1;
         continue;
       }
     }
     // Any other key=value (use=, secmark=, secctx=, helper=, zone-orig=, a future field) is
     // skipped; a bare word is not conntrack output.
-    const tokenEnd = scanner.tokenEnd();
-    const eq = scanner.find('=');
-    if (eq === -1 || eq === pos || eq > tokenEnd) scanner.fail('unexpected token');
-    scanner.pos = tokenEnd;
+    const stop = tokenEnd(bytes, pos, end);
+    if (bytes[pos] === EQUALS || !contains(bytes, EQUALS, pos, stop)) {
+      throw new Malformed('unexpected token');
+    }
+    pos = stop;
   }
 
-  if (original === null) scanner.fail('missing original tuple');
-  if (reply === null) scanner.fail('missing reply tuple');
+  if (original === null) throw new Malformed('missing original tuple');
+  if (reply === null) throw new Malformed('missing reply tuple');
+  tupleIcmp = null;
   return {
     event,
     eventTime,
-    // readAddress set the family from the prefix or the first address.
-    family: scanner.family ?? 'ipv4',
+    family: family ?? 'ipv4',
     protocol,
     protocolNumber,
     timeout,
@@ -768,6 +826,22 @@ function parseLine(line: string, lineNumber: number, source: string): ConntrackE
     labels,
     deltaTime,
   };
+}
+
+function parseLine(line: string, lineNumber: number, source: string): ConntrackEntry | null {
+  // Tool output ends lines with "\n"; tolerate "\r\n" and trailing blanks (`-S` prints one).
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== SPACE && c !== TAB && c !== CR && c !== LF) break;
+    end--;
+  }
+  try {
+    return scanLine(line, end);
+  } catch (error) {
+    if (!(error instanceof Malformed)) throw error;
+    throw new ConntrackParseError(source, lineNumber, line.slice(0, end), error.message);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { v1 } from '../../proto/index.js';
 import { flowToJson, serviceToJson } from '../../proto/json.js';
 
+const { Cause, EntryKind } = v1.FlowRecord;
 const hostPort = fc.record({ ip: fc.ipV4(), port: fc.integer({ min: 0, max: 65535 }) });
 const counters = fc.record({ packets: fc.nat(), bytes: fc.nat() });
 const record: fc.Arbitrary<v1.IFlowRecord> = fc.record(
@@ -15,14 +16,20 @@ const record: fc.Arbitrary<v1.IFlowRecord> = fc.record(
     protocol: fc.constantFrom('tcp', 'udp', 'sctp'),
     client: hostPort,
     entry: hostPort,
-    entryKind: fc.integer({ min: 0, max: 2 }),
+    entryKind: fc.constantFrom(EntryKind.NodePort, EntryKind.LoadBalancer, EntryKind.ExternalIP),
     backend: hostPort,
     observedSource: hostPort,
     snat: fc.boolean(),
-    cause: fc.integer({ min: 0, max: 4 }),
+    cause: fc.constantFrom(
+      Cause.None,
+      Cause.ClusterPolicyMasquerade,
+      Cause.LocalOrigin,
+      Cause.Hairpin,
+      Cause.OtherSnat,
+    ),
     service: fc.record({ namespace: fc.string(), name: fc.string(), port: fc.string() }),
-    externalTrafficPolicy: fc.integer({ min: 0, max: 1 }),
-    proxyMode: fc.integer({ min: 0, max: 2 }),
+    externalTrafficPolicy: fc.constantFrom(v1.TrafficPolicy.Cluster, v1.TrafficPolicy.Local),
+    proxyMode: fc.constantFrom(v1.ProxyMode.iptables, v1.ProxyMode.ipvs, v1.ProxyMode.nftables),
     endpointLocal: fc.option(fc.boolean()),
     state: fc.string(),
     conntrackId: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
