@@ -5,7 +5,7 @@ import { parseCidr, type Cidr } from '../common/cidr.js';
 import type { RecordWriter } from './output.js';
 import { serviceStates } from './service-state.js';
 import {
-  conntrackLineHandler,
+  conntrackBytesHandler,
   modelFromDumps,
   nodeView,
   type InputProblem,
@@ -119,7 +119,7 @@ export async function analyze(
   let conntrackLines = 0;
   for (const path of input.conntrackFiles) {
     try {
-      const onLine = conntrackLineHandler(classifier, path, report, (record) => {
+      const onLine = conntrackBytesHandler(classifier, path, report, (record) => {
         records++;
         writer.flow(record);
       });

@@ -1,7 +1,7 @@
 // One measured analysis run (spawned by analyze.bench.ts): reads the rules, then streams the dump
 // through parse + classify, counting records; prints lines, records, seconds and peak RSS as JSON.
 import { readFileSync } from 'node:fs';
-import { conntrackLineHandler, modelFromDumps, nodeView } from '../agent/snapshot.js';
+import { conntrackBytesHandler, modelFromDumps, nodeView } from '../agent/snapshot.js';
 import { forEachLine } from '../agent/sources/read-lines.js';
 
 const [rulesPath = '', dumpPath = '', nodeIp = ''] = process.argv.slice(2);
@@ -21,7 +21,7 @@ const { classifier } = nodeView({
 let records = 0;
 const lines = await forEachLine(
   dumpPath,
-  conntrackLineHandler(classifier, dumpPath, fail, () => {
+  conntrackBytesHandler(classifier, dumpPath, fail, () => {
     records++;
   }),
 );

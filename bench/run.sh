@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs every benchmark and prints one JSON summary line each. Usage: bench/run.sh [analyze]
+# Runs the benchmarks and prints one JSON summary line each. Usage: bench/run.sh [analyze|agent]
+# The agent benchmark needs root (it builds a lab in network namespaces) and a built dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 if [[ "$which" == analyze || "$which" == all ]]; then
   node --import tsx bench/analyze.bench.ts
+fi
+if [[ "$which" == agent || "$which" == all ]]; then
+  npm run build >/dev/null
+  node --import tsx bench/agent.bench.ts
 fi

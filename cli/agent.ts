@@ -8,10 +8,10 @@ import { AgentMetrics } from '../agent/metrics.js';
 import { NdjsonWriter, TableWriter, type RecordWriter } from '../agent/output.js';
 import { AgentPipeline } from '../agent/pipeline.js';
 import { pollNode } from '../agent/poll.js';
-import type { InputProblem } from '../agent/snapshot.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
 import {
   collect,
+  describeProblem,
   durationMs,
   listenAddress,
   outputOption,
@@ -35,14 +35,6 @@ interface AgentOptions {
   nodeIp: string[];
   podCidr: string[];
   logLevel: string;
-}
-
-function describe(problem: InputProblem): string {
-  const where =
-    problem.lineNumber === null ? problem.source : `${problem.source}:${problem.lineNumber}`;
-  return problem.text === null
-    ? `${where}: ${problem.reason}`
-    : `${where}: ${problem.reason}: "${problem.text}"`;
 }
 
 function podCidrs(texts: readonly string[]): Cidr[] {
@@ -102,7 +94,7 @@ async function runOnce(options: AgentOptions): Promise<void> {
       record: (record) => {
         writer.flow(record);
       },
-      problem: (problem) => process.stderr.write(`warning: skipped ${describe(problem)}\n`),
+      problem: (problem) => process.stderr.write(`warning: skipped ${describeProblem(problem)}\n`),
       toolFailure: (error) => failures.push(error.message),
     },
     Date.now() / 1000,

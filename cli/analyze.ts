@@ -3,18 +3,10 @@ import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { analyze, AnalyzeInputError, type InputProblem } from '../agent/analyze.js';
 import { NdjsonWriter, TableWriter, type RecordWriter } from '../agent/output.js';
-import { collect, outputOption, positiveInteger, UsageError } from './options.js';
+import { collect, describeProblem, outputOption, positiveInteger, UsageError } from './options.js';
 
 // Enough bad lines on the terminal to see the pattern; the count covers the rest.
 const SHOWN_PROBLEMS = 20;
-
-function describe(problem: InputProblem): string {
-  const where =
-    problem.lineNumber === null ? problem.source : `${problem.source}:${problem.lineNumber}`;
-  return problem.text === null
-    ? `${where}: ${problem.reason}`
-    : `${where}: ${problem.reason}: "${problem.text}"`;
-}
 
 function dumpTime(paths: readonly string[]): number {
   const first = paths[0];
@@ -84,8 +76,10 @@ async function runAnalyze(options: AnalyzeOptions): Promise<void> {
       : new TableWriter(process.stdout, options.nodeName, options.limit);
   let shown = 0;
   const onProblem = (problem: InputProblem): void => {
-    if (options.strict) throw new AnalyzeInputError(`bad input (--strict): ${describe(problem)}`);
-    if (shown++ < SHOWN_PROBLEMS) process.stderr.write(`warning: skipped ${describe(problem)}\n`);
+    if (options.strict)
+      throw new AnalyzeInputError(`bad input (--strict): ${describeProblem(problem)}`);
+    if (shown++ < SHOWN_PROBLEMS)
+      process.stderr.write(`warning: skipped ${describeProblem(problem)}\n`);
   };
   try {
     const summary = await analyze(

@@ -1,6 +1,7 @@
 // Option parsers and errors shared by the commands.
 import { InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../common/duration.js';
+import type { InputProblem } from '../agent/snapshot.js';
 
 /** Bad input or usage: the process exits with code 2 and the message. */
 export class UsageError extends Error {
@@ -45,4 +46,13 @@ export function listenAddress(value: string): { host: string; port: number } {
   if (!match || port > 65535)
     throw new InvalidArgumentError('expected HOST:PORT, e.g. 0.0.0.0:9108');
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
+}
+
+/** file:line: reason: "text" — how bad input is shown to people. */
+export function describeProblem(problem: InputProblem): string {
+  const where =
+    problem.lineNumber === null ? problem.source : `${problem.source}:${problem.lineNumber}`;
+  return problem.text === null
+    ? `${where}: ${problem.reason}`
+    : `${where}: ${problem.reason}: "${problem.text}"`;
 }

@@ -1,7 +1,7 @@
 // Pure parser for conntrack-tools text output (FORMATS.md §4): `conntrack -L` in the default and
 // `-o extended,id,timestamp,ktimestamp,labels` forms, `conntrack -E` event lines (with the
 // `[epoch.usec]` prefix of `-o timestamp`), and `/proc/net/nf_conntrack`.
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 
 /** Address family of an entry. */
 export type ConntrackFamily = 'ipv4' | 'ipv6';
@@ -278,15 +278,12 @@ function canonicalIpv6(address: string): string {
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }
 
-// The scanner reads the line's bytes from a scratch buffer: on V8, String#charCodeAt dispatches on
-// the string's representation at every call (lines are usually slices of a bigger chunk), and
-// String#startsWith is a builtin call that is not inlined; plain byte loads cost a fraction of
-// either. Values are sliced from the line itself, so the buffer never reaches an entry. It is
-// overwritten by every line, and grows for long ones.
+// The scanner works on bytes. Input from files and tools arrives as bytes and is scanned where it
+// lies; the string entry point copies its line into a scratch buffer first (on V8,
+// String#charCodeAt dispatches on the string's representation at every call, and plain byte
+// loads cost a fraction of it). No read looks at or past the line's end, so neighbouring bytes
+// (the next line of a chunk, a previous line in the scratch buffer) never matter.
 let scratch = Buffer.allocUnsafe(4096);
-// Bytes past the line's end that the key tests may look at (`delta-time=` is the longest key);
-// they are zeroed so that a previous, longer line can never be read.
-const SLACK = 16;
 // A stand-in for characters outside ASCII: it is no part of any token, so such characters are
 // harmless in skipped values and make a parsed value invalid.
 const NON_ASCII = 0x7f;
@@ -294,7 +291,7 @@ const NON_ASCII = 0x7f;
 /** Copies the line into `scratch` (one byte per UTF-16 unit) and returns it. */
 function loadBytes(line: string): Buffer {
   const length = line.length;
-  if (scratch.length < length + SLACK) scratch = Buffer.allocUnsafe(2 * length + SLACK);
+  if (scratch.length < length) scratch = Buffer.allocUnsafe(2 * length);
   const bytes = scratch;
   // UTF-8 equals ASCII byte for byte; anything else makes write() return another count.
   if (bytes.write(line, 0, 'utf8') !== length) {
@@ -303,8 +300,41 @@ function loadBytes(line: string): Buffer {
       bytes[i] = c < 0x80 ? c : NON_ASCII;
     }
   }
-  for (let i = length; i < length + SLACK; i++) bytes[i] = 0;
   return bytes;
+}
+
+// The line being scanned when it came in as a string: its values are sliced from it, so that
+// characters outside ASCII come out as they went in. Null for byte input, which is ASCII by the
+// time it is scanned (see parseConntrackBytes).
+let lineText: string | null = null;
+
+/** The text of `bytes[start, end)`: a copy, never a view that would pin an input chunk. */
+function valueText(bytes: Buffer, start: number, end: number): string {
+  return lineText === null ? bytes.toString('latin1', start, end) : lineText.slice(start, end);
+}
+
+// Dotted quads recur (node, Service and pod addresses, busy clients), so their strings are kept in
+// a small direct-mapped cache: a hit costs a few loads instead of a string allocation, and a
+// reused string keeps its cached hash for the classifier's lookups. The key is the address value
+// and the digit count of each octet, which together give back the exact text ("01.2.3.4" too).
+const IPV4_CACHE_BITS = 14;
+const ipv4Keys = new Float64Array(1 << IPV4_CACHE_BITS).fill(-1);
+const ipv4Texts = new Array<string>(1 << IPV4_CACHE_BITS).fill('');
+
+function ipv4Text(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  value: number,
+  digits: number,
+): string {
+  const key = value * 256 + digits;
+  const slot = Math.imul(value ^ (digits << 24), 0x9e3779b1) >>> (32 - IPV4_CACHE_BITS);
+  if (ipv4Keys[slot] === key) return ipv4Texts[slot] ?? '';
+  const text = bytes.toString('latin1', start, end);
+  ipv4Keys[slot] = key;
+  ipv4Texts[slot] = text;
+  return text;
 }
 
 // The readers below return their value and leave the position after it in `after`: a second
@@ -351,18 +381,33 @@ function headAt(bytes: Uint8Array, pos: number): number {
   return (bytes[pos] ?? 0) | ((bytes[pos + 1] ?? 0) << 8) | ((bytes[pos + 2] ?? 0) << 16);
 }
 
-/** Whether the key `head…=` whose `=` is at offset `equalsAt` starts at pos. */
-function isKey(bytes: Uint8Array, pos: number, head: number, equalsAt: number): boolean {
-  return headAt(bytes, pos) === head && bytes[pos + equalsAt] === EQUALS;
+/** Whether the key `head…=` whose `=` is at offset `equalsAt` starts at pos, before end. */
+function isKey(
+  bytes: Uint8Array,
+  pos: number,
+  end: number,
+  head: number,
+  equalsAt: number,
+): boolean {
+  return pos + equalsAt < end && headAt(bytes, pos) === head && bytes[pos + equalsAt] === EQUALS;
 }
 
-/** Whether the flag `head…]` whose `]` is at offset `closeAt` starts at pos. */
-function isFlag(bytes: Uint8Array, pos: number, head: number, closeAt: number): boolean {
-  return headAt(bytes, pos) === head && bytes[pos + closeAt] === RIGHT_BRACKET;
+/** Whether the flag `head…]` whose `]` is at offset `closeAt` starts at pos, before end. */
+function isFlag(
+  bytes: Uint8Array,
+  pos: number,
+  end: number,
+  head: number,
+  closeAt: number,
+): boolean {
+  return (
+    pos + closeAt < end && headAt(bytes, pos) === head && bytes[pos + closeAt] === RIGHT_BRACKET
+  );
 }
 
-/** Whether the whole of `text` is at pos (for rare tokens, where speed does not matter). */
-function isText(bytes: Uint8Array, pos: number, text: string): boolean {
+/** Whether the whole of `text` is at pos, before end (for rare tokens: speed does not matter). */
+function isText(bytes: Uint8Array, pos: number, end: number, text: string): boolean {
+  if (pos + text.length > end) return false;
   for (let i = 0; i < text.length; i++) if (bytes[pos + i] !== text.charCodeAt(i)) return false;
   return true;
 }
@@ -408,7 +453,7 @@ function readUint(bytes: Uint8Array, pos: number, end: number, max: number, what
 
 /** `0x`-prefixed hex, as GRE keys are printed. */
 function readHex(bytes: Uint8Array, pos: number, end: number, max: number, what: string): number {
-  if (!isText(bytes, pos, '0x')) throw new Malformed(`non-hex ${what}`);
+  if (!isText(bytes, pos, end, '0x')) throw new Malformed(`non-hex ${what}`);
   let i = pos + 2;
   let value = 0;
   while (i < end) {
@@ -423,13 +468,16 @@ function readHex(bytes: Uint8Array, pos: number, end: number, max: number, what:
   return value;
 }
 
-/** The address after `src=`/`dst=`, sliced from the line; sets `addressFamily`. */
-function readAddress(line: string, bytes: Uint8Array, pos: number, end: number): string {
+/** The address after `src=`/`dst=`; sets `addressFamily`. */
+function readAddress(bytes: Buffer, pos: number, end: number): string {
   // One pass validates the common dotted quad; anything else goes to the IPv6 path.
   let i = pos;
   let dots = 0;
   let octet = 0;
   let digits = 0;
+  // The address value and the octets' digit counts, two bits each: the key of ipv4Text.
+  let value = 0;
+  let digitCounts = 0;
   let ipv4 = true;
   while (i < end) {
     const c = bytes[i] ?? SPACE;
@@ -439,6 +487,8 @@ function readAddress(line: string, bytes: Uint8Array, pos: number, end: number):
       digits++;
     } else if (c === DOT && digits > 0 && digits <= 3 && octet <= 255) {
       dots++;
+      value = value * 256 + octet;
+      digitCounts = digitCounts * 4 + digits;
       octet = 0;
       digits = 0;
     } else {
@@ -450,39 +500,33 @@ function readAddress(line: string, bytes: Uint8Array, pos: number, end: number):
   if (ipv4 && dots === 3 && digits > 0 && digits <= 3 && octet <= 255) {
     addressFamily = 'ipv4';
     after = i;
-    return line.slice(pos, i);
+    return ipv4Text(bytes, pos, i, value * 256 + octet, digitCounts * 4 + digits);
   }
   i = tokenEnd(bytes, i, end);
   const kind = contains(bytes, COLON, pos, i) ? classifyIpv6(bytes, pos, i) : ADDRESS_INVALID;
   if (kind === ADDRESS_INVALID) throw new Malformed('invalid address');
   addressFamily = 'ipv6';
   after = i;
-  const address = line.slice(pos, i);
+  const address = valueText(bytes, pos, i);
   return kind === ADDRESS_IPV6_NOT_CANONICAL ? canonicalIpv6(address) : address;
 }
 
 /** One `src=… dst=… <protocol fields>` group at pos; sets `tupleIcmp` and `addressFamily`. */
-function readTuple(
-  line: string,
-  bytes: Uint8Array,
-  pos: number,
-  end: number,
-  needs: number,
-): ConntrackTuple {
-  const src = readAddress(line, bytes, pos + 4, end);
+function readTuple(bytes: Buffer, pos: number, end: number, needs: number): ConntrackTuple {
+  const src = readAddress(bytes, pos + 4, end);
   const family = addressFamily;
   pos = skipBlanks(bytes, after, end);
-  if (!isKey(bytes, pos, HEAD_DST, 3)) throw new Malformed('missing dst=');
-  const dst = readAddress(line, bytes, pos + 4, end);
+  if (!isKey(bytes, pos, end, HEAD_DST, 3)) throw new Malformed('missing dst=');
+  const dst = readAddress(bytes, pos + 4, end);
   if (addressFamily !== family) throw new Malformed('address family mismatch');
   pos = after;
   // Fast path for the tool's own order, `sport=N dport=N`; anything else takes the loop below.
   if (needs === NEEDS_PORTS) {
     const sportAt = skipBlanks(bytes, pos, end);
-    if (isKey(bytes, sportAt, HEAD_SPORT, 5)) {
+    if (isKey(bytes, sportAt, end, HEAD_SPORT, 5)) {
       const sport = readUint(bytes, sportAt + 6, end, U16_MAX, 'sport');
       const dportAt = skipBlanks(bytes, after, end);
-      if (isKey(bytes, dportAt, HEAD_DPORT, 5)) {
+      if (isKey(bytes, dportAt, end, HEAD_DPORT, 5)) {
         const dport = readUint(bytes, dportAt + 6, end, U16_MAX, 'dport');
         tupleIcmp = null;
         return { src, dst, sport, dport };
@@ -497,27 +541,27 @@ function readTuple(
   let fields = 0;
   for (;;) {
     pos = skipBlanks(bytes, pos, end);
-    if (isKey(bytes, pos, HEAD_SPORT, 5)) {
+    if (isKey(bytes, pos, end, HEAD_SPORT, 5)) {
       sport = readUint(bytes, pos + 6, end, U16_MAX, 'sport');
       fields |= 1;
-    } else if (isKey(bytes, pos, HEAD_DPORT, 5)) {
+    } else if (isKey(bytes, pos, end, HEAD_DPORT, 5)) {
       dport = readUint(bytes, pos + 6, end, U16_MAX, 'dport');
       fields |= 2;
-    } else if (isKey(bytes, pos, HEAD_TYPE, 4)) {
+    } else if (isKey(bytes, pos, end, HEAD_TYPE, 4)) {
       type = readUint(bytes, pos + 5, end, 255, 'icmp type');
       fields |= 4;
-    } else if (isKey(bytes, pos, HEAD_CODE, 4)) {
+    } else if (isKey(bytes, pos, end, HEAD_CODE, 4)) {
       code = readUint(bytes, pos + 5, end, 255, 'icmp code');
       fields |= 8;
-    } else if ((fields & 24) === 8 && isKey(bytes, pos, HEAD_ID, 2)) {
+    } else if ((fields & 24) === 8 && isKey(bytes, pos, end, HEAD_ID, 2)) {
       // Only the id right after code= is the ICMP id; a later id= is the conntrack id (`-o id`).
       icmpId = readUint(bytes, pos + 3, end, U16_MAX, 'icmp id');
       fields |= 16;
-    } else if (isKey(bytes, pos, HEAD_SRC, 6)) {
+    } else if (isKey(bytes, pos, end, HEAD_SRC, 6)) {
       // GRE keys (PPTP call ids) sit in the port slots of the kernel's tuple; keep them there.
       sport = readHex(bytes, pos + 7, end, U16_MAX, 'srckey');
       fields |= 32;
-    } else if (isKey(bytes, pos, HEAD_DST, 6)) {
+    } else if (isKey(bytes, pos, end, HEAD_DST, 6)) {
       dport = readHex(bytes, pos + 7, end, U16_MAX, 'dstkey');
       fields |= 64;
     } else {
@@ -539,11 +583,11 @@ function readTuple(
 function readCounters(bytes: Uint8Array, pos: number, end: number): ConntrackCounters {
   let packets = 0;
   let bytesCount = 0;
-  if (isKey(bytes, pos, HEAD_PACKETS, 7)) {
+  if (isKey(bytes, pos, end, HEAD_PACKETS, 7)) {
     packets = readUint(bytes, pos + 8, end, Number.MAX_SAFE_INTEGER, 'packets');
     pos = skipBlanks(bytes, after, end);
   }
-  if (isKey(bytes, pos, HEAD_BYTES, 5)) {
+  if (isKey(bytes, pos, end, HEAD_BYTES, 5)) {
     bytesCount = readUint(bytes, pos + 6, end, Number.MAX_SAFE_INTEGER, 'bytes');
     pos = after;
   }
@@ -552,8 +596,8 @@ function readCounters(bytes: Uint8Array, pos: number, end: number): ConntrackCou
 }
 
 /** The `%-8s` name of the header (l3 `ipv4`/`ipv6` or the l4 protocol); common ones are interned. */
-function readName(line: string, bytes: Uint8Array, pos: number, end: number): string {
-  const c = bytes[pos] ?? 0;
+function readName(bytes: Buffer, pos: number, end: number): string {
+  const c = pos < end ? (bytes[pos] ?? 0) : 0;
   if (c < LOWER_A || c > LOWER_Z) throw new Malformed('missing protocol header');
   const stop = tokenEnd(bytes, pos, end);
   after = stop;
@@ -569,13 +613,13 @@ function readName(line: string, bytes: Uint8Array, pos: number, end: number): st
     if (head === HEAD_ICM && last === 0x70 /* p */) return 'icmp';
   }
   if (contains(bytes, EQUALS, pos, stop)) throw new Malformed('missing protocol header');
-  return line.slice(pos, stop);
+  return valueText(bytes, pos, stop);
 }
 
 /** A state word after the timeout (upper case, no `=`), or "" when the protocol has none. */
-function readState(line: string, bytes: Uint8Array, pos: number, end: number): string {
+function readState(bytes: Buffer, pos: number, end: number): string {
   after = pos;
-  const c = bytes[pos] ?? 0;
+  const c = pos < end ? (bytes[pos] ?? 0) : 0;
   if (c < UPPER_A || c > UPPER_Z) return '';
   let stop = pos;
   for (; stop < end; stop++) {
@@ -587,28 +631,28 @@ function readState(line: string, bytes: Uint8Array, pos: number, end: number): s
   // The TCP states of nearly every line are interned; others (SCTP, DCCP, rare ones) are sliced.
   switch (stop - pos) {
     case 11:
-      if (isText(bytes, pos, 'ESTABLISHED')) return 'ESTABLISHED';
+      if (isText(bytes, pos, end, 'ESTABLISHED')) return 'ESTABLISHED';
       break;
     case 9:
-      if (isText(bytes, pos, 'TIME_WAIT')) return 'TIME_WAIT';
+      if (isText(bytes, pos, end, 'TIME_WAIT')) return 'TIME_WAIT';
       break;
     case 8:
-      if (isText(bytes, pos, 'SYN_SENT')) return 'SYN_SENT';
-      if (isText(bytes, pos, 'SYN_RECV')) return 'SYN_RECV';
+      if (isText(bytes, pos, end, 'SYN_SENT')) return 'SYN_SENT';
+      if (isText(bytes, pos, end, 'SYN_RECV')) return 'SYN_RECV';
       break;
   }
-  return line.slice(pos, stop);
+  return valueText(bytes, pos, stop);
 }
 
 // `conntrack v1.4.7 (conntrack-tools): 8 flow entries have been shown.` and its siblings (stderr).
 const SUMMARY_LINE =
   /^conntrack v[\w.]+ \(conntrack-tools\): (?:\d+ flow (?:entries|events) ha(?:ve|s) been \w+|connection tracking table has been emptied)\.$/;
 
-function isToolMessage(line: string, bytes: Uint8Array, pos: number, end: number): boolean {
+function isToolMessage(bytes: Buffer, pos: number, end: number): boolean {
   const first = bytes[pos];
-  if (first === 0x57 /* W */) return isText(bytes, pos, 'WARNING: We have hit ENOBUFS!');
-  if (first === 0x63 /* c */ && isText(bytes, pos, 'conntrack v')) {
-    if (SUMMARY_LINE.test(line.slice(pos, end))) return true;
+  if (first === 0x57 /* W */) return isText(bytes, pos, end, 'WARNING: We have hit ENOBUFS!');
+  if (first === 0x63 /* c */ && isText(bytes, pos, end, 'conntrack v')) {
+    if (SUMMARY_LINE.test(valueText(bytes, pos, end))) return true;
     // Any other message of the tool (an error, "Operation not permitted") is not an entry either,
     // but it must be counted.
     throw new Malformed('conntrack-tools message');
@@ -617,7 +661,7 @@ function isToolMessage(line: string, bytes: Uint8Array, pos: number, end: number
 }
 
 /** The `[sec.usec]` prefix of `-o timestamp` at pos. */
-function readEventTime(line: string, bytes: Uint8Array, pos: number, end: number): number {
+function readEventTime(bytes: Buffer, pos: number, end: number): number {
   let dots = 0;
   let i = pos + 1;
   for (; i < end; i++) {
@@ -630,51 +674,50 @@ function readEventTime(line: string, bytes: Uint8Array, pos: number, end: number
     throw new Malformed('bad timestamp prefix');
   }
   after = i + 1;
-  return Number(line.slice(pos + 1, i));
+  return Number(valueText(bytes, pos + 1, i));
 }
 
 /** The right-aligned `[NEW]`/`[UPDATE]`/`[DESTROY]` tag at pos. */
-function readEvent(bytes: Uint8Array, pos: number): ConntrackEvent {
+function readEvent(bytes: Uint8Array, pos: number, end: number): ConntrackEvent {
   let event: ConntrackEvent;
-  if (isText(bytes, pos, '[NEW]')) event = 'NEW';
-  else if (isText(bytes, pos, '[UPDATE]')) event = 'UPDATE';
-  else if (isText(bytes, pos, '[DESTROY]')) event = 'DESTROY';
+  if (isText(bytes, pos, end, '[NEW]')) event = 'NEW';
+  else if (isText(bytes, pos, end, '[UPDATE]')) event = 'UPDATE';
+  else if (isText(bytes, pos, end, '[DESTROY]')) event = 'DESTROY';
   else throw new Malformed('unknown event type');
   after = pos + event.length + 2;
   return event;
 }
 
-function scanLine(line: string, end: number): ConntrackEntry | null {
-  const bytes = loadBytes(line);
-  let pos = skipBlanks(bytes, 0, end);
-  if (pos === end || isToolMessage(line, bytes, pos, end)) return null;
+function scanLine(bytes: Buffer, start: number, end: number): ConntrackEntry | null {
+  let pos = skipBlanks(bytes, start, end);
+  if (pos === end || isToolMessage(bytes, pos, end)) return null;
 
   let eventTime: number | null = null;
   let event: ConntrackEvent | null = null;
   if (bytes[pos] === LEFT_BRACKET) {
-    if (isDigit(bytes[pos + 1] ?? 0)) {
-      eventTime = readEventTime(line, bytes, pos, end);
+    if (pos + 1 < end && isDigit(bytes[pos + 1] ?? 0)) {
+      eventTime = readEventTime(bytes, pos, end);
       pos = skipBlanks(bytes, after, end);
     }
-    if (bytes[pos] === LEFT_BRACKET) {
-      event = readEvent(bytes, pos);
+    if (pos < end && bytes[pos] === LEFT_BRACKET) {
+      event = readEvent(bytes, pos, end);
       pos = skipBlanks(bytes, after, end);
     }
   }
 
   // `ipv4     2 ` only with -o extended and in /proc; without it the family comes from the address.
   let family: ConntrackFamily | null = null;
-  let protocol = readName(line, bytes, pos, end);
+  let protocol = readName(bytes, pos, end);
   let protocolNumber = readUint(bytes, skipBlanks(bytes, after, end), end, 255, 'protocol number');
   pos = skipBlanks(bytes, after, end);
   if (protocol === 'ipv4' || protocol === 'ipv6') {
     family = protocol;
-    protocol = readName(line, bytes, pos, end);
+    protocol = readName(bytes, pos, end);
     protocolNumber = readUint(bytes, skipBlanks(bytes, after, end), end, 255, 'protocol number');
     pos = skipBlanks(bytes, after, end);
   }
   const timeout = readUint(bytes, pos, end, U32_MAX, 'timeout');
-  const state = readState(line, bytes, skipBlanks(bytes, after, end), end);
+  const state = readState(bytes, skipBlanks(bytes, after, end), end);
   pos = after;
 
   const needs = tupleNeeds(protocolNumber);
@@ -699,8 +742,8 @@ function scanLine(line: string, end: number): ConntrackEntry | null {
     if (pos >= end) break;
     switch (bytes[pos]) {
       case 0x73 /* s */:
-        if (isKey(bytes, pos, HEAD_SRC, 3)) {
-          const tuple = readTuple(line, bytes, pos, end, needs);
+        if (isKey(bytes, pos, end, HEAD_SRC, 3)) {
+          const tuple = readTuple(bytes, pos, end, needs);
           if (family === null) family = addressFamily;
           else if (family !== addressFamily) throw new Malformed('address family mismatch');
           // The first src= group is the original direction, the second the reply.
@@ -719,7 +762,7 @@ function scanLine(line: string, end: number): ConntrackEntry | null {
         break;
       case 0x70 /* p */:
       case 0x62 /* b */:
-        if (isKey(bytes, pos, HEAD_PACKETS, 7) || isKey(bytes, pos, HEAD_BYTES, 5)) {
+        if (isKey(bytes, pos, end, HEAD_PACKETS, 7) || isKey(bytes, pos, end, HEAD_BYTES, 5)) {
           // Counters follow their direction's tuple (with [UNREPLIED] possibly in between).
           if (original === null) throw new Malformed('counters before the original tuple');
           if (reply === null) originalCounters = readCounters(bytes, pos, end);
@@ -729,56 +772,56 @@ function scanLine(line: string, end: number): ConntrackEntry | null {
         }
         break;
       case 0x6d /* m */:
-        if (isKey(bytes, pos, HEAD_MARK, 4)) {
+        if (isKey(bytes, pos, end, HEAD_MARK, 4)) {
           mark = readUint(bytes, pos + 5, end, U32_MAX, 'mark');
           pos = after;
           continue;
         }
         break;
       case 0x7a /* z */:
-        if (isKey(bytes, pos, HEAD_ZONE, 4)) {
+        if (isKey(bytes, pos, end, HEAD_ZONE, 4)) {
           zone = readUint(bytes, pos + 5, end, U16_MAX, 'zone');
           pos = after;
           continue;
         }
         break;
       case 0x69 /* i */:
-        if (isKey(bytes, pos, HEAD_ID, 2)) {
+        if (isKey(bytes, pos, end, HEAD_ID, 2)) {
           id = readUint(bytes, pos + 3, end, U32_MAX, 'id');
           pos = after;
           continue;
         }
         break;
       case 0x64 /* d */:
-        if (isKey(bytes, pos, HEAD_DELTA_TIME, 10)) {
+        if (isKey(bytes, pos, end, HEAD_DELTA_TIME, 10)) {
           deltaTime = readUint(bytes, pos + 11, end, Number.MAX_SAFE_INTEGER, 'delta-time');
           pos = after;
           continue;
         }
         break;
       case 0x6c /* l */:
-        if (isKey(bytes, pos, HEAD_LABELS, 6)) {
+        if (isKey(bytes, pos, end, HEAD_LABELS, 6)) {
           const stop = tokenEnd(bytes, pos, end);
-          if (stop > pos + 7) labels = line.slice(pos + 7, stop).split(',');
+          if (stop > pos + 7) labels = valueText(bytes, pos + 7, stop).split(',');
           pos = stop;
           continue;
         }
         break;
       case LEFT_BRACKET: {
         let close = pos;
-        if (isFlag(bytes, pos, HEAD_ASSURED, 8)) {
+        if (isFlag(bytes, pos, end, HEAD_ASSURED, 8)) {
           assured = true;
           close += 8;
-        } else if (isFlag(bytes, pos, HEAD_UNREPLIED, 10)) {
+        } else if (isFlag(bytes, pos, end, HEAD_UNREPLIED, 10)) {
           unreplied = true;
           close += 10;
-        } else if (isFlag(bytes, pos, HEAD_OFFLOAD, 8)) {
+        } else if (isFlag(bytes, pos, end, HEAD_OFFLOAD, 8)) {
           offload = true;
           close += 8;
-        } else if (isFlag(bytes, pos, HEAD_HW_OFFLOAD, 11)) {
+        } else if (isFlag(bytes, pos, end, HEAD_HW_OFFLOAD, 11)) {
           hwOffload = true;
           close += 11;
-        } else if (isFlag(bytes, pos, HEAD_USERSPACE, 10)) {
+        } else if (isFlag(bytes, pos, end, HEAD_USERSPACE, 10)) {
           // `portid=N progname=x` follow and end the line.
           break scan;
         } else {
@@ -828,20 +871,32 @@ function scanLine(line: string, end: number): ConntrackEntry | null {
   };
 }
 
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB || c === CR || c === LF;
+}
+
+/** Scans `bytes[start, end)`, trailing blanks excluded, reporting errors with `text`. */
+function scanOrThrow(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  lineNumber: number,
+  source: string,
+): ConntrackEntry | null {
+  try {
+    return scanLine(bytes, start, end);
+  } catch (error) {
+    if (!(error instanceof Malformed)) throw error;
+    throw new ConntrackParseError(source, lineNumber, valueText(bytes, start, end), error.message);
+  }
+}
+
 function parseLine(line: string, lineNumber: number, source: string): ConntrackEntry | null {
   // Tool output ends lines with "\n"; tolerate "\r\n" and trailing blanks (`-S` prints one).
   let end = line.length;
-  while (end > 0) {
-    const c = line.charCodeAt(end - 1);
-    if (c !== SPACE && c !== TAB && c !== CR && c !== LF) break;
-    end--;
-  }
-  try {
-    return scanLine(line, end);
-  } catch (error) {
-    if (!(error instanceof Malformed)) throw error;
-    throw new ConntrackParseError(source, lineNumber, line.slice(0, end), error.message);
-  }
+  while (end > 0 && isBlank(line.charCodeAt(end - 1))) end--;
+  lineText = line;
+  return scanOrThrow(loadBytes(line), 0, end, lineNumber, source);
 }
 
 /**
@@ -854,6 +909,30 @@ export function parseConntrackLine(
   source: string,
 ): ConntrackEntry | null {
   return parseLine(text, lineNumber, source);
+}
+
+/**
+ * parseConntrackLine for the UTF-8 line `bytes[start, end)` (without or with its "\n"), scanned
+ * in place: the same entries and errors, without decoding the line into a string first. `ascii`
+ * says the caller knows the range holds no byte above 0x7f (buffer.isAscii() on its chunk), which
+ * spares a pass over the line.
+ */
+export function parseConntrackBytes(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  lineNumber: number,
+  source: string,
+  ascii = false,
+): ConntrackEntry | null {
+  while (end > start && isBlank(bytes[end - 1] ?? 0)) end--;
+  // The scanner's offsets are string offsets, and a character outside ASCII takes several bytes:
+  // such (rare) lines take the string path, so that both entry points agree on every input.
+  if (!ascii && !isAscii(bytes.subarray(start, end))) {
+    return parseLine(bytes.toString('utf8', start, end), lineNumber, source);
+  }
+  lineText = null;
+  return scanOrThrow(bytes, start, end, lineNumber, source);
 }
 
 /** Parses a whole dump; a malformed line is collected in `errors` and parsing goes on. */

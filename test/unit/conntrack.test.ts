@@ -1,6 +1,7 @@
 // conntrack-tools parser: golden files for every captured dump, named cases for the facts the
 // classifier relies on, and properties (no crash on any input, format → parse round trip).
 import assert from 'node:assert/strict';
+import { Buffer, isAscii } from 'node:buffer';
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
@@ -9,6 +10,7 @@ import ipaddr from 'ipaddr.js';
 import {
   ConntrackParseError,
   parseConntrack,
+  parseConntrackBytes,
   parseConntrackLine,
   type ConntrackEntry,
   type ConntrackTuple,
@@ -20,6 +22,7 @@ import {
   GEN_SERVICES,
   generateConntrackDump,
 } from '../../bench/conntrack-gen.js';
+import { ByteLineSplitter } from '../../agent/sources/read-lines.js';
 import { assertGolden, fixturePath, readFixture, toJsonLines } from '../support/golden.js';
 
 const GOLDEN_FIXTURES = [
@@ -729,5 +732,109 @@ describe('conntrack dump generator', () => {
     }
     const share = entryFlows / entries.length;
     assert.ok(share > 0.55 && share < 0.65, `entry share ${share}`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Byte entry point and byte line splitting
+
+/** An entry, null, or the parse error's fields: what both entry points must agree on. */
+function outcome(parse: () => ConntrackEntry | null): unknown {
+  try {
+    return parse();
+  } catch (error) {
+    assert.ok(error instanceof ConntrackParseError, `unexpected ${String(error)}`);
+    const { message, source, lineNumber, text, reason } = error;
+    return { message, source, lineNumber, text, reason };
+  }
+}
+
+/**
+ * The byte entry point on `line` as UTF-8 (what a string from a UTF-8 reader holds), placed
+ * between other bytes that must not be read, agrees with the string entry point.
+ */
+function bytesAgree(line: string, before = 'src=1.2.3.4 ', after = '=0x1] sport=9\n'): void {
+  const text = Buffer.from(line, 'utf8').toString('utf8');
+  const expected = outcome(() => parseConntrackLine(text, 3, 'bytes'));
+  const bytes = Buffer.from(before + line + after, 'utf8');
+  const start = Buffer.byteLength(before);
+  const end = bytes.length - Buffer.byteLength(after);
+  const parse = (ascii: boolean) => () => parseConntrackBytes(bytes, start, end, 3, 'bytes', ascii);
+  assert.deepEqual(outcome(parse(false)), expected, line);
+  if (isAscii(bytes.subarray(start, end))) assert.deepEqual(outcome(parse(true)), expected, line);
+}
+
+describe('conntrack byte entry point', () => {
+  test('agrees with the string entry point on every fixture line', () => {
+    for (const name of [...GOLDEN_FIXTURES, ...STDERR_FIXTURES]) {
+      for (const line of readFixture(name).split('\n')) {
+        bytesAgree(line);
+        bytesAgree(line, '', '');
+        bytesAgree(`${line}\r`);
+      }
+    }
+  });
+
+  test('agrees with the string entry point on random and mutated lines', () => {
+    const edge = fc.constantFrom('', ' ', 'x', '=', ']', '9', '[', 'ort=1 ');
+    for (const line of [fc.string({ unit: 'binary' }), fc.string(), mutatedLine]) {
+      fc.assert(
+        fc.property(line, edge, edge, (text, before, after) => {
+          bytesAgree(text, before, after);
+        }),
+        { numRuns: 3000 },
+      );
+    }
+  });
+
+  test('reads the generated dump the same way, line by line', () => {
+    for (const line of generateConntrackDump({ lines: 500, seed: 7, randomFully: true })) {
+      bytesAgree(line);
+    }
+  });
+});
+
+describe('byte line splitter', () => {
+  /** Splits `text` fed in the given chunk sizes; returns the lines, checking numbers and `ascii`. */
+  function split(text: string, sizes: readonly number[]): string[] {
+    const lines: string[] = [];
+    const splitter = new ByteLineSplitter((bytes, start, end, lineNumber, ascii) => {
+      const line = bytes.toString('utf8', start, end);
+      lines.push(line);
+      assert.equal(lineNumber, lines.length);
+      // `ascii` is a promise when true; false only means "not known" (the chunk had other bytes).
+      if (ascii) assert.ok(isAscii(Buffer.from(line)), line);
+    });
+    const all = Buffer.from(text, 'utf8');
+    let at = 0;
+    for (let i = 0; at < all.length; i++) {
+      const size = sizes[i % sizes.length] ?? 1;
+      splitter.push(all.subarray(at, at + size));
+      at += size;
+    }
+    assert.equal(splitter.end(), lines.length);
+    return lines;
+  }
+
+  test('joins lines cut by chunk boundaries, keeps CR, flushes a last line without newline', () => {
+    const text = 'a b\r\nccc\n\nlast é';
+    for (const sizes of [[1], [2], [3, 1], [5], [100]]) {
+      assert.deepEqual(split(text, sizes), ['a b\r', 'ccc', '', 'last é']);
+    }
+  });
+
+  test('any chunking gives the lines of String#split', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\r', 'é') })),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
+        (parts, sizes) => {
+          const text = parts.join('');
+          const expected = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+          assert.deepEqual(split(text, sizes), expected);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

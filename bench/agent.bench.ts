@@ -1,0 +1,179 @@
+// Benchmarks of the live agent on the real kernel, in a lab of its own (needs root, and `npm run
+// build` first: the measured processes run the compiled agent from dist/).
+//  1. poll: a table of ≥ 250,000 real conntrack entries (UDP flows from many client addresses and
+//     ports through a Local NodePort, long UDP timeout); one long-lived agent process polls it
+//     (dump + parse + classify + track) vs `conntrack -L -o extended,id > /dev/null`; medians of 5.
+//  2. steady: 1,000 new NodePort connections/s for 60 s with the agent in continuous mode (default
+//     2 s poll); the agent's CPU time, with and without the tools it runs.
+//
+//   npx tsx bench/agent.bench.ts [--entries N] [--runs N] [--rate N] [--seconds N] [--skip-steady]
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultCluster, findNode, findPod, findService } from '../lab/cluster.js';
+import { createLab, newPrefix, type Lab } from '../lab/lab.js';
+import { spawnInNamespace } from '../lab/netns.js';
+import { median } from './stats.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '260000' },
+    runs: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '60' },
+    'skip-steady': { type: 'boolean', default: false },
+  },
+});
+const log = (text: string): void => {
+  process.stderr.write(`${text}\n`);
+};
+
+// Seconds of wall time of one command inside a namespace.
+function timed(namespace: string, argv: readonly string[]): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync('ip', ['netns', 'exec', namespace, ...argv], { stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${String(result.status)}`);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+async function pollBenchmark(lab: Lab): Promise<Record<string, unknown>> {
+  const cluster = lab.cluster;
+  const service = findService(cluster, 'media/stream:rtp');
+  const node = findNode(cluster, findPod(cluster, service.endpoints[0] ?? '').node);
+  const nodeNs = lab.nodeNamespace(node.name);
+  const clientNs = lab.clientNamespace('c1');
+  const entries = Number(values.entries);
+  const perIp = 2600;
+  const ips = Array.from({ length: Math.ceil(entries / perIp) }, (_, i) => `198.51.100.${100 + i}`);
+  for (const ip of ips) await lab.exec(clientNs, ['ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
+  await lab.exec(nodeNs, [
+    'sysctl',
+    '-qw',
+    'net.netfilter.nf_conntrack_udp_timeout=900',
+    'net.netfilter.nf_conntrack_udp_timeout_stream=900',
+  ]);
+  log(`creating ${ips.length * perIp} UDP flows to ${node.ip}:${service.nodePort ?? 0}…`);
+  const flood = await lab.exec(clientNs, [
+    process.execPath,
+    join(root, 'bench', 'udp-flood.mjs'),
+    node.ip,
+    String(service.nodePort),
+    ips.join(','),
+    '20000',
+    String(perIp),
+  ]);
+  log(`flood: ${flood.stdout.trim()}`);
+  const count = Number((await lab.exec(nodeNs, ['conntrack', '-C'])).stdout.trim());
+  log(`conntrack table of ${node.name}: ${count} entries`);
+
+  const runs = Number(values.runs);
+  const tool: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    tool.push(timed(nodeNs, ['sh', '-c', 'conntrack -L -o extended,id > /dev/null 2>&1']));
+  }
+  log(`conntrack -L: ${tool.map((s) => s.toFixed(2)).join(' ')} s`);
+  const run = await lab.exec(nodeNs, [
+    process.execPath,
+    join(root, 'bench', 'agent-poll-run.mjs'),
+    node.name,
+    String(runs + 1),
+  ]);
+  const agent = JSON.parse(run.stdout) as {
+    seconds: number[];
+    firstPollRecords: number;
+    maxRssMb: number;
+  };
+  // The first poll also classifies and reports every flow as new; later polls are the steady state.
+  const steadyPolls = agent.seconds.slice(1);
+  log(
+    `agent polls: ${agent.seconds.map((s) => s.toFixed(2)).join(' ')} s (first reports all flows)`,
+  );
+  return {
+    benchmark: 'agent poll vs conntrack -L -o extended,id > /dev/null',
+    entries: count,
+    runs,
+    medianConntrackSeconds: median(tool),
+    medianPollSeconds: median(steadyPolls),
+    firstPollSeconds: agent.seconds[0],
+    ratio: median(steadyPolls) / median(tool),
+    firstPollRecords: agent.firstPollRecords,
+    peakRssMb: Math.round(agent.maxRssMb),
+  };
+}
+
+// utime + stime of a process and of its waited-for children, in seconds (from /proc/<pid>/stat).
+function cpuSeconds(pid: number): { own: number; children: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = (i: number): number => Number(fields[i - 3]);
+  const hz = 100;
+  return { own: (ticks(14) + ticks(15)) / hz, children: (ticks(16) + ticks(17)) / hz };
+}
+
+async function steadyBenchmark(lab: Lab): Promise<Record<string, unknown>> {
+  const node = findNode(lab.cluster, 'n1');
+  const service = findService(lab.cluster, 'shop/api:http');
+  const nodeNs = lab.nodeNamespace(node.name);
+  const rate = Number(values.rate);
+  const seconds = Number(values.seconds);
+  const agent = spawnInNamespace(
+    nodeNs,
+    [
+      process.execPath,
+      join(root, 'bin', 'snatscope.js'),
+      'agent',
+      '--node-name',
+      node.name,
+      '--log-level',
+      'warn',
+    ],
+    { detached: false },
+  );
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const before = cpuSeconds(agent.pid);
+    log(`load: ${rate} new connections/s to ${node.ip}:${service.nodePort ?? 0} for ${seconds} s…`);
+    const start = process.hrtime.bigint();
+    const load = await lab.exec(lab.clientNamespace('c1'), [
+      process.execPath,
+      join(root, 'bench', 'tcp-load.mjs'),
+      node.ip,
+      String(service.nodePort),
+      String(rate),
+      String(seconds),
+    ]);
+    const wall = Number(process.hrtime.bigint() - start) / 1e9;
+    const after = cpuSeconds(agent.pid);
+    const tableSize = Number((await lab.exec(nodeNs, ['conntrack', '-C'])).stdout.trim());
+    log(`load: ${load.stdout.trim()}`);
+    return {
+      benchmark: 'agent steady state, continuous mode, --poll-interval 2s',
+      connectionsPerSecond: rate,
+      seconds,
+      load: JSON.parse(load.stdout) as unknown,
+      conntrackEntriesAtEnd: tableSize,
+      agentCpuPercent: (100 * (after.own - before.own)) / wall,
+      agentWithToolsCpuPercent:
+        (100 * (after.own + after.children - before.own - before.children)) / wall,
+    };
+  } finally {
+    await agent.kill();
+  }
+}
+
+const lab = await createLab(defaultCluster(), { prefix: newPrefix() });
+try {
+  const results = [await pollBenchmark(lab)];
+  if (!values['skip-steady']) {
+    // A fresh table: the flood's entries would dominate the steady-state polls.
+    for (const node of lab.cluster.nodes)
+      await lab.exec(lab.nodeNamespace(node.name), ['conntrack', '-F']);
+    results.push(await steadyBenchmark(lab));
+  }
+  for (const result of results) process.stdout.write(JSON.stringify(result) + '\n');
+} finally {
+  await lab.destroy();
+}
