@@ -1,7 +1,7 @@
 // Offline analysis of one node's dumps (a support bundle): rules, addresses and conntrack files in,
 // records out. Reading files is the only side effect; parsing and classification are pure.
 import { readFile } from 'node:fs/promises';
-import { parseCidr, type Cidr } from '../common/cidr.js';
+import type { Cidr } from '../common/cidr.js';
 import type { RecordWriter } from './output.js';
 import { serviceStates } from './service-state.js';
 import {
@@ -23,7 +23,7 @@ export interface AnalyzeInput {
   conntrackFiles: readonly string[];
   addressesFile: string | null;
   nodeIps: readonly string[];
-  podCidrs: readonly string[];
+  podCidrs: readonly Cidr[];
   /** Seconds since the epoch for records (the dump's time); conntrack -L lines carry none. */
   observedAt: number;
 }
@@ -52,15 +52,6 @@ async function readText(path: string, flag: string): Promise<string> {
   }
 }
 
-function validatedCidrs(texts: readonly string[]): Cidr[] {
-  return texts.map((text) => {
-    const cidr = parseCidr(text);
-    if (!cidr)
-      throw new AnalyzeInputError(`--pod-cidr ${text}: expected a CIDR such as 10.244.1.0/24`);
-    return cidr;
-  });
-}
-
 /**
  * Runs the analysis: services first, then one record per entry or backend flow, streamed to
  * `writer`. Bad lines go to `onProblem`; it may throw to stop (that is how --strict works).
@@ -70,7 +61,6 @@ export async function analyze(
   writer: RecordWriter,
   onProblem: (problem: InputProblem) => void,
 ): Promise<AnalyzeSummary> {
-  const podCidrs = validatedCidrs(input.podCidrs);
   let problems = 0;
   const report = (problem: InputProblem): void => {
     problems++;
@@ -100,7 +90,7 @@ export async function analyze(
     model,
     interfaces,
     nodeIps: input.nodeIps,
-    podCidrs,
+    podCidrs: input.podCidrs,
     observedAt: input.observedAt,
   });
   const warnings: string[] = [];

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { v1 } from '../proto/index.js';
 import { FlowTracker, flowKey } from './flow-tracker.js';
 import type { AgentMetrics } from './metrics.js';
-import { pollNode, type PollConfig } from './poll.js';
+import { pollNode, type NodeTables, type PollConfig } from './poll.js';
 import { serviceKey } from './verdict.js';
 import { startTool, type RunningTool } from './sources/exec.js';
 import type { NodeReader } from './sources/node-reader.js';
@@ -27,6 +27,9 @@ export interface PipelineConfig extends PollConfig {
 
 // After an event, wait this long for more before polling: bursts come together.
 const EVENT_DEBOUNCE_MS = 100;
+// Rules and addresses are re-read at most this often (every poll when polls are slower): each
+// read costs five process spawns and a model rebuild, while conntrack must be read every poll.
+const TABLES_REFRESH_MS = 10_000;
 // Events never bring polls closer together than this, so a busy node is not polled in a loop.
 const MIN_EVENT_POLL_GAP_MS = 500;
 
@@ -37,6 +40,8 @@ export class AgentPipeline {
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
   private lastPollEnd = 0;
+  private tables: NodeTables | null = null;
+  private tablesReadAt = 0;
   private running: Promise<void> | null = null;
   private stopped = true;
   private events: RunningTool | null = null;
@@ -70,6 +75,7 @@ export class AgentPipeline {
     const now = Date.now() / 1000;
     const end = this.metrics.pollDuration.startTimer();
     const metrics = this.metrics;
+    const fresh = this.tables !== null && Date.now() - this.tablesReadAt < TABLES_REFRESH_MS;
     const result = await pollNode(
       this.reader,
       this.config,
@@ -95,9 +101,13 @@ export class AgentPipeline {
         },
       },
       now,
+      fresh ? (this.tables ?? undefined) : undefined,
     );
-    const complete = result.conntrackLines.ipv4 !== null && result.conntrackLines.ipv6 !== null;
-    for (const record of this.tracker.endPoll(complete, this.config.nodeName, now)) {
+    if (!fresh) {
+      this.tables = result.tables;
+      this.tablesReadAt = Date.now();
+    }
+    for (const record of this.tracker.endPoll(result.complete, this.config.nodeName, now)) {
       this.emitFlow(record, 'closed');
     }
     for (const family of ['ipv4', 'ipv6'] as const) {

@@ -14,6 +14,7 @@ import { ToolError } from './sources/exec.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { IpRouteParseError, parseIpRoute, type NodeRoute } from './sources/ip-route.js';
 import type { NodeReader } from './sources/node-reader.js';
+import type { KubeProxyModel } from './model/service-model.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 
 /** Static configuration of the polled node. */
@@ -36,9 +37,11 @@ export interface PollSink {
 
 /** What one poll saw. */
 export interface PollResult {
-  /** Whether the iptables rules of at least one family could be read. */
-  rulesRead: boolean;
-  /** Conntrack lines read per family; null when that family could not be read. */
+  /** The rules and addresses the poll used (for the next polls to reuse). */
+  tables: NodeTables;
+  /** Whether every conntrack table the poll needed was read. */
+  complete: boolean;
+  /** Conntrack lines read per family; null when not read (failed, or skipped: no IPv6 Service). */
   conntrackLines: { ipv4: number | null; ipv6: number | null };
   servicePorts: number;
 }
@@ -65,13 +68,16 @@ function parseDocument<T>(parse: () => T[], sink: PollSink): T[] {
   }
 }
 
-/** Reads and classifies the node once; records stream to the sink as conntrack is read. */
-export async function pollNode(
-  reader: NodeReader,
-  config: PollConfig,
-  sink: PollSink,
-  now: number,
-): Promise<PollResult> {
+/** What a poll read about the node besides conntrack: rules and addresses, reusable across polls. */
+export interface NodeTables {
+  model: KubeProxyModel;
+  interfaces: NodeInterface[];
+  routes: NodeRoute[];
+  rulesRead: boolean;
+}
+
+/** Reads kube-proxy's rules (v4 and v6) and the node's addresses and routes. */
+export async function readNodeTables(reader: NodeReader, sink: PollSink): Promise<NodeTables> {
   const [v4, v6, addrText, routeText] = await Promise.all([
     settle(reader.iptablesSave('ipv4'), sink),
     settle(reader.iptablesSave('ipv6'), sink),
@@ -86,11 +92,35 @@ export async function pollNode(
     addrText === null ? [] : parseDocument(() => parseIpAddr(addrText, 'ip -j addr'), sink);
   const routes: NodeRoute[] =
     routeText === null ? [] : parseDocument(() => parseIpRoute(routeText, 'ip -j route'), sink);
+  return { model, interfaces, routes, rulesRead: dumps.length > 0 };
+}
+
+// Without an IPv6 Service there is no IPv6 flow to report: the IPv6 dump is skipped.
+function hasIpv6Services(model: KubeProxyModel): boolean {
+  return model.services.some(
+    (s) =>
+      s.clusterIPs.some((ip) => ip.includes(':')) || s.endpoints.some((e) => e.ip.includes(':')),
+  );
+}
+
+/**
+ * Reads and classifies the node once; records stream to the sink as conntrack is read. `tables`
+ * from an earlier poll may be passed to skip re-reading rules and addresses.
+ */
+export async function pollNode(
+  reader: NodeReader,
+  config: PollConfig,
+  sink: PollSink,
+  now: number,
+  tables?: NodeTables,
+): Promise<PollResult> {
+  const node = tables ?? (await readNodeTables(reader, sink));
+  const { model } = node;
   const { classifier } = nodeView({
     name: config.nodeName,
     model,
-    interfaces,
-    routes,
+    interfaces: node.interfaces,
+    routes: node.routes,
     nodeIps: config.nodeIps,
     podCidrs: config.podCidrs,
     observedAt: now,
@@ -104,10 +134,18 @@ export async function pollNode(
     sink.record(record, entry);
   };
   const skip = sink.isKnown?.bind(sink);
-  for (const family of FAMILIES) {
+  const families = hasIpv6Services(model) ? FAMILIES : (['ipv4'] as const);
+  let complete = true;
+  for (const family of families) {
     const source = `conntrack -L -f ${family}`;
     const onLine = conntrackLineHandler(classifier, source, report, onRecord, skip);
     conntrackLines[family] = await settle(reader.conntrack(family, onLine), sink);
+    if (conntrackLines[family] === null) complete = false;
   }
-  return { rulesRead: dumps.length > 0, conntrackLines, servicePorts: model.services.length };
+  return {
+    tables: node,
+    complete,
+    conntrackLines,
+    servicePorts: model.services.length,
+  };
 }

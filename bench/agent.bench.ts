@@ -6,7 +6,7 @@
 //  2. steady: 1,000 new NodePort connections/s for 60 s with the agent in continuous mode (default
 //     2 s poll); the agent's CPU time, with and without the tools it runs.
 //
-//   npx tsx bench/agent.bench.ts [--entries N] [--runs N] [--rate N] [--seconds N] [--skip-steady]
+//   npx tsx bench/agent.bench.ts [--entries N] [--runs N] [--rate N] [--seconds N] [--skip-steady] [--skip-poll]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,18 +25,24 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '60' },
     'skip-steady': { type: 'boolean', default: false },
+    'skip-poll': { type: 'boolean', default: false },
   },
 });
 const log = (text: string): void => {
   process.stderr.write(`${text}\n`);
 };
 
-// Seconds of wall time of one command inside a namespace.
-function timed(namespace: string, argv: readonly string[]): number {
+// Runs a command inside a namespace to completion (no time limit: benchmarks run long) and
+// returns its stdout and wall time.
+function runIn(namespace: string, argv: readonly string[]): { stdout: string; seconds: number } {
   const start = process.hrtime.bigint();
-  const result = spawnSync('ip', ['netns', 'exec', namespace, ...argv], { stdio: 'ignore' });
+  const result = spawnSync('ip', ['netns', 'exec', namespace, ...argv], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
   if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${String(result.status)}`);
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  return { stdout: result.stdout, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 
 async function pollBenchmark(lab: Lab): Promise<Record<string, unknown>> {
@@ -56,7 +62,7 @@ async function pollBenchmark(lab: Lab): Promise<Record<string, unknown>> {
     'net.netfilter.nf_conntrack_udp_timeout_stream=900',
   ]);
   log(`creating ${ips.length * perIp} UDP flows to ${node.ip}:${service.nodePort ?? 0}…`);
-  const flood = await lab.exec(clientNs, [
+  const flood = runIn(clientNs, [
     process.execPath,
     join(root, 'bench', 'udp-flood.mjs'),
     node.ip,
@@ -72,10 +78,10 @@ async function pollBenchmark(lab: Lab): Promise<Record<string, unknown>> {
   const runs = Number(values.runs);
   const tool: number[] = [];
   for (let i = 0; i < runs; i++) {
-    tool.push(timed(nodeNs, ['sh', '-c', 'conntrack -L -o extended,id > /dev/null 2>&1']));
+    tool.push(runIn(nodeNs, ['sh', '-c', 'conntrack -L -o extended,id > /dev/null 2>&1']).seconds);
   }
   log(`conntrack -L: ${tool.map((s) => s.toFixed(2)).join(' ')} s`);
-  const run = await lab.exec(nodeNs, [
+  const run = runIn(nodeNs, [
     process.execPath,
     join(root, 'bench', 'agent-poll-run.mjs'),
     node.name,
@@ -137,7 +143,7 @@ async function steadyBenchmark(lab: Lab): Promise<Record<string, unknown>> {
     const before = cpuSeconds(agent.pid);
     log(`load: ${rate} new connections/s to ${node.ip}:${service.nodePort ?? 0} for ${seconds} s…`);
     const start = process.hrtime.bigint();
-    const load = await lab.exec(lab.clientNamespace('c1'), [
+    const load = runIn(lab.clientNamespace('c1'), [
       process.execPath,
       join(root, 'bench', 'tcp-load.mjs'),
       node.ip,
@@ -166,14 +172,12 @@ async function steadyBenchmark(lab: Lab): Promise<Record<string, unknown>> {
 
 const lab = await createLab(defaultCluster(), { prefix: newPrefix() });
 try {
-  const results = [await pollBenchmark(lab)];
+  if (!values['skip-poll']) process.stdout.write(JSON.stringify(await pollBenchmark(lab)) + '\n');
   if (!values['skip-steady']) {
     // A fresh table: the flood's entries would dominate the steady-state polls.
-    for (const node of lab.cluster.nodes)
-      await lab.exec(lab.nodeNamespace(node.name), ['conntrack', '-F']);
-    results.push(await steadyBenchmark(lab));
+    for (const node of lab.cluster.nodes) runIn(lab.nodeNamespace(node.name), ['conntrack', '-F']);
+    process.stdout.write(JSON.stringify(await steadyBenchmark(lab)) + '\n');
   }
-  for (const result of results) process.stdout.write(JSON.stringify(result) + '\n');
 } finally {
   await lab.destroy();
 }

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { parseCidr, type Cidr } from '../common/cidr.js';
+import type { Cidr } from '../common/cidr.js';
 import { AgentMetrics } from '../agent/metrics.js';
 import { NdjsonWriter, TableWriter, type RecordWriter } from '../agent/output.js';
 import { AgentPipeline } from '../agent/pipeline.js';
@@ -11,12 +11,12 @@ import { pollNode } from '../agent/poll.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
 import {
   collect,
+  collectCidr,
   describeProblem,
   durationMs,
   listenAddress,
   outputOption,
   positiveInteger,
-  UsageError,
 } from './options.js';
 
 /** The node's tables could not be read at all (exit code 1). */
@@ -33,16 +33,8 @@ interface AgentOptions {
   metricsListen?: { host: string; port: number };
   events: boolean;
   nodeIp: string[];
-  podCidr: string[];
+  podCidr: Cidr[];
   logLevel: string;
-}
-
-function podCidrs(texts: readonly string[]): Cidr[] {
-  return texts.map((text) => {
-    const cidr = parseCidr(text);
-    if (!cidr) throw new UsageError(`--pod-cidr ${text}: expected a CIDR such as 10.244.1.0/24`);
-    return cidr;
-  });
 }
 
 /** The agent command. */
@@ -63,7 +55,7 @@ export function agentCommand(): Command {
     .option(
       '--pod-cidr <cidr>',
       'this node’s pod subnet, when interfaces do not show it',
-      collect,
+      collectCidr,
       [],
     )
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
@@ -86,7 +78,7 @@ async function runOnce(options: AgentOptions): Promise<void> {
   const failures: string[] = [];
   const result = await pollNode(
     new LiveNodeReader(),
-    { nodeName: options.nodeName, nodeIps: options.nodeIp, podCidrs: podCidrs(options.podCidr) },
+    { nodeName: options.nodeName, nodeIps: options.nodeIp, podCidrs: options.podCidr },
     {
       service: (state) => {
         writer.service(state);
@@ -101,7 +93,7 @@ async function runOnce(options: AgentOptions): Promise<void> {
   );
   writer.end();
   for (const failure of failures) process.stderr.write(`warning: ${failure}\n`);
-  if (!result.rulesRead || result.conntrackLines.ipv4 === null) {
+  if (!result.tables.rulesRead || result.conntrackLines.ipv4 === null) {
     throw new AgentFailure('could not read the iptables rules or the IPv4 conntrack table');
   }
 }
@@ -116,11 +108,14 @@ async function runContinuous(options: AgentOptions): Promise<void> {
   const config = {
     nodeName: options.nodeName,
     nodeIps: options.nodeIp,
-    podCidrs: podCidrs(options.podCidr),
+    podCidrs: options.podCidr,
     pollIntervalMs: options.pollInterval,
     events: options.events,
   };
-  log.info({ config: { ...config, podCidrs: options.podCidr } }, 'agent starting');
+  log.info(
+    { config: { ...config, podCidrs: options.podCidr.map((c) => c.text) } },
+    'agent starting',
+  );
   const pipeline = new AgentPipeline(new LiveNodeReader(), config, writer, metrics, log);
   const server = options.metricsListen ? await serveMetrics(metrics, options.metricsListen) : null;
   pipeline.start();

@@ -3,7 +3,15 @@ import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { analyze, AnalyzeInputError, type InputProblem } from '../agent/analyze.js';
 import { NdjsonWriter, TableWriter, type RecordWriter } from '../agent/output.js';
-import { collect, describeProblem, outputOption, positiveInteger, UsageError } from './options.js';
+import type { Cidr } from '../common/cidr.js';
+import {
+  collect,
+  collectCidr,
+  describeProblem,
+  outputOption,
+  positiveInteger,
+  UsageError,
+} from './options.js';
 
 // Enough bad lines on the terminal to see the pattern; the count covers the rest.
 const SHOWN_PROBLEMS = 20;
@@ -40,7 +48,7 @@ export function analyzeCommand(): Command {
     )
     .option('--addresses <file>', 'ip -j addr output of the node')
     .option('--node-ip <ip>', 'an address of the node (repeatable)', collect, [])
-    .option('--pod-cidr <cidr>', "the node's pod subnet (repeatable)", collect, [])
+    .option('--pod-cidr <cidr>', "the node's pod subnet (repeatable)", collectCidr, [])
     .addOption(outputOption())
     .option('--limit <n>', 'flows shown per table (json prints all)', positiveInteger, 200)
     .option('--strict', 'treat any bad input line as fatal (exit 2)', false)
@@ -60,7 +68,7 @@ interface AnalyzeOptions {
   conntrack: string[];
   addresses?: string;
   nodeIp: string[];
-  podCidr: string[];
+  podCidr: Cidr[];
   output: 'table' | 'json';
   limit: number;
   strict: boolean;

@@ -1,5 +1,6 @@
 // Option parsers and errors shared by the commands.
 import { InvalidArgumentError, Option } from 'commander';
+import { parseCidr, type Cidr } from '../common/cidr.js';
 import { parseDuration } from '../common/duration.js';
 import type { InputProblem } from '../agent/snapshot.js';
 
@@ -55,4 +56,11 @@ export function describeProblem(problem: InputProblem): string {
   return problem.text === null
     ? `${where}: ${problem.reason}`
     : `${where}: ${problem.reason}: "${problem.text}"`;
+}
+
+/** Accumulates a repeatable CIDR option (`--pod-cidr`), rejecting malformed values. */
+export function collectCidr(value: string, previous: Cidr[]): Cidr[] {
+  const cidr = parseCidr(value);
+  if (!cidr) throw new InvalidArgumentError('expected a CIDR such as 10.244.1.0/24');
+  return [...previous, cidr];
 }
