@@ -18,6 +18,9 @@ import { spawnInNamespace } from '../lab/netns.js';
 import { median } from './stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Without limits V8 lets garbage from a 260,000-line dump pile up to ~180 MB RSS before
+// collecting; live data is ~50 MB. The agent image sets these (Dockerfile.agent, NODE_OPTIONS).
+const AGENT_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=128';
 const { values } = parseArgs({
   options: {
     entries: { type: 'string', default: '260000' },
@@ -26,6 +29,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     'skip-steady': { type: 'boolean', default: false },
     'skip-poll': { type: 'boolean', default: false },
+    // V8 heap flags for the measured agent process: the NODE_OPTIONS of Dockerfile.agent.
+    'agent-node-flags': { type: 'string', default: AGENT_NODE_OPTIONS },
   },
 });
 const log = (text: string): void => {
@@ -83,6 +88,7 @@ async function pollBenchmark(lab: Lab): Promise<Record<string, unknown>> {
   log(`conntrack -L: ${tool.map((s) => s.toFixed(2)).join(' ')} s`);
   const run = runIn(nodeNs, [
     process.execPath,
+    ...values['agent-node-flags'].split(' ').filter(Boolean),
     join(root, 'bench', 'agent-poll-run.mjs'),
     node.name,
     String(runs + 1),
