@@ -1,6 +1,7 @@
 // Pure parser for conntrack-tools text output (FORMATS.md §4): `conntrack -L` in the default and
 // `-o extended,id,timestamp,ktimestamp,labels` forms, `conntrack -E` event lines (with the
 // `[epoch.usec]` prefix of `-o timestamp`), and `/proc/net/nf_conntrack`.
+import { LineParseError } from './line-error.js';
 import { Buffer, isAscii } from 'node:buffer';
 
 /** Address family of an entry. */
@@ -65,17 +66,7 @@ export interface ConntrackEntry {
 }
 
 /** A line that is not valid conntrack output; carries where it came from. */
-export class ConntrackParseError extends Error {
-  constructor(
-    readonly source: string,
-    readonly lineNumber: number,
-    readonly text: string,
-    readonly reason: string,
-  ) {
-    super(`${source}:${lineNumber}: ${reason}: "${text}"`);
-    this.name = 'ConntrackParseError';
-  }
-}
+export class ConntrackParseError extends LineParseError {}
 
 // ---------------------------------------------------------------------------------------------
 // Parser. This is the agent's hot path (a busy node lists a million entries per poll), so it is a

@@ -3,6 +3,7 @@
 // It keeps every rule, known or not, and extracts the matches the kube-proxy model reads.
 
 /** Address family of a table, when the dump tells. */
+import { LineParseError } from './line-error.js';
 export type IptablesFamily = 'ipv4' | 'ipv6';
 
 /** Packet and byte counters of a rule or of a built-in chain's policy. */
@@ -93,17 +94,7 @@ export interface IptablesParseResult {
 }
 
 /** A line that is not valid iptables dump syntax; carries where it came from. */
-export class IptablesParseError extends Error {
-  constructor(
-    readonly source: string,
-    readonly lineNumber: number,
-    readonly text: string,
-    readonly reason: string,
-  ) {
-    super(`${source}:${lineNumber}: ${reason}: "${text}"`);
-    this.name = 'IptablesParseError';
-  }
-}
+export class IptablesParseError extends LineParseError {}
 
 interface Token {
   value: string;
