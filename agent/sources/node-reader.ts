@@ -10,7 +10,7 @@ export interface NodeReader {
   conntrack(family: 'ipv4' | 'ipv6', onLine: (line: string, n: number) => void): Promise<number>;
   /** `ip -j addr`. */
   addresses(): Promise<string>;
-  /** `ip -j route` (main table) and its blackhole routes. */
+  /** `ip -j route show table main` (pod subnets show as link or blackhole routes there). */
   routes(): Promise<string>;
 }
 
