@@ -14,9 +14,10 @@ export function flowKey(entry: ConntrackEntry): string {
 }
 
 /**
- * A key is built from slices of a conntrack line, and V8 keeps the whole 64 KB read chunk alive as
- * long as such a slice lives: tracking 260,000 flows held every chunk of the dump (300 MB RSS).
- * Copying the key through a Buffer gives it storage of its own (keys are ASCII).
+ * A key is a concatenation of parsed field strings; values sliced from a line (the string parser)
+ * keep the whole read chunk alive as long as the key lives: tracking 260,000 flows once held every
+ * chunk of the dump (300 MB RSS). Copying the key through a Buffer gives each tracked flow one flat
+ * string of its own, whichever parser made the fields (keys are ASCII).
  */
 function flatten(key: string): string {
   return Buffer.from(key, 'latin1').toString('latin1');

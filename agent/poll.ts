@@ -4,7 +4,7 @@ import type { Cidr } from '../common/cidr.js';
 import type { v1 } from '../proto/index.js';
 import { serviceStates } from './service-state.js';
 import {
-  conntrackLineHandler,
+  conntrackBytesHandler,
   modelFromDumps,
   nodeView,
   type InputProblem,
@@ -138,7 +138,7 @@ export async function pollNode(
   let complete = true;
   for (const family of families) {
     const source = `conntrack -L -f ${family}`;
-    const onLine = conntrackLineHandler(classifier, source, report, onRecord, skip);
+    const onLine = conntrackBytesHandler(classifier, source, report, onRecord, skip);
     conntrackLines[family] = await settle(reader.conntrack(family, onLine), sink);
     if (conntrackLines[family] === null) complete = false;
   }

@@ -9,7 +9,6 @@ import type { KubeProxyModel } from './model/service-model.js';
 import {
   ConntrackParseError,
   parseConntrackBytes,
-  parseConntrackLine,
   type ConntrackEntry,
 } from './sources/conntrack.js';
 import type { NodeInterface } from './sources/ip-addr.js';
@@ -67,52 +66,12 @@ export function nodeView(input: {
   return { model: input.model, node, classifier };
 }
 
-/** What the conntrack line handlers do with a line's entry or parse error. */
-interface ConntrackSink {
-  classifier: FlowClassifier;
-  report: (problem: InputProblem) => void;
-  onRecord: (record: v1.IFlowRecord, entry: ConntrackEntry) => void;
-  skip: (entry: ConntrackEntry) => boolean;
-}
-
-// Parsing stays in the handlers (one direct call per line, no closure per line); the rest is here.
-function deliver(sink: ConntrackSink, entry: ConntrackEntry | null): void {
-  if (entry === null || sink.skip(entry)) return;
-  const record = sink.classifier.classify(entry);
-  if (record) sink.onRecord(record, entry);
-}
-
-function reportOrThrow(sink: ConntrackSink, error: unknown): void {
-  if (!(error instanceof ConntrackParseError)) throw error;
-  sink.report(error);
-}
-
 /**
- * A per-line callback for conntrack text: parses, classifies and hands records on; bad lines go
- * to report (which may throw to stop, as --strict does). Entries for which `skip` answers true
- * (flows a live agent already reported) are not classified again.
+ * A per-line callback for conntrack output given as byte ranges (files and tool output alike):
+ * parses in place, classifies and hands records on; bad lines go to report (which may throw to
+ * stop, as --strict does). Entries for which `skip` answers true (flows a live agent already
+ * reported) are not classified again.
  */
-export function conntrackLineHandler(
-  classifier: FlowClassifier,
-  source: string,
-  report: (problem: InputProblem) => void,
-  onRecord: (record: v1.IFlowRecord, entry: ConntrackEntry) => void,
-  skip: (entry: ConntrackEntry) => boolean = () => false,
-): (line: string, lineNumber: number) => void {
-  const sink: ConntrackSink = { classifier, report, onRecord, skip };
-  return (line, lineNumber) => {
-    let entry;
-    try {
-      entry = parseConntrackLine(line, lineNumber, source);
-    } catch (error) {
-      reportOrThrow(sink, error);
-      return;
-    }
-    deliver(sink, entry);
-  };
-}
-
-/** conntrackLineHandler for lines given as byte ranges (ByteLineHandler), parsed in place. */
 export function conntrackBytesHandler(
   classifier: FlowClassifier,
   source: string,
@@ -120,15 +79,17 @@ export function conntrackBytesHandler(
   onRecord: (record: v1.IFlowRecord, entry: ConntrackEntry) => void,
   skip: (entry: ConntrackEntry) => boolean = () => false,
 ): ByteLineHandler {
-  const sink: ConntrackSink = { classifier, report, onRecord, skip };
   return (bytes, start, end, lineNumber, ascii) => {
     let entry;
     try {
       entry = parseConntrackBytes(bytes, start, end, lineNumber, source, ascii);
     } catch (error) {
-      reportOrThrow(sink, error);
+      if (!(error instanceof ConntrackParseError)) throw error;
+      report(error);
       return;
     }
-    deliver(sink, entry);
+    if (entry === null || skip(entry)) return;
+    const record = classifier.classify(entry);
+    if (record) onRecord(record, entry);
   };
 }

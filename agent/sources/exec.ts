@@ -2,7 +2,7 @@
 // non-zero exit, too much output — becomes a ToolError with the command and what went wrong, so
 // callers can count it and go on instead of crashing.
 import { execa, type ResultPromise } from 'execa';
-import { LineSplitter } from './read-lines.js';
+import { ByteLineSplitter, LineSplitter, type ByteLineHandler } from './read-lines.js';
 
 /** Why a tool run failed. */
 export type ToolFailure = 'missing' | 'timeout' | 'exit' | 'output-cap' | 'signal';
@@ -75,16 +75,17 @@ export async function runTool(
 }
 
 /**
- * Runs a tool and hands its stdout to onLine line by line as it arrives, so big tables are never
- * held in memory whole; resolves with the line count, throws ToolError.
+ * Runs a tool and hands its stdout to onLine line by line (as byte ranges, undecoded) as it
+ * arrives, so big tables are never held in memory whole; resolves with the line count, throws
+ * ToolError.
  */
 export async function streamTool(
   tool: string,
   args: readonly string[],
-  onLine: (line: string, lineNumber: number) => void,
+  onLine: ByteLineHandler,
   limits: ToolLimits = DEFAULT_LIMITS,
 ): Promise<number> {
-  const splitter = new LineSplitter(onLine);
+  const splitter = new ByteLineSplitter(onLine);
   // An object, not a let: the flag is set in an event callback.
   const output = { bytes: 0, capped: false };
   const subprocess: ResultPromise = execa(tool, args, {
@@ -92,8 +93,7 @@ export async function streamTool(
     buffer: { stdout: false, stderr: true },
     stdin: 'ignore',
   });
-  subprocess.stdout?.setEncoding('utf8');
-  subprocess.stdout?.on('data', (chunk: string) => {
+  subprocess.stdout?.on('data', (chunk: Buffer) => {
     output.bytes += chunk.length;
     if (output.bytes > limits.maxBytes) {
       output.capped = true;

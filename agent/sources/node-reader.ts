@@ -1,13 +1,14 @@
 // Reads a live node's tables through the exec edge. The NodeReader interface is what the rest of
 // the agent sees, so tests and benchmarks can hand it canned text instead of running tools.
 import { runTool, streamTool, ToolError, type ToolLimits, DEFAULT_LIMITS } from './exec.js';
+import type { ByteLineHandler } from './read-lines.js';
 
 /** The kernel tables the agent needs from one node. */
 export interface NodeReader {
   /** `iptables-save -c` (all tables) of the backend that holds kube-proxy's rules, per family. */
   iptablesSave(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string }>;
   /** Streams `conntrack -L -o extended,id -f <family>` lines; resolves with the line count. */
-  conntrack(family: 'ipv4' | 'ipv6', onLine: (line: string, n: number) => void): Promise<number>;
+  conntrack(family: 'ipv4' | 'ipv6', onLine: ByteLineHandler): Promise<number>;
   /** `ip -j addr`. */
   addresses(): Promise<string>;
   /** `ip -j route show table main` (pod subnets show as link or blackhole routes there). */
@@ -61,7 +62,7 @@ export class LiveNodeReader implements NodeReader {
     return { text: best.text, source: best.source };
   }
 
-  conntrack(family: 'ipv4' | 'ipv6', onLine: (line: string, n: number) => void): Promise<number> {
+  conntrack(family: 'ipv4' | 'ipv6', onLine: ByteLineHandler): Promise<number> {
     return streamTool('conntrack', ['-L', '-o', 'extended,id', '-f', family], onLine, this.limits);
   }
 
