@@ -94,11 +94,6 @@ export class FlowClassifier {
     }
   }
 
-  /** True when `ip` is an address of this node. */
-  isNodeAddress(ip: string): boolean {
-    return this.node.addresses.has(ip);
-  }
-
   /**
    * Whether an endpoint runs on this node: the rules' own answer (KUBE-SVL membership) first,
    * then the node's own addresses (hostNetwork pods), then its pod subnets; null when unknown.

@@ -165,3 +165,14 @@ export class TableWriter implements RecordWriter {
     return count > this.limit ? `, first ${this.limit} shown` : '';
   }
 }
+
+/** The writer for `--output table|json` on stdout: NDJSON, or a table of at most `limit` flows. */
+export function stdoutWriter(
+  output: 'table' | 'json',
+  nodeName: string,
+  limit: number,
+): RecordWriter {
+  return output === 'json'
+    ? new NdjsonWriter(process.stdout)
+    : new TableWriter(process.stdout, nodeName, limit);
+}

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
 import { AgentMetrics } from '../agent/metrics.js';
-import { NdjsonWriter, TableWriter, type RecordWriter } from '../agent/output.js';
+import { NdjsonWriter, stdoutWriter } from '../agent/output.js';
 import { AgentPipeline } from '../agent/pipeline.js';
 import { pollNode } from '../agent/poll.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
@@ -71,10 +71,7 @@ export function agentCommand(): Command {
 }
 
 async function runOnce(options: AgentOptions): Promise<void> {
-  const writer: RecordWriter =
-    options.output === 'json'
-      ? new NdjsonWriter(process.stdout)
-      : new TableWriter(process.stdout, options.nodeName, options.limit);
+  const writer = stdoutWriter(options.output, options.nodeName, options.limit);
   const failures: string[] = [];
   const result = await pollNode(
     new LiveNodeReader(),

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { analyze, AnalyzeInputError, type InputProblem } from '../agent/analyze.js';
-import { NdjsonWriter, TableWriter, type RecordWriter } from '../agent/output.js';
+import { stdoutWriter } from '../agent/output.js';
 import type { Cidr } from '../common/cidr.js';
 import {
   collect,
@@ -78,10 +78,7 @@ async function runAnalyze(options: AnalyzeOptions): Promise<void> {
   if (options.iptablesSave.length === 0)
     throw new UsageError('analyze: --iptables-save is required');
   if (options.conntrack.length === 0) throw new UsageError('analyze: --conntrack is required');
-  const writer: RecordWriter =
-    options.output === 'json'
-      ? new NdjsonWriter(process.stdout)
-      : new TableWriter(process.stdout, options.nodeName, options.limit);
+  const writer = stdoutWriter(options.output, options.nodeName, options.limit);
   let shown = 0;
   const onProblem = (problem: InputProblem): void => {
     if (options.strict)
