@@ -11,7 +11,7 @@ import {
   type InputProblem,
   type RuleDump,
 } from './snapshot.js';
-import { parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
+import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { forEachLine } from './sources/read-lines.js';
 
 export type { InputProblem };
@@ -38,8 +38,6 @@ export class AnalyzeInputError extends Error {
 
 /** Counts of one analysis run. */
 export interface AnalyzeSummary {
-  conntrackLines: number;
-  records: number;
   problems: number;
   warnings: string[];
 }
@@ -75,14 +73,12 @@ export async function analyze(
 
   let interfaces: NodeInterface[] = [];
   if (input.addressesFile !== null) {
+    const text = await readText(input.addressesFile, '--addresses');
     try {
-      interfaces = parseIpAddr(
-        await readText(input.addressesFile, '--addresses'),
-        input.addressesFile,
-      );
+      interfaces = parseIpAddr(text, input.addressesFile);
     } catch (error) {
-      if (error instanceof AnalyzeInputError) throw error;
-      throw new AnalyzeInputError((error as Error).message);
+      if (!(error instanceof IpAddrParseError)) throw error;
+      throw new AnalyzeInputError(error.message);
     }
   }
   const { node, classifier } = nodeView({
@@ -105,15 +101,12 @@ export async function analyze(
 
   for (const state of serviceStates(model, input.nodeName, classifier)) writer.service(state);
 
-  let records = 0;
-  let conntrackLines = 0;
   for (const path of input.conntrackFiles) {
     try {
       const onLine = conntrackBytesHandler(classifier, path, report, (record) => {
-        records++;
         writer.flow(record);
       });
-      conntrackLines += await forEachLine(path, onLine);
+      await forEachLine(path, onLine);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined) throw error;
@@ -121,5 +114,5 @@ export async function analyze(
     }
   }
   writer.end();
-  return { conntrackLines, records, problems, warnings };
+  return { problems, warnings };
 }
