@@ -75,7 +75,8 @@ export class AgentPipeline {
     const now = Date.now() / 1000;
     const end = this.metrics.pollDuration.startTimer();
     const metrics = this.metrics;
-    const fresh = this.tables !== null && Date.now() - this.tablesReadAt < TABLES_REFRESH_MS;
+    const reuse =
+      this.tables && Date.now() - this.tablesReadAt < TABLES_REFRESH_MS ? this.tables : undefined;
     const result = await pollNode(
       this.reader,
       this.config,
@@ -101,9 +102,9 @@ export class AgentPipeline {
         },
       },
       now,
-      fresh ? (this.tables ?? undefined) : undefined,
+      reuse,
     );
-    if (!fresh) {
+    if (!reuse) {
       this.tables = result.tables;
       this.tablesReadAt = Date.now();
     }
