@@ -500,6 +500,7 @@ export namespace snatscope {
             $unknowns?: Uint8Array[];
             sequence: number;
             reason: string;
+            code: number;
             static create(properties: snatscope.v1.Rejection.$Shape): snatscope.v1.Rejection & snatscope.v1.Rejection.$Shape;
             static create(properties?: snatscope.v1.Rejection.$Properties): snatscope.v1.Rejection;
             static encode(m: snatscope.v1.Rejection.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -517,6 +518,7 @@ export namespace snatscope {
             interface $Properties {
                 sequence?: (number|null);
                 reason?: (string|null);
+                code?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = snatscope.v1.Rejection.$Properties;
@@ -580,100 +582,6 @@ export namespace snatscope {
             };
         }
 
-        interface IFlowQuery extends snatscope.v1.FlowQuery.$Properties {
-        }
-
-        class FlowQuery {
-            constructor(p?: snatscope.v1.FlowQuery.$Properties);
-            $unknowns?: Uint8Array[];
-            client: string;
-            service: string;
-            node: string;
-            since: number;
-            until: number;
-            limit: number;
-            static create(properties: snatscope.v1.FlowQuery.$Shape): snatscope.v1.FlowQuery & snatscope.v1.FlowQuery.$Shape;
-            static create(properties?: snatscope.v1.FlowQuery.$Properties): snatscope.v1.FlowQuery;
-            static encode(m: snatscope.v1.FlowQuery.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: snatscope.v1.FlowQuery.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(r: ($protobuf.Reader|Uint8Array), l?: number): snatscope.v1.FlowQuery & snatscope.v1.FlowQuery.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): snatscope.v1.FlowQuery & snatscope.v1.FlowQuery.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): snatscope.v1.FlowQuery;
-            static toObject(m: snatscope.v1.FlowQuery, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace FlowQuery {
-            interface $Properties {
-                client?: (string|null);
-                service?: (string|null);
-                node?: (string|null);
-                since?: (number|null);
-                until?: (number|null);
-                limit?: (number|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = snatscope.v1.FlowQuery.$Properties;
-        }
-
-        interface IFlowList extends snatscope.v1.FlowList.$Properties {
-        }
-
-        class FlowList {
-            constructor(p?: snatscope.v1.FlowList.$Properties);
-            $unknowns?: Uint8Array[];
-            flows: snatscope.v1.FlowRecord.$Properties[];
-            static create(properties: snatscope.v1.FlowList.$Shape): snatscope.v1.FlowList & snatscope.v1.FlowList.$Shape;
-            static create(properties?: snatscope.v1.FlowList.$Properties): snatscope.v1.FlowList;
-            static encode(m: snatscope.v1.FlowList.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: snatscope.v1.FlowList.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(r: ($protobuf.Reader|Uint8Array), l?: number): snatscope.v1.FlowList & snatscope.v1.FlowList.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): snatscope.v1.FlowList & snatscope.v1.FlowList.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): snatscope.v1.FlowList;
-            static toObject(m: snatscope.v1.FlowList, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace FlowList {
-            interface $Properties {
-                flows?: (snatscope.v1.FlowRecord.$Properties[]|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = snatscope.v1.FlowList.$Properties;
-        }
-
-        interface IServiceQuery extends snatscope.v1.ServiceQuery.$Properties {
-        }
-
-        class ServiceQuery {
-            constructor(p?: snatscope.v1.ServiceQuery.$Properties);
-            $unknowns?: Uint8Array[];
-            service: string;
-            static create(properties: snatscope.v1.ServiceQuery.$Shape): snatscope.v1.ServiceQuery & snatscope.v1.ServiceQuery.$Shape;
-            static create(properties?: snatscope.v1.ServiceQuery.$Properties): snatscope.v1.ServiceQuery;
-            static encode(m: snatscope.v1.ServiceQuery.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: snatscope.v1.ServiceQuery.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(r: ($protobuf.Reader|Uint8Array), l?: number): snatscope.v1.ServiceQuery & snatscope.v1.ServiceQuery.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): snatscope.v1.ServiceQuery & snatscope.v1.ServiceQuery.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): snatscope.v1.ServiceQuery;
-            static toObject(m: snatscope.v1.ServiceQuery, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace ServiceQuery {
-            interface $Properties {
-                service?: (string|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = snatscope.v1.ServiceQuery.$Properties;
-        }
-
         interface IFinding extends snatscope.v1.Finding.$Properties {
         }
 
@@ -723,11 +631,21 @@ export namespace snatscope {
             externalTrafficPolicy: snatscope.v1.TrafficPolicy;
             flows: number;
             snatFlows: number;
-            preservedRatio: number;
+            preservedRatio?: (number|null);
             entryNodes: string[];
             backendNodes: string[];
             nodesDroppingWithoutLocalEndpoints: string[];
             findings: snatscope.v1.Finding.$Properties[];
+            verdict: string;
+            nodePort?: (number|null);
+            loadBalancerIPs: string[];
+            externalIPs: string[];
+            healthCheckNodePort?: (number|null);
+            nodes: string[];
+            nodesWithLocalEndpoints: string[];
+            noLocalEndpointDrops?: (snatscope.v1.Counters.$Properties|null);
+            causes: { [k: string]: number };
+            lastSeen: number;
             static create(properties: snatscope.v1.ServiceSummary.$Shape): snatscope.v1.ServiceSummary & snatscope.v1.ServiceSummary.$Shape;
             static create(properties?: snatscope.v1.ServiceSummary.$Properties): snatscope.v1.ServiceSummary;
             static encode(m: snatscope.v1.ServiceSummary.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -753,109 +671,19 @@ export namespace snatscope {
                 backendNodes?: (string[]|null);
                 nodesDroppingWithoutLocalEndpoints?: (string[]|null);
                 findings?: (snatscope.v1.Finding.$Properties[]|null);
+                verdict?: (string|null);
+                nodePort?: (number|null);
+                loadBalancerIPs?: (string[]|null);
+                externalIPs?: (string[]|null);
+                healthCheckNodePort?: (number|null);
+                nodes?: (string[]|null);
+                nodesWithLocalEndpoints?: (string[]|null);
+                noLocalEndpointDrops?: (snatscope.v1.Counters.$Properties|null);
+                causes?: ({ [k: string]: number }|null);
+                lastSeen?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = snatscope.v1.ServiceSummary.$Properties;
-        }
-
-        interface IServiceList extends snatscope.v1.ServiceList.$Properties {
-        }
-
-        class ServiceList {
-            constructor(p?: snatscope.v1.ServiceList.$Properties);
-            $unknowns?: Uint8Array[];
-            services: snatscope.v1.ServiceSummary.$Properties[];
-            static create(properties: snatscope.v1.ServiceList.$Shape): snatscope.v1.ServiceList & snatscope.v1.ServiceList.$Shape;
-            static create(properties?: snatscope.v1.ServiceList.$Properties): snatscope.v1.ServiceList;
-            static encode(m: snatscope.v1.ServiceList.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: snatscope.v1.ServiceList.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(r: ($protobuf.Reader|Uint8Array), l?: number): snatscope.v1.ServiceList & snatscope.v1.ServiceList.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): snatscope.v1.ServiceList & snatscope.v1.ServiceList.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): snatscope.v1.ServiceList;
-            static toObject(m: snatscope.v1.ServiceList, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace ServiceList {
-            interface $Properties {
-                services?: (snatscope.v1.ServiceSummary.$Properties[]|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = snatscope.v1.ServiceList.$Properties;
-        }
-
-        interface IFindingList extends snatscope.v1.FindingList.$Properties {
-        }
-
-        class FindingList {
-            constructor(p?: snatscope.v1.FindingList.$Properties);
-            $unknowns?: Uint8Array[];
-            findings: snatscope.v1.Finding.$Properties[];
-            static create(properties: snatscope.v1.FindingList.$Shape): snatscope.v1.FindingList & snatscope.v1.FindingList.$Shape;
-            static create(properties?: snatscope.v1.FindingList.$Properties): snatscope.v1.FindingList;
-            static encode(m: snatscope.v1.FindingList.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: snatscope.v1.FindingList.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(r: ($protobuf.Reader|Uint8Array), l?: number): snatscope.v1.FindingList & snatscope.v1.FindingList.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): snatscope.v1.FindingList & snatscope.v1.FindingList.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): snatscope.v1.FindingList;
-            static toObject(m: snatscope.v1.FindingList, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace FindingList {
-            interface $Properties {
-                findings?: (snatscope.v1.Finding.$Properties[]|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = snatscope.v1.FindingList.$Properties;
-        }
-
-        class Query extends $protobuf.rpc.Service {
-            constructor(rpcImpl: $protobuf.RPCImpl, requestDelimited?: boolean, responseDelimited?: boolean);
-            static create(rpcImpl: $protobuf.RPCImpl, requestDelimited?: boolean, responseDelimited?: boolean): Query;
-            listFlows: snatscope.v1.Query.ListFlows;
-            listServices: snatscope.v1.Query.ListServices;
-            listFindings: snatscope.v1.Query.ListFindings;
-        }
-
-        namespace Query {
-            type ListFlowsCallback = (error: (Error|null), response?: snatscope.v1.FlowList) => void;
-            type ListFlows = {
-              (request: snatscope.v1.IFlowQuery, callback: snatscope.v1.Query.ListFlowsCallback): void;
-              (request: snatscope.v1.IFlowQuery): Promise<snatscope.v1.FlowList>;
-              readonly name: "ListFlows";
-              readonly path: "/snatscope.v1.Query/ListFlows";
-              readonly requestType: "FlowQuery";
-              readonly responseType: "FlowList";
-              readonly requestStream: undefined;
-              readonly responseStream: undefined;
-            };
-            type ListServicesCallback = (error: (Error|null), response?: snatscope.v1.ServiceList) => void;
-            type ListServices = {
-              (request: snatscope.v1.IServiceQuery, callback: snatscope.v1.Query.ListServicesCallback): void;
-              (request: snatscope.v1.IServiceQuery): Promise<snatscope.v1.ServiceList>;
-              readonly name: "ListServices";
-              readonly path: "/snatscope.v1.Query/ListServices";
-              readonly requestType: "ServiceQuery";
-              readonly responseType: "ServiceList";
-              readonly requestStream: undefined;
-              readonly responseStream: undefined;
-            };
-            type ListFindingsCallback = (error: (Error|null), response?: snatscope.v1.FindingList) => void;
-            type ListFindings = {
-              (request: snatscope.v1.IServiceQuery, callback: snatscope.v1.Query.ListFindingsCallback): void;
-              (request: snatscope.v1.IServiceQuery): Promise<snatscope.v1.FindingList>;
-              readonly name: "ListFindings";
-              readonly path: "/snatscope.v1.Query/ListFindings";
-              readonly requestType: "ServiceQuery";
-              readonly responseType: "FindingList";
-              readonly requestStream: undefined;
-              readonly responseStream: undefined;
-            };
         }
     }
 }

@@ -5702,6 +5702,7 @@ export const snatscope = $root.snatscope = (() => {
              * @typedef {Object} snatscope.v1.Rejection.$Properties
              * @property {number|null} [sequence] Rejection sequence
              * @property {string|null} [reason] Rejection reason
+             * @property {number|null} [code] Rejection code
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -5750,6 +5751,14 @@ export const snatscope = $root.snatscope = (() => {
             Rejection.prototype.reason = "";
 
             /**
+             * Rejection code.
+             * @member {number} code
+             * @memberof snatscope.v1.Rejection
+             * @instance
+             */
+            Rejection.prototype.code = 0;
+
+            /**
              * Creates a new Rejection instance using the specified properties.
              * @function create
              * @memberof snatscope.v1.Rejection
@@ -5785,6 +5794,8 @@ export const snatscope = $root.snatscope = (() => {
                     w.uint32(/* id 1, wireType 0 =*/8).uint64(m.sequence);
                 if (m.reason != null && $Object.hasOwnProperty.call(m, "reason") && m.reason !== "")
                     w.uint32(/* id 2, wireType 2 =*/18).string(m.reason);
+                if (m.code != null && $Object.hasOwnProperty.call(m, "code") && m.code !== 0)
+                    w.uint32(/* id 3, wireType 0 =*/24).uint32(m.code);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -5860,6 +5871,15 @@ export const snatscope = $root.snatscope = (() => {
                                 delete m.reason;
                             continue;
                         }
+                    case 3: {
+                            if (u !== 0)
+                                break;
+                            if (v = r.uint32())
+                                m.code = v;
+                            else
+                                delete m.code;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -5916,6 +5936,10 @@ export const snatscope = $root.snatscope = (() => {
                     if (!$util.isString(m.reason))
                         return "reason: string expected";
                 }
+                if (m.code != null && $Object.hasOwnProperty.call(m, "code")) {
+                    if (!$util.isInteger(m.code))
+                        return "code: integer expected";
+                }
                 return null;
             };
 
@@ -5954,6 +5978,11 @@ export const snatscope = $root.snatscope = (() => {
                         m.reason = $String(d.reason);
                     }
                 }
+                if (d.code != null) {
+                    if ($Number(d.code) !== 0) {
+                        m.code = d.code >>> 0;
+                    }
+                }
                 return m;
             };
 
@@ -5981,6 +6010,7 @@ export const snatscope = $root.snatscope = (() => {
                     } else
                         d.sequence = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
                     d.reason = "";
+                    d.code = 0;
                 }
                 if (m.sequence != null && $Object.hasOwnProperty.call(m, "sequence")) {
                     if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
@@ -5992,6 +6022,9 @@ export const snatscope = $root.snatscope = (() => {
                 }
                 if (m.reason != null && $Object.hasOwnProperty.call(m, "reason")) {
                     d.reason = m.reason;
+                }
+                if (m.code != null && $Object.hasOwnProperty.call(m, "code")) {
+                    d.code = m.code;
                 }
                 return d;
             };
@@ -6439,1028 +6472,6 @@ export const snatscope = $root.snatscope = (() => {
             });
 
             return Ingest;
-        })();
-
-        v1.FlowQuery = (function() {
-
-            /**
-             * Properties of a FlowQuery.
-             * @typedef {Object} snatscope.v1.FlowQuery.$Properties
-             * @property {string|null} [client] FlowQuery client
-             * @property {string|null} [service] FlowQuery service
-             * @property {string|null} [node] FlowQuery node
-             * @property {number|null} [since] FlowQuery since
-             * @property {number|null} [until] FlowQuery until
-             * @property {number|null} [limit] FlowQuery limit
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a FlowQuery.
-             * @memberof snatscope.v1
-             * @interface IFlowQuery
-             * @augments snatscope.v1.FlowQuery.$Properties
-             * @deprecated Use snatscope.v1.FlowQuery.$Properties instead.
-             */
-
-            /**
-             * Shape of a FlowQuery.
-             * @typedef {snatscope.v1.FlowQuery.$Properties} snatscope.v1.FlowQuery.$Shape
-             */
-
-            /**
-             * Constructs a new FlowQuery.
-             * @memberof snatscope.v1
-             * @classdesc Represents a FlowQuery.
-             * @constructor
-             * @param {snatscope.v1.FlowQuery.$Properties=} [p] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const FlowQuery = function (p) {
-                if (p)
-                    for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
-                        if (p[ks[i]] != null && ks[i] !== "__proto__")
-                            this[ks[i]] = p[ks[i]];
-            };
-
-            /**
-             * FlowQuery client.
-             * @member {string} client
-             * @memberof snatscope.v1.FlowQuery
-             * @instance
-             */
-            FlowQuery.prototype.client = "";
-
-            /**
-             * FlowQuery service.
-             * @member {string} service
-             * @memberof snatscope.v1.FlowQuery
-             * @instance
-             */
-            FlowQuery.prototype.service = "";
-
-            /**
-             * FlowQuery node.
-             * @member {string} node
-             * @memberof snatscope.v1.FlowQuery
-             * @instance
-             */
-            FlowQuery.prototype.node = "";
-
-            /**
-             * FlowQuery since.
-             * @member {number} since
-             * @memberof snatscope.v1.FlowQuery
-             * @instance
-             */
-            FlowQuery.prototype.since = 0;
-
-            /**
-             * FlowQuery until.
-             * @member {number} until
-             * @memberof snatscope.v1.FlowQuery
-             * @instance
-             */
-            FlowQuery.prototype.until = 0;
-
-            /**
-             * FlowQuery limit.
-             * @member {number} limit
-             * @memberof snatscope.v1.FlowQuery
-             * @instance
-             */
-            FlowQuery.prototype.limit = 0;
-
-            /**
-             * Creates a new FlowQuery instance using the specified properties.
-             * @function create
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {snatscope.v1.FlowQuery.$Properties=} [properties] Properties to set
-             * @returns {snatscope.v1.FlowQuery} FlowQuery instance
-             * @type {{
-             *   (properties: snatscope.v1.FlowQuery.$Shape): snatscope.v1.FlowQuery & snatscope.v1.FlowQuery.$Shape;
-             *   (properties?: snatscope.v1.FlowQuery.$Properties): snatscope.v1.FlowQuery;
-             * }}
-             */
-            FlowQuery.create = function(properties) {
-                return new FlowQuery(properties);
-            };
-
-            /**
-             * Encodes the specified FlowQuery message. Does not implicitly {@link snatscope.v1.FlowQuery.verify|verify} messages.
-             * @function encode
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {snatscope.v1.FlowQuery.$Properties} m FlowQuery message or plain object to encode
-             * @param {$protobuf.Writer} [w] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            FlowQuery.encode = function (m, w, q) {
-                if (!w)
-                    w = $Writer.create();
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (m.client != null && $Object.hasOwnProperty.call(m, "client") && m.client !== "")
-                    w.uint32(/* id 1, wireType 2 =*/10).string(m.client);
-                if (m.service != null && $Object.hasOwnProperty.call(m, "service") && m.service !== "")
-                    w.uint32(/* id 2, wireType 2 =*/18).string(m.service);
-                if (m.node != null && $Object.hasOwnProperty.call(m, "node") && m.node !== "")
-                    w.uint32(/* id 3, wireType 2 =*/26).string(m.node);
-                if (m.since != null && $Object.hasOwnProperty.call(m, "since") && !$Object.is(m.since, 0))
-                    w.uint32(/* id 4, wireType 1 =*/33).double(m.since);
-                if (m.until != null && $Object.hasOwnProperty.call(m, "until") && !$Object.is(m.until, 0))
-                    w.uint32(/* id 5, wireType 1 =*/41).double(m.until);
-                if (m.limit != null && $Object.hasOwnProperty.call(m, "limit") && m.limit !== 0)
-                    w.uint32(/* id 6, wireType 0 =*/48).uint32(m.limit);
-                if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
-                    for (var i = 0; i < m.$unknowns.length; ++i)
-                        w.raw(m.$unknowns[i]);
-                return w;
-            };
-
-            /**
-             * Encodes the specified FlowQuery message, length delimited. Does not implicitly {@link snatscope.v1.FlowQuery.verify|verify} messages.
-             * @function encodeDelimited
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {snatscope.v1.FlowQuery.$Properties} message FlowQuery message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            FlowQuery.encodeDelimited = function(message, writer) {
-                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
-            };
-
-            /**
-             * Decodes a FlowQuery message from the specified reader or buffer.
-             * @function decode
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
-             * @param {number} [l] Message length if known beforehand
-             * @returns {snatscope.v1.FlowQuery & snatscope.v1.FlowQuery.$Shape} FlowQuery
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            FlowQuery.decode = function (r, l, z, q, g) {
-                if (!(r instanceof $Reader))
-                    r = $Reader.create(r);
-                if (q === $undefined)
-                    q = 0;
-                if (q > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var c, m, v;
-                if (l === $undefined)
-                    c = r.len;
-                else {
-                    c = r.pos + l;
-                    if (c > r.len)
-                        throw $RangeError("index out of range");
-                    l = r.len;
-                    r.len = c;
-                }
-                m = g || new $root.snatscope.v1.FlowQuery();
-                while (r.pos < c) {
-                    var s = r.pos;
-                    var t = r.tag();
-                    if (t === z) {
-                        z = $undefined;
-                        break;
-                    }
-                    var u = t & 7;
-                    switch (t >>>= 3) {
-                    case 1: {
-                            if (u !== 2)
-                                break;
-                            if ((v = r.stringVerify()).length)
-                                m.client = v;
-                            else
-                                delete m.client;
-                            continue;
-                        }
-                    case 2: {
-                            if (u !== 2)
-                                break;
-                            if ((v = r.stringVerify()).length)
-                                m.service = v;
-                            else
-                                delete m.service;
-                            continue;
-                        }
-                    case 3: {
-                            if (u !== 2)
-                                break;
-                            if ((v = r.stringVerify()).length)
-                                m.node = v;
-                            else
-                                delete m.node;
-                            continue;
-                        }
-                    case 4: {
-                            if (u !== 1)
-                                break;
-                            if (!$Object.is(v = r.double(), 0))
-                                m.since = v;
-                            else
-                                delete m.since;
-                            continue;
-                        }
-                    case 5: {
-                            if (u !== 1)
-                                break;
-                            if (!$Object.is(v = r.double(), 0))
-                                m.until = v;
-                            else
-                                delete m.until;
-                            continue;
-                        }
-                    case 6: {
-                            if (u !== 0)
-                                break;
-                            if (v = r.uint32())
-                                m.limit = v;
-                            else
-                                delete m.limit;
-                            continue;
-                        }
-                    }
-                    r.skipType(u, q, t);
-                    if (!r.discardUnknown) {
-                        $util.makeProp(m, "$unknowns", false);
-                        (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
-                    }
-                }
-                if (l !== $undefined) {
-                    if (r.pos !== c)
-                        throw $RangeError("index out of range");
-                    r.len = l;
-                }
-                if (z !== $undefined)
-                    throw $Error("missing end group");
-                return m;
-            };
-
-            /**
-             * Decodes a FlowQuery message from the specified reader or buffer, length delimited.
-             * @function decodeDelimited
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @returns {snatscope.v1.FlowQuery & snatscope.v1.FlowQuery.$Shape} FlowQuery
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            FlowQuery.decodeDelimited = function(reader) {
-                if (!(reader instanceof $Reader))
-                    reader = new $Reader(reader);
-                return this.decode(reader, reader.size());
-            };
-
-            /**
-             * Verifies a FlowQuery message.
-             * @function verify
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {Object.<string,*>} m Plain object to verify
-             * @returns {string|null} `null` if valid, otherwise the reason why it is not
-             */
-            FlowQuery.verify = function (m, q) {
-                if (typeof m !== "object" || m === null)
-                    return "object expected";
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (m.client != null && $Object.hasOwnProperty.call(m, "client")) {
-                    if (!$util.isString(m.client))
-                        return "client: string expected";
-                }
-                if (m.service != null && $Object.hasOwnProperty.call(m, "service")) {
-                    if (!$util.isString(m.service))
-                        return "service: string expected";
-                }
-                if (m.node != null && $Object.hasOwnProperty.call(m, "node")) {
-                    if (!$util.isString(m.node))
-                        return "node: string expected";
-                }
-                if (m.since != null && $Object.hasOwnProperty.call(m, "since")) {
-                    if (typeof m.since !== "number")
-                        return "since: number expected";
-                }
-                if (m.until != null && $Object.hasOwnProperty.call(m, "until")) {
-                    if (typeof m.until !== "number")
-                        return "until: number expected";
-                }
-                if (m.limit != null && $Object.hasOwnProperty.call(m, "limit")) {
-                    if (!$util.isInteger(m.limit))
-                        return "limit: integer expected";
-                }
-                return null;
-            };
-
-            /**
-             * Creates a FlowQuery message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {Object.<string,*>} d Plain object
-             * @returns {snatscope.v1.FlowQuery} FlowQuery
-             */
-            FlowQuery.fromObject = function (d, q) {
-                if (d instanceof $root.snatscope.v1.FlowQuery)
-                    return d;
-                if (!$util.isObject(d))
-                    throw $TypeError(".snatscope.v1.FlowQuery: object expected");
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var m = new $root.snatscope.v1.FlowQuery();
-                if (d.client != null) {
-                    if (typeof d.client !== "string" || d.client.length) {
-                        m.client = $String(d.client);
-                    }
-                }
-                if (d.service != null) {
-                    if (typeof d.service !== "string" || d.service.length) {
-                        m.service = $String(d.service);
-                    }
-                }
-                if (d.node != null) {
-                    if (typeof d.node !== "string" || d.node.length) {
-                        m.node = $String(d.node);
-                    }
-                }
-                if (d.since != null) {
-                    if (!$Object.is($Number(d.since), 0)) {
-                        m.since = $Number(d.since);
-                    }
-                }
-                if (d.until != null) {
-                    if (!$Object.is($Number(d.until), 0)) {
-                        m.until = $Number(d.until);
-                    }
-                }
-                if (d.limit != null) {
-                    if ($Number(d.limit) !== 0) {
-                        m.limit = d.limit >>> 0;
-                    }
-                }
-                return m;
-            };
-
-            /**
-             * Creates a plain object from a FlowQuery message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {snatscope.v1.FlowQuery} m FlowQuery
-             * @param {$protobuf.IConversionOptions} [o] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            FlowQuery.toObject = function (m, o, q) {
-                if (!o)
-                    o = {};
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var d = {};
-                if (o.defaults) {
-                    d.client = "";
-                    d.service = "";
-                    d.node = "";
-                    d.since = 0;
-                    d.until = 0;
-                    d.limit = 0;
-                }
-                if (m.client != null && $Object.hasOwnProperty.call(m, "client")) {
-                    d.client = m.client;
-                }
-                if (m.service != null && $Object.hasOwnProperty.call(m, "service")) {
-                    d.service = m.service;
-                }
-                if (m.node != null && $Object.hasOwnProperty.call(m, "node")) {
-                    d.node = m.node;
-                }
-                if (m.since != null && $Object.hasOwnProperty.call(m, "since")) {
-                    d.since = o.json && !$isFinite(m.since) ? $String(m.since) : m.since;
-                }
-                if (m.until != null && $Object.hasOwnProperty.call(m, "until")) {
-                    d.until = o.json && !$isFinite(m.until) ? $String(m.until) : m.until;
-                }
-                if (m.limit != null && $Object.hasOwnProperty.call(m, "limit")) {
-                    d.limit = m.limit;
-                }
-                return d;
-            };
-
-            /**
-             * Converts this FlowQuery to JSON.
-             * @function toJSON
-             * @memberof snatscope.v1.FlowQuery
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            FlowQuery.prototype.toJSON = function() {
-                return FlowQuery.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for FlowQuery
-             * @function getTypeUrl
-             * @memberof snatscope.v1.FlowQuery
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            FlowQuery.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/snatscope.v1.FlowQuery";
-            };
-
-            return FlowQuery;
-        })();
-
-        v1.FlowList = (function() {
-
-            /**
-             * Properties of a FlowList.
-             * @typedef {Object} snatscope.v1.FlowList.$Properties
-             * @property {Array.<snatscope.v1.FlowRecord.$Properties>|null} [flows] FlowList flows
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a FlowList.
-             * @memberof snatscope.v1
-             * @interface IFlowList
-             * @augments snatscope.v1.FlowList.$Properties
-             * @deprecated Use snatscope.v1.FlowList.$Properties instead.
-             */
-
-            /**
-             * Shape of a FlowList.
-             * @typedef {snatscope.v1.FlowList.$Properties} snatscope.v1.FlowList.$Shape
-             */
-
-            /**
-             * Constructs a new FlowList.
-             * @memberof snatscope.v1
-             * @classdesc Represents a FlowList.
-             * @constructor
-             * @param {snatscope.v1.FlowList.$Properties=} [p] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const FlowList = function (p) {
-                this.flows = [];
-                if (p)
-                    for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
-                        if (p[ks[i]] != null && ks[i] !== "__proto__")
-                            this[ks[i]] = p[ks[i]];
-            };
-
-            /**
-             * FlowList flows.
-             * @member {Array.<snatscope.v1.FlowRecord.$Properties>} flows
-             * @memberof snatscope.v1.FlowList
-             * @instance
-             */
-            FlowList.prototype.flows = $util.emptyArray;
-
-            /**
-             * Creates a new FlowList instance using the specified properties.
-             * @function create
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {snatscope.v1.FlowList.$Properties=} [properties] Properties to set
-             * @returns {snatscope.v1.FlowList} FlowList instance
-             * @type {{
-             *   (properties: snatscope.v1.FlowList.$Shape): snatscope.v1.FlowList & snatscope.v1.FlowList.$Shape;
-             *   (properties?: snatscope.v1.FlowList.$Properties): snatscope.v1.FlowList;
-             * }}
-             */
-            FlowList.create = function(properties) {
-                return new FlowList(properties);
-            };
-
-            /**
-             * Encodes the specified FlowList message. Does not implicitly {@link snatscope.v1.FlowList.verify|verify} messages.
-             * @function encode
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {snatscope.v1.FlowList.$Properties} m FlowList message or plain object to encode
-             * @param {$protobuf.Writer} [w] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            FlowList.encode = function (m, w, q) {
-                if (!w)
-                    w = $Writer.create();
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (m.flows != null && m.flows.length) {
-                    for (var i = 0; i < m.flows.length; ++i)
-                        $root.snatscope.v1.FlowRecord.encode(m.flows[i], w.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
-                }
-                if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
-                    for (var i = 0; i < m.$unknowns.length; ++i)
-                        w.raw(m.$unknowns[i]);
-                return w;
-            };
-
-            /**
-             * Encodes the specified FlowList message, length delimited. Does not implicitly {@link snatscope.v1.FlowList.verify|verify} messages.
-             * @function encodeDelimited
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {snatscope.v1.FlowList.$Properties} message FlowList message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            FlowList.encodeDelimited = function(message, writer) {
-                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
-            };
-
-            /**
-             * Decodes a FlowList message from the specified reader or buffer.
-             * @function decode
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
-             * @param {number} [l] Message length if known beforehand
-             * @returns {snatscope.v1.FlowList & snatscope.v1.FlowList.$Shape} FlowList
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            FlowList.decode = function (r, l, z, q, g) {
-                if (!(r instanceof $Reader))
-                    r = $Reader.create(r);
-                if (q === $undefined)
-                    q = 0;
-                if (q > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var c, m;
-                if (l === $undefined)
-                    c = r.len;
-                else {
-                    c = r.pos + l;
-                    if (c > r.len)
-                        throw $RangeError("index out of range");
-                    l = r.len;
-                    r.len = c;
-                }
-                m = g || new $root.snatscope.v1.FlowList();
-                while (r.pos < c) {
-                    var s = r.pos;
-                    var t = r.tag();
-                    if (t === z) {
-                        z = $undefined;
-                        break;
-                    }
-                    var u = t & 7;
-                    switch (t >>>= 3) {
-                    case 1: {
-                            if (u !== 2)
-                                break;
-                            if (!(m.flows && m.flows.length))
-                                m.flows = [];
-                            m.flows.push($root.snatscope.v1.FlowRecord.decode(r, r.size(), $undefined, q + 1));
-                            continue;
-                        }
-                    }
-                    r.skipType(u, q, t);
-                    if (!r.discardUnknown) {
-                        $util.makeProp(m, "$unknowns", false);
-                        (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
-                    }
-                }
-                if (l !== $undefined) {
-                    if (r.pos !== c)
-                        throw $RangeError("index out of range");
-                    r.len = l;
-                }
-                if (z !== $undefined)
-                    throw $Error("missing end group");
-                return m;
-            };
-
-            /**
-             * Decodes a FlowList message from the specified reader or buffer, length delimited.
-             * @function decodeDelimited
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @returns {snatscope.v1.FlowList & snatscope.v1.FlowList.$Shape} FlowList
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            FlowList.decodeDelimited = function(reader) {
-                if (!(reader instanceof $Reader))
-                    reader = new $Reader(reader);
-                return this.decode(reader, reader.size());
-            };
-
-            /**
-             * Verifies a FlowList message.
-             * @function verify
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {Object.<string,*>} m Plain object to verify
-             * @returns {string|null} `null` if valid, otherwise the reason why it is not
-             */
-            FlowList.verify = function (m, q) {
-                if (typeof m !== "object" || m === null)
-                    return "object expected";
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (m.flows != null && $Object.hasOwnProperty.call(m, "flows")) {
-                    if (!$Array.isArray(m.flows))
-                        return "flows: array expected";
-                    for (var i = 0; i < m.flows.length; ++i) {
-                        {
-                            var e = $root.snatscope.v1.FlowRecord.verify(m.flows[i], q + 1);
-                            if (e)
-                                return "flows." + e;
-                        }
-                    }
-                }
-                return null;
-            };
-
-            /**
-             * Creates a FlowList message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {Object.<string,*>} d Plain object
-             * @returns {snatscope.v1.FlowList} FlowList
-             */
-            FlowList.fromObject = function (d, q) {
-                if (d instanceof $root.snatscope.v1.FlowList)
-                    return d;
-                if (!$util.isObject(d))
-                    throw $TypeError(".snatscope.v1.FlowList: object expected");
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var m = new $root.snatscope.v1.FlowList();
-                if (d.flows) {
-                    if (!$Array.isArray(d.flows))
-                        throw $TypeError(".snatscope.v1.FlowList.flows: array expected");
-                    m.flows = $Array(d.flows.length);
-                    for (var i = 0; i < d.flows.length; ++i) {
-                        if (!$util.isObject(d.flows[i]))
-                            throw $TypeError(".snatscope.v1.FlowList.flows: object expected");
-                        m.flows[i] = $root.snatscope.v1.FlowRecord.fromObject(d.flows[i], q + 1);
-                    }
-                }
-                return m;
-            };
-
-            /**
-             * Creates a plain object from a FlowList message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {snatscope.v1.FlowList} m FlowList
-             * @param {$protobuf.IConversionOptions} [o] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            FlowList.toObject = function (m, o, q) {
-                if (!o)
-                    o = {};
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var d = {};
-                if (o.arrays || o.defaults) {
-                    d.flows = [];
-                }
-                if (m.flows && m.flows.length) {
-                    d.flows = $Array(m.flows.length);
-                    for (var j = 0; j < m.flows.length; ++j) {
-                        d.flows[j] = $root.snatscope.v1.FlowRecord.toObject(m.flows[j], o, q + 1);
-                    }
-                }
-                return d;
-            };
-
-            /**
-             * Converts this FlowList to JSON.
-             * @function toJSON
-             * @memberof snatscope.v1.FlowList
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            FlowList.prototype.toJSON = function() {
-                return FlowList.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for FlowList
-             * @function getTypeUrl
-             * @memberof snatscope.v1.FlowList
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            FlowList.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/snatscope.v1.FlowList";
-            };
-
-            return FlowList;
-        })();
-
-        v1.ServiceQuery = (function() {
-
-            /**
-             * Properties of a ServiceQuery.
-             * @typedef {Object} snatscope.v1.ServiceQuery.$Properties
-             * @property {string|null} [service] ServiceQuery service
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a ServiceQuery.
-             * @memberof snatscope.v1
-             * @interface IServiceQuery
-             * @augments snatscope.v1.ServiceQuery.$Properties
-             * @deprecated Use snatscope.v1.ServiceQuery.$Properties instead.
-             */
-
-            /**
-             * Shape of a ServiceQuery.
-             * @typedef {snatscope.v1.ServiceQuery.$Properties} snatscope.v1.ServiceQuery.$Shape
-             */
-
-            /**
-             * Constructs a new ServiceQuery.
-             * @memberof snatscope.v1
-             * @classdesc Represents a ServiceQuery.
-             * @constructor
-             * @param {snatscope.v1.ServiceQuery.$Properties=} [p] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const ServiceQuery = function (p) {
-                if (p)
-                    for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
-                        if (p[ks[i]] != null && ks[i] !== "__proto__")
-                            this[ks[i]] = p[ks[i]];
-            };
-
-            /**
-             * ServiceQuery service.
-             * @member {string} service
-             * @memberof snatscope.v1.ServiceQuery
-             * @instance
-             */
-            ServiceQuery.prototype.service = "";
-
-            /**
-             * Creates a new ServiceQuery instance using the specified properties.
-             * @function create
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {snatscope.v1.ServiceQuery.$Properties=} [properties] Properties to set
-             * @returns {snatscope.v1.ServiceQuery} ServiceQuery instance
-             * @type {{
-             *   (properties: snatscope.v1.ServiceQuery.$Shape): snatscope.v1.ServiceQuery & snatscope.v1.ServiceQuery.$Shape;
-             *   (properties?: snatscope.v1.ServiceQuery.$Properties): snatscope.v1.ServiceQuery;
-             * }}
-             */
-            ServiceQuery.create = function(properties) {
-                return new ServiceQuery(properties);
-            };
-
-            /**
-             * Encodes the specified ServiceQuery message. Does not implicitly {@link snatscope.v1.ServiceQuery.verify|verify} messages.
-             * @function encode
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {snatscope.v1.ServiceQuery.$Properties} m ServiceQuery message or plain object to encode
-             * @param {$protobuf.Writer} [w] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            ServiceQuery.encode = function (m, w, q) {
-                if (!w)
-                    w = $Writer.create();
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (m.service != null && $Object.hasOwnProperty.call(m, "service") && m.service !== "")
-                    w.uint32(/* id 1, wireType 2 =*/10).string(m.service);
-                if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
-                    for (var i = 0; i < m.$unknowns.length; ++i)
-                        w.raw(m.$unknowns[i]);
-                return w;
-            };
-
-            /**
-             * Encodes the specified ServiceQuery message, length delimited. Does not implicitly {@link snatscope.v1.ServiceQuery.verify|verify} messages.
-             * @function encodeDelimited
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {snatscope.v1.ServiceQuery.$Properties} message ServiceQuery message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            ServiceQuery.encodeDelimited = function(message, writer) {
-                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
-            };
-
-            /**
-             * Decodes a ServiceQuery message from the specified reader or buffer.
-             * @function decode
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
-             * @param {number} [l] Message length if known beforehand
-             * @returns {snatscope.v1.ServiceQuery & snatscope.v1.ServiceQuery.$Shape} ServiceQuery
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            ServiceQuery.decode = function (r, l, z, q, g) {
-                if (!(r instanceof $Reader))
-                    r = $Reader.create(r);
-                if (q === $undefined)
-                    q = 0;
-                if (q > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var c, m, v;
-                if (l === $undefined)
-                    c = r.len;
-                else {
-                    c = r.pos + l;
-                    if (c > r.len)
-                        throw $RangeError("index out of range");
-                    l = r.len;
-                    r.len = c;
-                }
-                m = g || new $root.snatscope.v1.ServiceQuery();
-                while (r.pos < c) {
-                    var s = r.pos;
-                    var t = r.tag();
-                    if (t === z) {
-                        z = $undefined;
-                        break;
-                    }
-                    var u = t & 7;
-                    switch (t >>>= 3) {
-                    case 1: {
-                            if (u !== 2)
-                                break;
-                            if ((v = r.stringVerify()).length)
-                                m.service = v;
-                            else
-                                delete m.service;
-                            continue;
-                        }
-                    }
-                    r.skipType(u, q, t);
-                    if (!r.discardUnknown) {
-                        $util.makeProp(m, "$unknowns", false);
-                        (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
-                    }
-                }
-                if (l !== $undefined) {
-                    if (r.pos !== c)
-                        throw $RangeError("index out of range");
-                    r.len = l;
-                }
-                if (z !== $undefined)
-                    throw $Error("missing end group");
-                return m;
-            };
-
-            /**
-             * Decodes a ServiceQuery message from the specified reader or buffer, length delimited.
-             * @function decodeDelimited
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @returns {snatscope.v1.ServiceQuery & snatscope.v1.ServiceQuery.$Shape} ServiceQuery
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            ServiceQuery.decodeDelimited = function(reader) {
-                if (!(reader instanceof $Reader))
-                    reader = new $Reader(reader);
-                return this.decode(reader, reader.size());
-            };
-
-            /**
-             * Verifies a ServiceQuery message.
-             * @function verify
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {Object.<string,*>} m Plain object to verify
-             * @returns {string|null} `null` if valid, otherwise the reason why it is not
-             */
-            ServiceQuery.verify = function (m, q) {
-                if (typeof m !== "object" || m === null)
-                    return "object expected";
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (m.service != null && $Object.hasOwnProperty.call(m, "service")) {
-                    if (!$util.isString(m.service))
-                        return "service: string expected";
-                }
-                return null;
-            };
-
-            /**
-             * Creates a ServiceQuery message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {Object.<string,*>} d Plain object
-             * @returns {snatscope.v1.ServiceQuery} ServiceQuery
-             */
-            ServiceQuery.fromObject = function (d, q) {
-                if (d instanceof $root.snatscope.v1.ServiceQuery)
-                    return d;
-                if (!$util.isObject(d))
-                    throw $TypeError(".snatscope.v1.ServiceQuery: object expected");
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var m = new $root.snatscope.v1.ServiceQuery();
-                if (d.service != null) {
-                    if (typeof d.service !== "string" || d.service.length) {
-                        m.service = $String(d.service);
-                    }
-                }
-                return m;
-            };
-
-            /**
-             * Creates a plain object from a ServiceQuery message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {snatscope.v1.ServiceQuery} m ServiceQuery
-             * @param {$protobuf.IConversionOptions} [o] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            ServiceQuery.toObject = function (m, o, q) {
-                if (!o)
-                    o = {};
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var d = {};
-                if (o.defaults) {
-                    d.service = "";
-                }
-                if (m.service != null && $Object.hasOwnProperty.call(m, "service")) {
-                    d.service = m.service;
-                }
-                return d;
-            };
-
-            /**
-             * Converts this ServiceQuery to JSON.
-             * @function toJSON
-             * @memberof snatscope.v1.ServiceQuery
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            ServiceQuery.prototype.toJSON = function() {
-                return ServiceQuery.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for ServiceQuery
-             * @function getTypeUrl
-             * @memberof snatscope.v1.ServiceQuery
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            ServiceQuery.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/snatscope.v1.ServiceQuery";
-            };
-
-            return ServiceQuery;
         })();
 
         v1.Finding = (function() {
@@ -7937,6 +6948,16 @@ export const snatscope = $root.snatscope = (() => {
              * @property {Array.<string>|null} [backendNodes] ServiceSummary backendNodes
              * @property {Array.<string>|null} [nodesDroppingWithoutLocalEndpoints] ServiceSummary nodesDroppingWithoutLocalEndpoints
              * @property {Array.<snatscope.v1.Finding.$Properties>|null} [findings] ServiceSummary findings
+             * @property {string|null} [verdict] ServiceSummary verdict
+             * @property {number|null} [nodePort] ServiceSummary nodePort
+             * @property {Array.<string>|null} [loadBalancerIPs] ServiceSummary loadBalancerIPs
+             * @property {Array.<string>|null} [externalIPs] ServiceSummary externalIPs
+             * @property {number|null} [healthCheckNodePort] ServiceSummary healthCheckNodePort
+             * @property {Array.<string>|null} [nodes] ServiceSummary nodes
+             * @property {Array.<string>|null} [nodesWithLocalEndpoints] ServiceSummary nodesWithLocalEndpoints
+             * @property {snatscope.v1.Counters.$Properties|null} [noLocalEndpointDrops] ServiceSummary noLocalEndpointDrops
+             * @property {Object.<string,number>|null} [causes] ServiceSummary causes
+             * @property {number|null} [lastSeen] ServiceSummary lastSeen
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -7966,6 +6987,11 @@ export const snatscope = $root.snatscope = (() => {
                 this.backendNodes = [];
                 this.nodesDroppingWithoutLocalEndpoints = [];
                 this.findings = [];
+                this.loadBalancerIPs = [];
+                this.externalIPs = [];
+                this.nodes = [];
+                this.nodesWithLocalEndpoints = [];
+                this.causes = {};
                 if (p)
                     for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
                         if (p[ks[i]] != null && ks[i] !== "__proto__")
@@ -8014,11 +7040,11 @@ export const snatscope = $root.snatscope = (() => {
 
             /**
              * ServiceSummary preservedRatio.
-             * @member {number} preservedRatio
+             * @member {number|null|undefined} preservedRatio
              * @memberof snatscope.v1.ServiceSummary
              * @instance
              */
-            ServiceSummary.prototype.preservedRatio = 0;
+            ServiceSummary.prototype.preservedRatio = null;
 
             /**
              * ServiceSummary entryNodes.
@@ -8051,6 +7077,107 @@ export const snatscope = $root.snatscope = (() => {
              * @instance
              */
             ServiceSummary.prototype.findings = $util.emptyArray;
+
+            /**
+             * ServiceSummary verdict.
+             * @member {string} verdict
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.verdict = "";
+
+            /**
+             * ServiceSummary nodePort.
+             * @member {number|null|undefined} nodePort
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.nodePort = null;
+
+            /**
+             * ServiceSummary loadBalancerIPs.
+             * @member {Array.<string>} loadBalancerIPs
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.loadBalancerIPs = $util.emptyArray;
+
+            /**
+             * ServiceSummary externalIPs.
+             * @member {Array.<string>} externalIPs
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.externalIPs = $util.emptyArray;
+
+            /**
+             * ServiceSummary healthCheckNodePort.
+             * @member {number|null|undefined} healthCheckNodePort
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.healthCheckNodePort = null;
+
+            /**
+             * ServiceSummary nodes.
+             * @member {Array.<string>} nodes
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.nodes = $util.emptyArray;
+
+            /**
+             * ServiceSummary nodesWithLocalEndpoints.
+             * @member {Array.<string>} nodesWithLocalEndpoints
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.nodesWithLocalEndpoints = $util.emptyArray;
+
+            /**
+             * ServiceSummary noLocalEndpointDrops.
+             * @member {snatscope.v1.Counters.$Properties|null|undefined} noLocalEndpointDrops
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.noLocalEndpointDrops = null;
+
+            /**
+             * ServiceSummary causes.
+             * @member {Object.<string,number>} causes
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.causes = $util.emptyObject;
+
+            /**
+             * ServiceSummary lastSeen.
+             * @member {number} lastSeen
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.lastSeen = 0;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(ServiceSummary.prototype, "_preservedRatio", {
+                get: $util.oneOfGetter($oneOfFields = ["preservedRatio"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(ServiceSummary.prototype, "_nodePort", {
+                get: $util.oneOfGetter($oneOfFields = ["nodePort"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(ServiceSummary.prototype, "_healthCheckNodePort", {
+                get: $util.oneOfGetter($oneOfFields = ["healthCheckNodePort"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
 
             /**
              * Creates a new ServiceSummary instance using the specified properties.
@@ -8094,7 +7221,7 @@ export const snatscope = $root.snatscope = (() => {
                     w.uint32(/* id 4, wireType 1 =*/33).double(m.flows);
                 if (m.snatFlows != null && $Object.hasOwnProperty.call(m, "snatFlows") && !$Object.is(m.snatFlows, 0))
                     w.uint32(/* id 5, wireType 1 =*/41).double(m.snatFlows);
-                if (m.preservedRatio != null && $Object.hasOwnProperty.call(m, "preservedRatio") && !$Object.is(m.preservedRatio, 0))
+                if (m.preservedRatio != null && $Object.hasOwnProperty.call(m, "preservedRatio"))
                     w.uint32(/* id 6, wireType 1 =*/49).double(m.preservedRatio);
                 if (m.entryNodes != null && m.entryNodes.length) {
                     for (var i = 0; i < m.entryNodes.length; ++i)
@@ -8112,6 +7239,37 @@ export const snatscope = $root.snatscope = (() => {
                     for (var i = 0; i < m.findings.length; ++i)
                         $root.snatscope.v1.Finding.encode(m.findings[i], w.uint32(/* id 10, wireType 2 =*/82).fork(), q + 1).ldelim();
                 }
+                if (m.verdict != null && $Object.hasOwnProperty.call(m, "verdict") && m.verdict !== "")
+                    w.uint32(/* id 11, wireType 2 =*/90).string(m.verdict);
+                if (m.nodePort != null && $Object.hasOwnProperty.call(m, "nodePort"))
+                    w.uint32(/* id 12, wireType 0 =*/96).uint32(m.nodePort);
+                if (m.loadBalancerIPs != null && m.loadBalancerIPs.length) {
+                    for (var i = 0; i < m.loadBalancerIPs.length; ++i)
+                        w.uint32(/* id 13, wireType 2 =*/106).string(m.loadBalancerIPs[i]);
+                }
+                if (m.externalIPs != null && m.externalIPs.length) {
+                    for (var i = 0; i < m.externalIPs.length; ++i)
+                        w.uint32(/* id 14, wireType 2 =*/114).string(m.externalIPs[i]);
+                }
+                if (m.healthCheckNodePort != null && $Object.hasOwnProperty.call(m, "healthCheckNodePort"))
+                    w.uint32(/* id 15, wireType 0 =*/120).uint32(m.healthCheckNodePort);
+                if (m.nodes != null && m.nodes.length) {
+                    for (var i = 0; i < m.nodes.length; ++i)
+                        w.uint32(/* id 16, wireType 2 =*/130).string(m.nodes[i]);
+                }
+                if (m.nodesWithLocalEndpoints != null && m.nodesWithLocalEndpoints.length) {
+                    for (var i = 0; i < m.nodesWithLocalEndpoints.length; ++i)
+                        w.uint32(/* id 17, wireType 2 =*/138).string(m.nodesWithLocalEndpoints[i]);
+                }
+                if (m.noLocalEndpointDrops != null && $Object.hasOwnProperty.call(m, "noLocalEndpointDrops"))
+                    $root.snatscope.v1.Counters.encode(m.noLocalEndpointDrops, w.uint32(/* id 18, wireType 2 =*/146).fork(), q + 1).ldelim();
+                if (m.causes != null && $Object.hasOwnProperty.call(m, "causes")) {
+                    for (var ks = $Object.keys(m.causes), i = 0; i < ks.length; ++i) {
+                        w.uint32(/* id 19, wireType 2 =*/154).fork().uint32(/* id 1, wireType 2 =*/10).string(ks[i]).uint32(/* id 2, wireType 1 =*/17).double(m.causes[ks[i]]).ldelim();
+                    }
+                }
+                if (m.lastSeen != null && $Object.hasOwnProperty.call(m, "lastSeen") && !$Object.is(m.lastSeen, 0))
+                    w.uint32(/* id 20, wireType 1 =*/161).double(m.lastSeen);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -8149,7 +7307,7 @@ export const snatscope = $root.snatscope = (() => {
                     q = 0;
                 if (q > $Reader.recursionLimit)
                     throw $Error("max depth exceeded");
-                var c, m, v;
+                var c, m, k, v;
                 if (l === $undefined)
                     c = r.len;
                 else {
@@ -8214,10 +7372,8 @@ export const snatscope = $root.snatscope = (() => {
                     case 6: {
                             if (u !== 1)
                                 break;
-                            if (!$Object.is(v = r.double(), 0))
-                                m.preservedRatio = v;
-                            else
-                                delete m.preservedRatio;
+                            m.preservedRatio = r.double();
+                            m._preservedRatio = "preservedRatio";
                             continue;
                         }
                     case 7: {
@@ -8250,6 +7406,112 @@ export const snatscope = $root.snatscope = (() => {
                             if (!(m.findings && m.findings.length))
                                 m.findings = [];
                             m.findings.push($root.snatscope.v1.Finding.decode(r, r.size(), $undefined, q + 1));
+                            continue;
+                        }
+                    case 11: {
+                            if (u !== 2)
+                                break;
+                            if ((v = r.stringVerify()).length)
+                                m.verdict = v;
+                            else
+                                delete m.verdict;
+                            continue;
+                        }
+                    case 12: {
+                            if (u !== 0)
+                                break;
+                            m.nodePort = r.uint32();
+                            m._nodePort = "nodePort";
+                            continue;
+                        }
+                    case 13: {
+                            if (u !== 2)
+                                break;
+                            if (!(m.loadBalancerIPs && m.loadBalancerIPs.length))
+                                m.loadBalancerIPs = [];
+                            m.loadBalancerIPs.push(r.stringVerify());
+                            continue;
+                        }
+                    case 14: {
+                            if (u !== 2)
+                                break;
+                            if (!(m.externalIPs && m.externalIPs.length))
+                                m.externalIPs = [];
+                            m.externalIPs.push(r.stringVerify());
+                            continue;
+                        }
+                    case 15: {
+                            if (u !== 0)
+                                break;
+                            m.healthCheckNodePort = r.uint32();
+                            m._healthCheckNodePort = "healthCheckNodePort";
+                            continue;
+                        }
+                    case 16: {
+                            if (u !== 2)
+                                break;
+                            if (!(m.nodes && m.nodes.length))
+                                m.nodes = [];
+                            m.nodes.push(r.stringVerify());
+                            continue;
+                        }
+                    case 17: {
+                            if (u !== 2)
+                                break;
+                            if (!(m.nodesWithLocalEndpoints && m.nodesWithLocalEndpoints.length))
+                                m.nodesWithLocalEndpoints = [];
+                            m.nodesWithLocalEndpoints.push(r.stringVerify());
+                            continue;
+                        }
+                    case 18: {
+                            if (u !== 2)
+                                break;
+                            m.noLocalEndpointDrops = $root.snatscope.v1.Counters.decode(r, r.size(), $undefined, q + 1, m.noLocalEndpointDrops);
+                            continue;
+                        }
+                    case 19: {
+                            if (u !== 2)
+                                break;
+                            if (m.causes === $util.emptyObject)
+                                m.causes = {};
+                            var c2 = r.size() + r.pos;
+                            if (c2 > r.len)
+                                throw $RangeError("index out of range");
+                            r.len = c2;
+                            k = "";
+                            v = 0;
+                            while (r.pos < c2) {
+                                var t2 = r.tag();
+                                u = t2 & 7;
+                                switch (t2 >>>= 3) {
+                                case 1:
+                                    if (u !== 2)
+                                        break;
+                                    k = r.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (u !== 1)
+                                        break;
+                                    v = r.double();
+                                    continue;
+                                }
+                                r.skipType(u, q, t2);
+                            }
+                            if (r.pos !== c2)
+                                throw $RangeError("index out of range");
+                            r.len = c;
+                            if (k === "__proto__")
+                                $util.makeProp(m.causes, k);
+                            m.causes[k] = v;
+                            continue;
+                        }
+                    case 20: {
+                            if (u !== 1)
+                                break;
+                            if (!$Object.is(v = r.double(), 0))
+                                m.lastSeen = v;
+                            else
+                                delete m.lastSeen;
                             continue;
                         }
                     }
@@ -8300,6 +7562,7 @@ export const snatscope = $root.snatscope = (() => {
                     q = 0;
                 if (q > $util.recursionLimit)
                     return "max depth exceeded";
+                var p = {};
                 if (m.service != null && $Object.hasOwnProperty.call(m, "service")) {
                     {
                         var e = $root.snatscope.v1.ServicePortName.verify(m.service, q + 1);
@@ -8324,6 +7587,7 @@ export const snatscope = $root.snatscope = (() => {
                         return "snatFlows: number expected";
                 }
                 if (m.preservedRatio != null && $Object.hasOwnProperty.call(m, "preservedRatio")) {
+                    p._preservedRatio = 1;
                     if (typeof m.preservedRatio !== "number")
                         return "preservedRatio: number expected";
                 }
@@ -8361,6 +7625,72 @@ export const snatscope = $root.snatscope = (() => {
                                 return "findings." + e;
                         }
                     }
+                }
+                if (m.verdict != null && $Object.hasOwnProperty.call(m, "verdict")) {
+                    if (!$util.isString(m.verdict))
+                        return "verdict: string expected";
+                }
+                if (m.nodePort != null && $Object.hasOwnProperty.call(m, "nodePort")) {
+                    p._nodePort = 1;
+                    if (!$util.isInteger(m.nodePort))
+                        return "nodePort: integer expected";
+                }
+                if (m.loadBalancerIPs != null && $Object.hasOwnProperty.call(m, "loadBalancerIPs")) {
+                    if (!$Array.isArray(m.loadBalancerIPs))
+                        return "loadBalancerIPs: array expected";
+                    for (var i = 0; i < m.loadBalancerIPs.length; ++i) {
+                        if (!$util.isString(m.loadBalancerIPs[i]))
+                            return "loadBalancerIPs: string[] expected";
+                    }
+                }
+                if (m.externalIPs != null && $Object.hasOwnProperty.call(m, "externalIPs")) {
+                    if (!$Array.isArray(m.externalIPs))
+                        return "externalIPs: array expected";
+                    for (var i = 0; i < m.externalIPs.length; ++i) {
+                        if (!$util.isString(m.externalIPs[i]))
+                            return "externalIPs: string[] expected";
+                    }
+                }
+                if (m.healthCheckNodePort != null && $Object.hasOwnProperty.call(m, "healthCheckNodePort")) {
+                    p._healthCheckNodePort = 1;
+                    if (!$util.isInteger(m.healthCheckNodePort))
+                        return "healthCheckNodePort: integer expected";
+                }
+                if (m.nodes != null && $Object.hasOwnProperty.call(m, "nodes")) {
+                    if (!$Array.isArray(m.nodes))
+                        return "nodes: array expected";
+                    for (var i = 0; i < m.nodes.length; ++i) {
+                        if (!$util.isString(m.nodes[i]))
+                            return "nodes: string[] expected";
+                    }
+                }
+                if (m.nodesWithLocalEndpoints != null && $Object.hasOwnProperty.call(m, "nodesWithLocalEndpoints")) {
+                    if (!$Array.isArray(m.nodesWithLocalEndpoints))
+                        return "nodesWithLocalEndpoints: array expected";
+                    for (var i = 0; i < m.nodesWithLocalEndpoints.length; ++i) {
+                        if (!$util.isString(m.nodesWithLocalEndpoints[i]))
+                            return "nodesWithLocalEndpoints: string[] expected";
+                    }
+                }
+                if (m.noLocalEndpointDrops != null && $Object.hasOwnProperty.call(m, "noLocalEndpointDrops")) {
+                    {
+                        var e = $root.snatscope.v1.Counters.verify(m.noLocalEndpointDrops, q + 1);
+                        if (e)
+                            return "noLocalEndpointDrops." + e;
+                    }
+                }
+                if (m.causes != null && $Object.hasOwnProperty.call(m, "causes")) {
+                    if (!$util.isObject(m.causes))
+                        return "causes: object expected";
+                    var k = $Object.keys(m.causes);
+                    for (var i = 0; i < k.length; ++i) {
+                        if (typeof m.causes[k[i]] !== "number")
+                            return "causes: number{k:string} expected";
+                    }
+                }
+                if (m.lastSeen != null && $Object.hasOwnProperty.call(m, "lastSeen")) {
+                    if (typeof m.lastSeen !== "number")
+                        return "lastSeen: number expected";
                 }
                 return null;
             };
@@ -8419,9 +7749,7 @@ export const snatscope = $root.snatscope = (() => {
                     }
                 }
                 if (d.preservedRatio != null) {
-                    if (!$Object.is($Number(d.preservedRatio), 0)) {
-                        m.preservedRatio = $Number(d.preservedRatio);
-                    }
+                    m.preservedRatio = $Number(d.preservedRatio);
                 }
                 if (d.entryNodes) {
                     if (!$Array.isArray(d.entryNodes))
@@ -8457,6 +7785,69 @@ export const snatscope = $root.snatscope = (() => {
                         m.findings[i] = $root.snatscope.v1.Finding.fromObject(d.findings[i], q + 1);
                     }
                 }
+                if (d.verdict != null) {
+                    if (typeof d.verdict !== "string" || d.verdict.length) {
+                        m.verdict = $String(d.verdict);
+                    }
+                }
+                if (d.nodePort != null) {
+                    m.nodePort = d.nodePort >>> 0;
+                }
+                if (d.loadBalancerIPs) {
+                    if (!$Array.isArray(d.loadBalancerIPs))
+                        throw $TypeError(".snatscope.v1.ServiceSummary.loadBalancerIPs: array expected");
+                    m.loadBalancerIPs = $Array(d.loadBalancerIPs.length);
+                    for (var i = 0; i < d.loadBalancerIPs.length; ++i) {
+                        m.loadBalancerIPs[i] = $String(d.loadBalancerIPs[i]);
+                    }
+                }
+                if (d.externalIPs) {
+                    if (!$Array.isArray(d.externalIPs))
+                        throw $TypeError(".snatscope.v1.ServiceSummary.externalIPs: array expected");
+                    m.externalIPs = $Array(d.externalIPs.length);
+                    for (var i = 0; i < d.externalIPs.length; ++i) {
+                        m.externalIPs[i] = $String(d.externalIPs[i]);
+                    }
+                }
+                if (d.healthCheckNodePort != null) {
+                    m.healthCheckNodePort = d.healthCheckNodePort >>> 0;
+                }
+                if (d.nodes) {
+                    if (!$Array.isArray(d.nodes))
+                        throw $TypeError(".snatscope.v1.ServiceSummary.nodes: array expected");
+                    m.nodes = $Array(d.nodes.length);
+                    for (var i = 0; i < d.nodes.length; ++i) {
+                        m.nodes[i] = $String(d.nodes[i]);
+                    }
+                }
+                if (d.nodesWithLocalEndpoints) {
+                    if (!$Array.isArray(d.nodesWithLocalEndpoints))
+                        throw $TypeError(".snatscope.v1.ServiceSummary.nodesWithLocalEndpoints: array expected");
+                    m.nodesWithLocalEndpoints = $Array(d.nodesWithLocalEndpoints.length);
+                    for (var i = 0; i < d.nodesWithLocalEndpoints.length; ++i) {
+                        m.nodesWithLocalEndpoints[i] = $String(d.nodesWithLocalEndpoints[i]);
+                    }
+                }
+                if (d.noLocalEndpointDrops != null) {
+                    if (!$util.isObject(d.noLocalEndpointDrops))
+                        throw $TypeError(".snatscope.v1.ServiceSummary.noLocalEndpointDrops: object expected");
+                    m.noLocalEndpointDrops = $root.snatscope.v1.Counters.fromObject(d.noLocalEndpointDrops, q + 1);
+                }
+                if (d.causes) {
+                    if (!$util.isObject(d.causes))
+                        throw $TypeError(".snatscope.v1.ServiceSummary.causes: object expected");
+                    m.causes = {};
+                    for (var ks = $Object.keys(d.causes), i = 0; i < ks.length; ++i) {
+                        if (ks[i] === "__proto__")
+                            $util.makeProp(m.causes, ks[i]);
+                        m.causes[ks[i]] = $Number(d.causes[ks[i]]);
+                    }
+                }
+                if (d.lastSeen != null) {
+                    if (!$Object.is($Number(d.lastSeen), 0)) {
+                        m.lastSeen = $Number(d.lastSeen);
+                    }
+                }
                 return m;
             };
 
@@ -8482,6 +7873,13 @@ export const snatscope = $root.snatscope = (() => {
                     d.backendNodes = [];
                     d.nodesDroppingWithoutLocalEndpoints = [];
                     d.findings = [];
+                    d.loadBalancerIPs = [];
+                    d.externalIPs = [];
+                    d.nodes = [];
+                    d.nodesWithLocalEndpoints = [];
+                }
+                if (o.objects || o.defaults) {
+                    d.causes = {};
                 }
                 if (o.defaults) {
                     d.service = null;
@@ -8489,7 +7887,9 @@ export const snatscope = $root.snatscope = (() => {
                     d.externalTrafficPolicy = o.enums === $String ? "Cluster" : 0;
                     d.flows = 0;
                     d.snatFlows = 0;
-                    d.preservedRatio = 0;
+                    d.verdict = "";
+                    d.noLocalEndpointDrops = null;
+                    d.lastSeen = 0;
                 }
                 if (m.service != null && $Object.hasOwnProperty.call(m, "service")) {
                     d.service = $root.snatscope.v1.ServicePortName.toObject(m.service, o, q + 1);
@@ -8533,6 +7933,54 @@ export const snatscope = $root.snatscope = (() => {
                         d.findings[j] = $root.snatscope.v1.Finding.toObject(m.findings[j], o, q + 1);
                     }
                 }
+                if (m.verdict != null && $Object.hasOwnProperty.call(m, "verdict")) {
+                    d.verdict = m.verdict;
+                }
+                if (m.nodePort != null && $Object.hasOwnProperty.call(m, "nodePort")) {
+                    d.nodePort = m.nodePort;
+                }
+                if (m.loadBalancerIPs && m.loadBalancerIPs.length) {
+                    d.loadBalancerIPs = $Array(m.loadBalancerIPs.length);
+                    for (var j = 0; j < m.loadBalancerIPs.length; ++j) {
+                        d.loadBalancerIPs[j] = m.loadBalancerIPs[j];
+                    }
+                }
+                if (m.externalIPs && m.externalIPs.length) {
+                    d.externalIPs = $Array(m.externalIPs.length);
+                    for (var j = 0; j < m.externalIPs.length; ++j) {
+                        d.externalIPs[j] = m.externalIPs[j];
+                    }
+                }
+                if (m.healthCheckNodePort != null && $Object.hasOwnProperty.call(m, "healthCheckNodePort")) {
+                    d.healthCheckNodePort = m.healthCheckNodePort;
+                }
+                if (m.nodes && m.nodes.length) {
+                    d.nodes = $Array(m.nodes.length);
+                    for (var j = 0; j < m.nodes.length; ++j) {
+                        d.nodes[j] = m.nodes[j];
+                    }
+                }
+                if (m.nodesWithLocalEndpoints && m.nodesWithLocalEndpoints.length) {
+                    d.nodesWithLocalEndpoints = $Array(m.nodesWithLocalEndpoints.length);
+                    for (var j = 0; j < m.nodesWithLocalEndpoints.length; ++j) {
+                        d.nodesWithLocalEndpoints[j] = m.nodesWithLocalEndpoints[j];
+                    }
+                }
+                if (m.noLocalEndpointDrops != null && $Object.hasOwnProperty.call(m, "noLocalEndpointDrops")) {
+                    d.noLocalEndpointDrops = $root.snatscope.v1.Counters.toObject(m.noLocalEndpointDrops, o, q + 1);
+                }
+                var ks2;
+                if (m.causes && (ks2 = $Object.keys(m.causes)).length) {
+                    d.causes = {};
+                    for (var j = 0; j < ks2.length; ++j) {
+                        if (ks2[j] === "__proto__")
+                            $util.makeProp(d.causes, ks2[j]);
+                        d.causes[ks2[j]] = o.json && !$isFinite(m.causes[ks2[j]]) ? $String(m.causes[ks2[j]]) : m.causes[ks2[j]];
+                    }
+                }
+                if (m.lastSeen != null && $Object.hasOwnProperty.call(m, "lastSeen")) {
+                    d.lastSeen = o.json && !$isFinite(m.lastSeen) ? $String(m.lastSeen) : m.lastSeen;
+                }
                 return d;
             };
 
@@ -8562,758 +8010,6 @@ export const snatscope = $root.snatscope = (() => {
             };
 
             return ServiceSummary;
-        })();
-
-        v1.ServiceList = (function() {
-
-            /**
-             * Properties of a ServiceList.
-             * @typedef {Object} snatscope.v1.ServiceList.$Properties
-             * @property {Array.<snatscope.v1.ServiceSummary.$Properties>|null} [services] ServiceList services
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a ServiceList.
-             * @memberof snatscope.v1
-             * @interface IServiceList
-             * @augments snatscope.v1.ServiceList.$Properties
-             * @deprecated Use snatscope.v1.ServiceList.$Properties instead.
-             */
-
-            /**
-             * Shape of a ServiceList.
-             * @typedef {snatscope.v1.ServiceList.$Properties} snatscope.v1.ServiceList.$Shape
-             */
-
-            /**
-             * Constructs a new ServiceList.
-             * @memberof snatscope.v1
-             * @classdesc Represents a ServiceList.
-             * @constructor
-             * @param {snatscope.v1.ServiceList.$Properties=} [p] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const ServiceList = function (p) {
-                this.services = [];
-                if (p)
-                    for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
-                        if (p[ks[i]] != null && ks[i] !== "__proto__")
-                            this[ks[i]] = p[ks[i]];
-            };
-
-            /**
-             * ServiceList services.
-             * @member {Array.<snatscope.v1.ServiceSummary.$Properties>} services
-             * @memberof snatscope.v1.ServiceList
-             * @instance
-             */
-            ServiceList.prototype.services = $util.emptyArray;
-
-            /**
-             * Creates a new ServiceList instance using the specified properties.
-             * @function create
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {snatscope.v1.ServiceList.$Properties=} [properties] Properties to set
-             * @returns {snatscope.v1.ServiceList} ServiceList instance
-             * @type {{
-             *   (properties: snatscope.v1.ServiceList.$Shape): snatscope.v1.ServiceList & snatscope.v1.ServiceList.$Shape;
-             *   (properties?: snatscope.v1.ServiceList.$Properties): snatscope.v1.ServiceList;
-             * }}
-             */
-            ServiceList.create = function(properties) {
-                return new ServiceList(properties);
-            };
-
-            /**
-             * Encodes the specified ServiceList message. Does not implicitly {@link snatscope.v1.ServiceList.verify|verify} messages.
-             * @function encode
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {snatscope.v1.ServiceList.$Properties} m ServiceList message or plain object to encode
-             * @param {$protobuf.Writer} [w] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            ServiceList.encode = function (m, w, q) {
-                if (!w)
-                    w = $Writer.create();
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (m.services != null && m.services.length) {
-                    for (var i = 0; i < m.services.length; ++i)
-                        $root.snatscope.v1.ServiceSummary.encode(m.services[i], w.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
-                }
-                if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
-                    for (var i = 0; i < m.$unknowns.length; ++i)
-                        w.raw(m.$unknowns[i]);
-                return w;
-            };
-
-            /**
-             * Encodes the specified ServiceList message, length delimited. Does not implicitly {@link snatscope.v1.ServiceList.verify|verify} messages.
-             * @function encodeDelimited
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {snatscope.v1.ServiceList.$Properties} message ServiceList message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            ServiceList.encodeDelimited = function(message, writer) {
-                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
-            };
-
-            /**
-             * Decodes a ServiceList message from the specified reader or buffer.
-             * @function decode
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
-             * @param {number} [l] Message length if known beforehand
-             * @returns {snatscope.v1.ServiceList & snatscope.v1.ServiceList.$Shape} ServiceList
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            ServiceList.decode = function (r, l, z, q, g) {
-                if (!(r instanceof $Reader))
-                    r = $Reader.create(r);
-                if (q === $undefined)
-                    q = 0;
-                if (q > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var c, m;
-                if (l === $undefined)
-                    c = r.len;
-                else {
-                    c = r.pos + l;
-                    if (c > r.len)
-                        throw $RangeError("index out of range");
-                    l = r.len;
-                    r.len = c;
-                }
-                m = g || new $root.snatscope.v1.ServiceList();
-                while (r.pos < c) {
-                    var s = r.pos;
-                    var t = r.tag();
-                    if (t === z) {
-                        z = $undefined;
-                        break;
-                    }
-                    var u = t & 7;
-                    switch (t >>>= 3) {
-                    case 1: {
-                            if (u !== 2)
-                                break;
-                            if (!(m.services && m.services.length))
-                                m.services = [];
-                            m.services.push($root.snatscope.v1.ServiceSummary.decode(r, r.size(), $undefined, q + 1));
-                            continue;
-                        }
-                    }
-                    r.skipType(u, q, t);
-                    if (!r.discardUnknown) {
-                        $util.makeProp(m, "$unknowns", false);
-                        (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
-                    }
-                }
-                if (l !== $undefined) {
-                    if (r.pos !== c)
-                        throw $RangeError("index out of range");
-                    r.len = l;
-                }
-                if (z !== $undefined)
-                    throw $Error("missing end group");
-                return m;
-            };
-
-            /**
-             * Decodes a ServiceList message from the specified reader or buffer, length delimited.
-             * @function decodeDelimited
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @returns {snatscope.v1.ServiceList & snatscope.v1.ServiceList.$Shape} ServiceList
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            ServiceList.decodeDelimited = function(reader) {
-                if (!(reader instanceof $Reader))
-                    reader = new $Reader(reader);
-                return this.decode(reader, reader.size());
-            };
-
-            /**
-             * Verifies a ServiceList message.
-             * @function verify
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {Object.<string,*>} m Plain object to verify
-             * @returns {string|null} `null` if valid, otherwise the reason why it is not
-             */
-            ServiceList.verify = function (m, q) {
-                if (typeof m !== "object" || m === null)
-                    return "object expected";
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (m.services != null && $Object.hasOwnProperty.call(m, "services")) {
-                    if (!$Array.isArray(m.services))
-                        return "services: array expected";
-                    for (var i = 0; i < m.services.length; ++i) {
-                        {
-                            var e = $root.snatscope.v1.ServiceSummary.verify(m.services[i], q + 1);
-                            if (e)
-                                return "services." + e;
-                        }
-                    }
-                }
-                return null;
-            };
-
-            /**
-             * Creates a ServiceList message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {Object.<string,*>} d Plain object
-             * @returns {snatscope.v1.ServiceList} ServiceList
-             */
-            ServiceList.fromObject = function (d, q) {
-                if (d instanceof $root.snatscope.v1.ServiceList)
-                    return d;
-                if (!$util.isObject(d))
-                    throw $TypeError(".snatscope.v1.ServiceList: object expected");
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var m = new $root.snatscope.v1.ServiceList();
-                if (d.services) {
-                    if (!$Array.isArray(d.services))
-                        throw $TypeError(".snatscope.v1.ServiceList.services: array expected");
-                    m.services = $Array(d.services.length);
-                    for (var i = 0; i < d.services.length; ++i) {
-                        if (!$util.isObject(d.services[i]))
-                            throw $TypeError(".snatscope.v1.ServiceList.services: object expected");
-                        m.services[i] = $root.snatscope.v1.ServiceSummary.fromObject(d.services[i], q + 1);
-                    }
-                }
-                return m;
-            };
-
-            /**
-             * Creates a plain object from a ServiceList message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {snatscope.v1.ServiceList} m ServiceList
-             * @param {$protobuf.IConversionOptions} [o] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            ServiceList.toObject = function (m, o, q) {
-                if (!o)
-                    o = {};
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var d = {};
-                if (o.arrays || o.defaults) {
-                    d.services = [];
-                }
-                if (m.services && m.services.length) {
-                    d.services = $Array(m.services.length);
-                    for (var j = 0; j < m.services.length; ++j) {
-                        d.services[j] = $root.snatscope.v1.ServiceSummary.toObject(m.services[j], o, q + 1);
-                    }
-                }
-                return d;
-            };
-
-            /**
-             * Converts this ServiceList to JSON.
-             * @function toJSON
-             * @memberof snatscope.v1.ServiceList
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            ServiceList.prototype.toJSON = function() {
-                return ServiceList.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for ServiceList
-             * @function getTypeUrl
-             * @memberof snatscope.v1.ServiceList
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            ServiceList.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/snatscope.v1.ServiceList";
-            };
-
-            return ServiceList;
-        })();
-
-        v1.FindingList = (function() {
-
-            /**
-             * Properties of a FindingList.
-             * @typedef {Object} snatscope.v1.FindingList.$Properties
-             * @property {Array.<snatscope.v1.Finding.$Properties>|null} [findings] FindingList findings
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a FindingList.
-             * @memberof snatscope.v1
-             * @interface IFindingList
-             * @augments snatscope.v1.FindingList.$Properties
-             * @deprecated Use snatscope.v1.FindingList.$Properties instead.
-             */
-
-            /**
-             * Shape of a FindingList.
-             * @typedef {snatscope.v1.FindingList.$Properties} snatscope.v1.FindingList.$Shape
-             */
-
-            /**
-             * Constructs a new FindingList.
-             * @memberof snatscope.v1
-             * @classdesc Represents a FindingList.
-             * @constructor
-             * @param {snatscope.v1.FindingList.$Properties=} [p] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const FindingList = function (p) {
-                this.findings = [];
-                if (p)
-                    for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
-                        if (p[ks[i]] != null && ks[i] !== "__proto__")
-                            this[ks[i]] = p[ks[i]];
-            };
-
-            /**
-             * FindingList findings.
-             * @member {Array.<snatscope.v1.Finding.$Properties>} findings
-             * @memberof snatscope.v1.FindingList
-             * @instance
-             */
-            FindingList.prototype.findings = $util.emptyArray;
-
-            /**
-             * Creates a new FindingList instance using the specified properties.
-             * @function create
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {snatscope.v1.FindingList.$Properties=} [properties] Properties to set
-             * @returns {snatscope.v1.FindingList} FindingList instance
-             * @type {{
-             *   (properties: snatscope.v1.FindingList.$Shape): snatscope.v1.FindingList & snatscope.v1.FindingList.$Shape;
-             *   (properties?: snatscope.v1.FindingList.$Properties): snatscope.v1.FindingList;
-             * }}
-             */
-            FindingList.create = function(properties) {
-                return new FindingList(properties);
-            };
-
-            /**
-             * Encodes the specified FindingList message. Does not implicitly {@link snatscope.v1.FindingList.verify|verify} messages.
-             * @function encode
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {snatscope.v1.FindingList.$Properties} m FindingList message or plain object to encode
-             * @param {$protobuf.Writer} [w] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            FindingList.encode = function (m, w, q) {
-                if (!w)
-                    w = $Writer.create();
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (m.findings != null && m.findings.length) {
-                    for (var i = 0; i < m.findings.length; ++i)
-                        $root.snatscope.v1.Finding.encode(m.findings[i], w.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
-                }
-                if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
-                    for (var i = 0; i < m.$unknowns.length; ++i)
-                        w.raw(m.$unknowns[i]);
-                return w;
-            };
-
-            /**
-             * Encodes the specified FindingList message, length delimited. Does not implicitly {@link snatscope.v1.FindingList.verify|verify} messages.
-             * @function encodeDelimited
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {snatscope.v1.FindingList.$Properties} message FindingList message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            FindingList.encodeDelimited = function(message, writer) {
-                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
-            };
-
-            /**
-             * Decodes a FindingList message from the specified reader or buffer.
-             * @function decode
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
-             * @param {number} [l] Message length if known beforehand
-             * @returns {snatscope.v1.FindingList & snatscope.v1.FindingList.$Shape} FindingList
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            FindingList.decode = function (r, l, z, q, g) {
-                if (!(r instanceof $Reader))
-                    r = $Reader.create(r);
-                if (q === $undefined)
-                    q = 0;
-                if (q > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var c, m;
-                if (l === $undefined)
-                    c = r.len;
-                else {
-                    c = r.pos + l;
-                    if (c > r.len)
-                        throw $RangeError("index out of range");
-                    l = r.len;
-                    r.len = c;
-                }
-                m = g || new $root.snatscope.v1.FindingList();
-                while (r.pos < c) {
-                    var s = r.pos;
-                    var t = r.tag();
-                    if (t === z) {
-                        z = $undefined;
-                        break;
-                    }
-                    var u = t & 7;
-                    switch (t >>>= 3) {
-                    case 1: {
-                            if (u !== 2)
-                                break;
-                            if (!(m.findings && m.findings.length))
-                                m.findings = [];
-                            m.findings.push($root.snatscope.v1.Finding.decode(r, r.size(), $undefined, q + 1));
-                            continue;
-                        }
-                    }
-                    r.skipType(u, q, t);
-                    if (!r.discardUnknown) {
-                        $util.makeProp(m, "$unknowns", false);
-                        (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
-                    }
-                }
-                if (l !== $undefined) {
-                    if (r.pos !== c)
-                        throw $RangeError("index out of range");
-                    r.len = l;
-                }
-                if (z !== $undefined)
-                    throw $Error("missing end group");
-                return m;
-            };
-
-            /**
-             * Decodes a FindingList message from the specified reader or buffer, length delimited.
-             * @function decodeDelimited
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @returns {snatscope.v1.FindingList & snatscope.v1.FindingList.$Shape} FindingList
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            FindingList.decodeDelimited = function(reader) {
-                if (!(reader instanceof $Reader))
-                    reader = new $Reader(reader);
-                return this.decode(reader, reader.size());
-            };
-
-            /**
-             * Verifies a FindingList message.
-             * @function verify
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {Object.<string,*>} m Plain object to verify
-             * @returns {string|null} `null` if valid, otherwise the reason why it is not
-             */
-            FindingList.verify = function (m, q) {
-                if (typeof m !== "object" || m === null)
-                    return "object expected";
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    return "max depth exceeded";
-                if (m.findings != null && $Object.hasOwnProperty.call(m, "findings")) {
-                    if (!$Array.isArray(m.findings))
-                        return "findings: array expected";
-                    for (var i = 0; i < m.findings.length; ++i) {
-                        {
-                            var e = $root.snatscope.v1.Finding.verify(m.findings[i], q + 1);
-                            if (e)
-                                return "findings." + e;
-                        }
-                    }
-                }
-                return null;
-            };
-
-            /**
-             * Creates a FindingList message from a plain object. Also converts values to their respective internal types.
-             * @function fromObject
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {Object.<string,*>} d Plain object
-             * @returns {snatscope.v1.FindingList} FindingList
-             */
-            FindingList.fromObject = function (d, q) {
-                if (d instanceof $root.snatscope.v1.FindingList)
-                    return d;
-                if (!$util.isObject(d))
-                    throw $TypeError(".snatscope.v1.FindingList: object expected");
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var m = new $root.snatscope.v1.FindingList();
-                if (d.findings) {
-                    if (!$Array.isArray(d.findings))
-                        throw $TypeError(".snatscope.v1.FindingList.findings: array expected");
-                    m.findings = $Array(d.findings.length);
-                    for (var i = 0; i < d.findings.length; ++i) {
-                        if (!$util.isObject(d.findings[i]))
-                            throw $TypeError(".snatscope.v1.FindingList.findings: object expected");
-                        m.findings[i] = $root.snatscope.v1.Finding.fromObject(d.findings[i], q + 1);
-                    }
-                }
-                return m;
-            };
-
-            /**
-             * Creates a plain object from a FindingList message. Also converts values to other types if specified.
-             * @function toObject
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {snatscope.v1.FindingList} m FindingList
-             * @param {$protobuf.IConversionOptions} [o] Conversion options
-             * @returns {Object.<string,*>} Plain object
-             */
-            FindingList.toObject = function (m, o, q) {
-                if (!o)
-                    o = {};
-                if (q === $undefined)
-                    q = 0;
-                if (q > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                var d = {};
-                if (o.arrays || o.defaults) {
-                    d.findings = [];
-                }
-                if (m.findings && m.findings.length) {
-                    d.findings = $Array(m.findings.length);
-                    for (var j = 0; j < m.findings.length; ++j) {
-                        d.findings[j] = $root.snatscope.v1.Finding.toObject(m.findings[j], o, q + 1);
-                    }
-                }
-                return d;
-            };
-
-            /**
-             * Converts this FindingList to JSON.
-             * @function toJSON
-             * @memberof snatscope.v1.FindingList
-             * @instance
-             * @returns {Object.<string,*>} JSON object
-             */
-            FindingList.prototype.toJSON = function() {
-                return FindingList.toObject(this, $protobuf.util.toJSONOptions);
-            };
-
-            /**
-             * Gets the type url for FindingList
-             * @function getTypeUrl
-             * @memberof snatscope.v1.FindingList
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            FindingList.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/snatscope.v1.FindingList";
-            };
-
-            return FindingList;
-        })();
-
-        v1.Query = (function() {
-
-            /**
-             * Constructs a new Query service.
-             * @memberof snatscope.v1
-             * @classdesc Represents a Query
-             * @extends $protobuf.rpc.Service
-             * @constructor
-             * @param {$protobuf.RPCImpl} rpcImpl RPC implementation
-             * @param {boolean} [requestDelimited=false] Whether requests are length-delimited
-             * @param {boolean} [responseDelimited=false] Whether responses are length-delimited
-             */
-            const Query = function(rpcImpl, requestDelimited, responseDelimited) {
-                $protobuf.rpc.Service.call(this, rpcImpl, requestDelimited, responseDelimited);
-            };
-
-            $Object.defineProperty(Query.prototype = $Object.create($protobuf.rpc.Service.prototype), "constructor", { value: Query, writable: true, enumerable: false, configurable: true });
-
-            /**
-             * Creates new Query service using the specified rpc implementation.
-             * @function create
-             * @memberof snatscope.v1.Query
-             * @static
-             * @param {$protobuf.RPCImpl} rpcImpl RPC implementation
-             * @param {boolean} [requestDelimited=false] Whether requests are length-delimited
-             * @param {boolean} [responseDelimited=false] Whether responses are length-delimited
-             * @returns {Query} RPC service. Useful where requests and/or responses are streamed.
-             */
-            Query.create = function(rpcImpl, requestDelimited, responseDelimited) {
-                return new this(rpcImpl, requestDelimited, responseDelimited);
-            };
-
-            /**
-             * Callback as used by {@link snatscope.v1.Query#listFlows}.
-             * @memberof snatscope.v1.Query
-             * @typedef ListFlowsCallback
-             * @type {function}
-             * @param {Error|null} error Error, if any
-             * @param {snatscope.v1.FlowList} [response] FlowList
-             */
-
-            /**
-             * Calls ListFlows.
-             * @memberof snatscope.v1.Query
-             * @typedef ListFlows
-             * @type {{
-             *   (request: snatscope.v1.IFlowQuery, callback: snatscope.v1.Query.ListFlowsCallback): void;
-             *   (request: snatscope.v1.IFlowQuery): Promise<snatscope.v1.FlowList>;
-             *   readonly name: "ListFlows";
-             *   readonly path: "/snatscope.v1.Query/ListFlows";
-             *   readonly requestType: "FlowQuery";
-             *   readonly responseType: "FlowList";
-             *   readonly requestStream: undefined;
-             *   readonly responseStream: undefined;
-             * }}
-             */
-
-            /**
-             * Calls ListFlows.
-             * @name snatscope.v1.Query#listFlows
-             * @type {snatscope.v1.Query.ListFlows}
-             */
-            $Object.defineProperties(Query.prototype.listFlows = function(request, callback) {
-                return $protobuf.rpc.Service.prototype.rpcCall.call(this, Query.prototype.listFlows, $root.snatscope.v1.FlowQuery, $root.snatscope.v1.FlowList, request, callback);
-            }, {
-                name: { value: "ListFlows" },
-                path: { value: "/snatscope.v1.Query/ListFlows" },
-                requestType: { value: "FlowQuery" },
-                responseType: { value: "FlowList" },
-                requestStream: { value: $undefined },
-                responseStream: { value: $undefined }
-            });
-
-            /**
-             * Callback as used by {@link snatscope.v1.Query#listServices}.
-             * @memberof snatscope.v1.Query
-             * @typedef ListServicesCallback
-             * @type {function}
-             * @param {Error|null} error Error, if any
-             * @param {snatscope.v1.ServiceList} [response] ServiceList
-             */
-
-            /**
-             * Calls ListServices.
-             * @memberof snatscope.v1.Query
-             * @typedef ListServices
-             * @type {{
-             *   (request: snatscope.v1.IServiceQuery, callback: snatscope.v1.Query.ListServicesCallback): void;
-             *   (request: snatscope.v1.IServiceQuery): Promise<snatscope.v1.ServiceList>;
-             *   readonly name: "ListServices";
-             *   readonly path: "/snatscope.v1.Query/ListServices";
-             *   readonly requestType: "ServiceQuery";
-             *   readonly responseType: "ServiceList";
-             *   readonly requestStream: undefined;
-             *   readonly responseStream: undefined;
-             * }}
-             */
-
-            /**
-             * Calls ListServices.
-             * @name snatscope.v1.Query#listServices
-             * @type {snatscope.v1.Query.ListServices}
-             */
-            $Object.defineProperties(Query.prototype.listServices = function(request, callback) {
-                return $protobuf.rpc.Service.prototype.rpcCall.call(this, Query.prototype.listServices, $root.snatscope.v1.ServiceQuery, $root.snatscope.v1.ServiceList, request, callback);
-            }, {
-                name: { value: "ListServices" },
-                path: { value: "/snatscope.v1.Query/ListServices" },
-                requestType: { value: "ServiceQuery" },
-                responseType: { value: "ServiceList" },
-                requestStream: { value: $undefined },
-                responseStream: { value: $undefined }
-            });
-
-            /**
-             * Callback as used by {@link snatscope.v1.Query#listFindings}.
-             * @memberof snatscope.v1.Query
-             * @typedef ListFindingsCallback
-             * @type {function}
-             * @param {Error|null} error Error, if any
-             * @param {snatscope.v1.FindingList} [response] FindingList
-             */
-
-            /**
-             * Calls ListFindings.
-             * @memberof snatscope.v1.Query
-             * @typedef ListFindings
-             * @type {{
-             *   (request: snatscope.v1.IServiceQuery, callback: snatscope.v1.Query.ListFindingsCallback): void;
-             *   (request: snatscope.v1.IServiceQuery): Promise<snatscope.v1.FindingList>;
-             *   readonly name: "ListFindings";
-             *   readonly path: "/snatscope.v1.Query/ListFindings";
-             *   readonly requestType: "ServiceQuery";
-             *   readonly responseType: "FindingList";
-             *   readonly requestStream: undefined;
-             *   readonly responseStream: undefined;
-             * }}
-             */
-
-            /**
-             * Calls ListFindings.
-             * @name snatscope.v1.Query#listFindings
-             * @type {snatscope.v1.Query.ListFindings}
-             */
-            $Object.defineProperties(Query.prototype.listFindings = function(request, callback) {
-                return $protobuf.rpc.Service.prototype.rpcCall.call(this, Query.prototype.listFindings, $root.snatscope.v1.ServiceQuery, $root.snatscope.v1.FindingList, request, callback);
-            }, {
-                name: { value: "ListFindings" },
-                path: { value: "/snatscope.v1.Query/ListFindings" },
-                requestType: { value: "ServiceQuery" },
-                responseType: { value: "FindingList" },
-                requestStream: { value: $undefined },
-                responseStream: { value: $undefined }
-            });
-
-            return Query;
         })();
 
         return v1;
