@@ -55,4 +55,70 @@ export class AgentMetrics {
     labelNames: ['trigger'],
     registers: [this.registry],
   });
+  readonly exportMessages = new Counter({
+    name: 'snatscope_agent_export_messages_total',
+    help: 'Messages to the collector, by type (hello, batch, services) and result (sent, acked, rejected).',
+    labelNames: ['type', 'result'],
+    registers: [this.registry],
+  });
+  readonly exportRecordsAcked = new Counter({
+    name: 'snatscope_agent_export_records_acked_total',
+    help: 'Flow records and service states the collector acknowledged as stored.',
+    registers: [this.registry],
+  });
+  readonly exportRecordsRejected = new Counter({
+    name: 'snatscope_agent_export_records_rejected_total',
+    help: 'Flow records and service states in messages the collector refused (not retried).',
+    registers: [this.registry],
+  });
+  readonly spoolRecords = new Gauge({
+    name: 'snatscope_agent_spool_records',
+    help: 'Records waiting in the spool for the collector’s ack.',
+    registers: [this.registry],
+  });
+  readonly spoolMessages = new Gauge({
+    name: 'snatscope_agent_spool_messages',
+    help: 'Messages waiting in the spool for the collector’s ack.',
+    registers: [this.registry],
+  });
+  readonly spoolDroppedRecords = new Counter({
+    name: 'snatscope_agent_spool_dropped_records_total',
+    help: 'Records dropped unacknowledged, by reason (full: oldest dropped; unreadable: bad file on disk).',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly spoolDroppedMessages = new Counter({
+    name: 'snatscope_agent_spool_dropped_messages_total',
+    help: 'Messages dropped unacknowledged, by reason (full, unreadable).',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly spoolDiskErrors = new Counter({
+    name: 'snatscope_agent_spool_disk_errors_total',
+    help: 'Failed spool file operations, by operation (write, delete, read); the spool stays in memory.',
+    labelNames: ['operation'],
+    registers: [this.registry],
+  });
+  readonly collectorConnected = new Gauge({
+    name: 'snatscope_agent_collector_connected',
+    help: '1 while a stream to the collector is open and its hello was acknowledged.',
+    registers: [this.registry],
+  });
+  readonly exportErrors = new Counter({
+    name: 'snatscope_agent_export_errors_total',
+    help: 'Collector streams that ended in an error, by gRPC status name (or "setup": token or TLS files unreadable).',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly exportReconnects = new Counter({
+    name: 'snatscope_agent_export_reconnects_total',
+    help: 'Streams opened again after the previous one ended.',
+    registers: [this.registry],
+  });
+  readonly ackLatency = new Histogram({
+    name: 'snatscope_agent_ack_latency_seconds',
+    help: 'Time from sending a message to the collector’s ack of it.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
 }

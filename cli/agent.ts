@@ -1,14 +1,21 @@
 // `snatscope agent`: reads the live node's tables, once or continuously.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import { Command } from 'commander';
-import { pino } from 'pino';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { pino, type Logger } from 'pino';
 import type { Cidr } from '../common/cidr.js';
+import { channelCredentials, CredentialsError, readAgentToken } from '../common/credentials.js';
+import { CollectorExporter } from '../agent/export/exporter.js';
+import { DEFAULT_SPOOL_MAX_RECORDS, Spool } from '../agent/export/spool.js';
 import { AgentMetrics } from '../agent/metrics.js';
 import { NdjsonWriter, stdoutWriter } from '../agent/output.js';
-import { AgentPipeline } from '../agent/pipeline.js';
+import { AgentPipeline, type RecordSink } from '../agent/pipeline.js';
 import { pollNode } from '../agent/poll.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
+import { v1 } from '../proto/index.js';
 import {
   collect,
   collectCidr,
@@ -17,14 +24,21 @@ import {
   listenAddress,
   outputOption,
   positiveInteger,
+  UsageError,
 } from './options.js';
+import {
+  addTransportSecurityOptions,
+  transportSecurity,
+  type TransportSecurityFlags,
+  type TransportSettings,
+} from './transport-options.js';
 
 /** The node's tables could not be read at all (exit code 1). */
 export class AgentFailure extends Error {
   readonly exitCode = 1;
 }
 
-interface AgentOptions {
+interface AgentOptions extends TransportSecurityFlags {
   nodeName: string;
   once: boolean;
   output: 'table' | 'json';
@@ -35,11 +49,25 @@ interface AgentOptions {
   nodeIp: string[];
   podCidr: Cidr[];
   logLevel: string;
+  collector?: string;
+  spoolDir?: string;
+  spoolMaxRecords: number;
+  batchSize: number;
+  batchDelay: number;
+}
+
+/** Parses the collector's HOST:PORT (IPv6 as [::1]:9443) into a gRPC target. */
+function collectorAddress(value: string): string {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[3]) > 65535) {
+    throw new InvalidArgumentError('expected HOST:PORT, e.g. snatscope-collector:9443');
+  }
+  return value;
 }
 
 /** The agent command. */
 export function agentCommand(): Command {
-  return new Command('agent')
+  const command = new Command('agent')
     .description(
       'Read this node’s conntrack table and kube-proxy rules and report every NodePort, ' +
         'LoadBalancer and external-IP flow with the source its backend saw. Needs root or CAP_NET_ADMIN.',
@@ -59,10 +87,35 @@ export function agentCommand(): Command {
       [],
     )
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
+    .option(
+      '--collector <host:port>',
+      'continuous mode streams records to this collector instead of stdout (--once ignores it)',
+      collectorAddress,
+    )
+    .option(
+      '--spool-dir <dir>',
+      'keep unacknowledged messages in this directory too, so a restart replays them',
+    )
+    .option(
+      '--spool-max-records <n>',
+      'records kept for the collector while it does not acknowledge them (oldest dropped)',
+      positiveInteger,
+      DEFAULT_SPOOL_MAX_RECORDS,
+    )
+    .option('--batch-size <n>', 'records per message to the collector', positiveInteger, 500)
+    .option(
+      '--batch-delay <duration>',
+      'longest wait before a partial batch goes to the collector',
+      durationMs,
+      1000,
+    );
+  return addTransportSecurityOptions(command)
     .addHelpText(
       'after',
       '\nContinuous mode writes NDJSON records to stdout: each flow when first seen and again\n' +
         'with "closed": true when its conntrack entry ends; service records when they change.\n' +
+        'With --collector it streams them over gRPC instead: TLS with --tls-ca (mutual TLS with\n' +
+        '--tls-cert/--tls-key), plaintext only with --insecure; --token-file sends a bearer token.\n' +
         'SIGTERM or SIGINT stops it cleanly.',
     )
     .action(async (options: AgentOptions) => {
@@ -96,12 +149,17 @@ async function runOnce(options: AgentOptions): Promise<void> {
 }
 
 async function runContinuous(options: AgentOptions): Promise<void> {
+  const security = options.collector ? transportSecurity(options, 'client') : null;
   const log = pino(
     { level: options.logLevel, base: { node: options.nodeName } },
     pino.destination(2),
   );
   const metrics = new AgentMetrics();
-  const writer = new NdjsonWriter(process.stdout);
+  const exporter =
+    options.collector && security
+      ? await collectorExporter(options, options.collector, security, metrics, log)
+      : null;
+  const sink: RecordSink = exporter ?? new NdjsonWriter(process.stdout);
   const config = {
     nodeName: options.nodeName,
     nodeIps: options.nodeIp,
@@ -110,11 +168,21 @@ async function runContinuous(options: AgentOptions): Promise<void> {
     events: options.events,
   };
   log.info(
-    { config: { ...config, podCidrs: options.podCidr.map((c) => c.text) } },
+    {
+      config: {
+        ...config,
+        podCidrs: options.podCidr.map((c) => c.text),
+        collector: options.collector ?? null,
+        // Paths only: the token itself never reaches the log.
+        transport: security,
+        spoolDir: options.spoolDir ?? null,
+      },
+    },
     'agent starting',
   );
-  const pipeline = new AgentPipeline(new LiveNodeReader(), config, writer, metrics, log);
+  const pipeline = new AgentPipeline(new LiveNodeReader(), config, sink, metrics, log);
   const server = options.metricsListen ? await serveMetrics(metrics, options.metricsListen) : null;
+  exporter?.start();
   pipeline.start();
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -125,6 +193,8 @@ async function runContinuous(options: AgentOptions): Promise<void> {
     process.once('SIGINT', stop);
   });
   await pipeline.stop();
+  // After the pipeline: its last poll's records are flushed into the spool and acked if possible.
+  await exporter?.stop();
   await new Promise<void>((resolve) => {
     if (server)
       server.close(() => {
@@ -133,6 +203,74 @@ async function runContinuous(options: AgentOptions): Promise<void> {
     else resolve();
   });
   log.info('agent stopped');
+}
+
+/** Builds the gRPC exporter; bad credential files are usage errors now rather than retries later. */
+async function collectorExporter(
+  options: AgentOptions,
+  address: string,
+  security: TransportSettings,
+  metrics: AgentMetrics,
+  log: Logger,
+): Promise<CollectorExporter> {
+  let token: string | null;
+  try {
+    channelCredentials(security);
+    token = security.tokenFile ? readAgentToken(security.tokenFile) : null;
+  } catch (error) {
+    if (error instanceof CredentialsError) throw new UsageError(error.message);
+    throw error;
+  }
+  const exportLog = log.child({ component: 'export' });
+  const spool = await Spool.open(
+    { maxRecords: options.spoolMaxRecords, dir: options.spoolDir ?? null },
+    metrics,
+    exportLog,
+  );
+  const tokenFile = security.tokenFile;
+  return new CollectorExporter(
+    {
+      address,
+      node: options.nodeName,
+      agentVersion: agentVersion(),
+      // The pipeline does not expose the mode it found, and only iptables mode is read live yet.
+      proxyMode: v1.ProxyMode.iptables,
+      credentials: () => channelCredentials(security),
+      token: () => {
+        if (tokenFile === null) return null;
+        // Re-read on every connect so a rotated Secret takes effect; a bad read keeps the last token.
+        try {
+          token = readAgentToken(tokenFile);
+        } catch (error) {
+          exportLog.warn({ err: error }, 'cannot re-read the token file; using the previous token');
+        }
+        return token;
+      },
+      batchMaxRecords: options.batchSize,
+      batchMaxDelayMs: options.batchDelay,
+    },
+    spool,
+    metrics,
+    exportLog,
+  );
+}
+
+/** This package's version (package.json sits above cli/ in the sources and above dist/cli/). */
+function agentVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 4; depth++) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (manifest.name === 'snatscope' && manifest.version) return manifest.version;
+    } catch {
+      // Not here: look one level up.
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
 }
 
 async function serveMetrics(

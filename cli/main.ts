@@ -2,6 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { agentCommand, AgentFailure } from './agent.js';
 import { analyzeCommand } from './analyze.js';
+import { collectorCommand } from './collector.js';
+import { CollectorUnreachable, flowsCommand, servicesCommand } from './query.js';
+import { CredentialsError } from '../common/credentials.js';
 import { UsageError } from './options.js';
 
 const program = new Command('snatscope')
@@ -13,6 +16,9 @@ const program = new Command('snatscope')
   .exitOverride()
   .addCommand(analyzeCommand())
   .addCommand(agentCommand())
+  .addCommand(collectorCommand())
+  .addCommand(flowsCommand())
+  .addCommand(servicesCommand())
   .addCommand(
     new Command('demo')
       .description('a three-node lab in network namespaces with the real agent and collector')
@@ -32,7 +38,10 @@ try {
   } else if (error instanceof AgentFailure) {
     process.stderr.write(`snatscope agent: ${error.message}\n`);
     process.exitCode = error.exitCode;
-  } else if (error instanceof UsageError) {
+  } else if (error instanceof CollectorUnreachable) {
+    process.stderr.write(`snatscope: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else if (error instanceof UsageError || error instanceof CredentialsError) {
     process.stderr.write(`snatscope: ${error.message}\n`);
     process.exitCode = 2;
   } else {

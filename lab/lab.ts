@@ -91,6 +91,8 @@ export interface Lab {
   readonly cluster: Cluster;
   /** Every namespace of the lab, fabric first. */
   readonly namespaces: readonly string[];
+  /** The router: the LAN's gateway (`cluster.lanRouterIp`), where a collector can run. */
+  readonly routerNamespace: string;
   /** `<prefix>-<node>`; throws for a name the cluster lacks (as do the two below). */
   nodeNamespace(node: string): string;
   /** `<prefix>-<client>`. */

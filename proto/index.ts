@@ -7,3 +7,9 @@ $protobuf.util.Long = undefined as unknown as typeof $protobuf.util.Long;
 $protobuf.configure();
 
 export import v1 = snatscope.v1;
+
+// The generated classes set uint64 defaults when they load, before Long is disabled above, so an
+// absent (zero) sequence would still decode as Long(0). Reset those defaults to plain numbers.
+for (const type of [v1.RecordBatch, v1.ServiceSnapshot, v1.Ack, v1.Rejection]) {
+  (type.prototype as { sequence: number }).sequence = 0;
+}

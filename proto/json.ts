@@ -86,3 +86,23 @@ export function serviceToJson(state: v1.IServiceState): ContractJson {
   for (const [key, value] of Object.entries(object)) if (!(key in result)) result[key] = value;
   return result;
 }
+
+/** Maps a finding to JSON (enum-free: every field present). */
+export function findingToJson(finding: v1.IFinding): ContractJson {
+  return v1.Finding.toObject(v1.Finding.create(finding), conversion);
+}
+
+/**
+ * Maps a collector's per-Service summary to its contract JSON object (`kind` "service"): the
+ * cluster-wide view, so `nodes` lists the reporting nodes instead of one `node`.
+ */
+export function summaryToJson(summary: v1.IServiceSummary): ContractJson {
+  const object = v1.ServiceSummary.toObject(v1.ServiceSummary.create(summary), {
+    ...conversion,
+    objects: true,
+  });
+  object.preservedRatio ??= null;
+  object.nodePort ??= null;
+  object.healthCheckNodePort ??= null;
+  return { kind: 'service', ...object };
+}

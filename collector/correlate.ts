@@ -1,0 +1,459 @@
+// Per Service port, across every node: how many connections entered, how many lost the client
+// address and why, where they entered and where their backends ran, who the busiest clients are,
+// and what each node's kube-proxy programs for the Service. Pure and in memory; summaries() turns
+// it into the ServiceSummary view with findings.
+import { CidrSet, parseCidr, type Cidr } from '../common/cidr.js';
+import { v1 } from '../proto/index.js';
+import { findingsFor, SEVERITIES, type NodeFlows, type ServiceView } from './findings.js';
+
+/** Tuning of the correlator. */
+export interface CorrelatorOptions {
+  /** `--upstream-cidr`: addresses of load balancers or proxies that NAT before the node. */
+  upstreamCidrs?: readonly (Cidr | string)[];
+  /** Service ports tracked at most; records of further ones are counted and dropped. */
+  maxServices?: number;
+  /** Client addresses counted per Service port (top-k). */
+  topClients?: number;
+}
+
+const DEFAULT_MAX_SERVICES = 10_000;
+const DEFAULT_TOP_CLIENTS = 64;
+/** How many of the busiest clients the findings look at (the rule needs two). */
+const CLIENTS_IN_VIEW = 2;
+
+const { Cause, Kind } = v1.FlowRecord;
+// Causes are small consecutive numbers: per-cause counts live in arrays indexed by them.
+const CAUSE_COUNT = Cause.OtherSnat + 1;
+
+/**
+ * Approximate memory of which connections were counted when they opened, so that a closed record
+ * counts only when its open record was never seen (a row replayed from the store after a restart,
+ * a lost batch). A direct-mapped table of 2^20 32-bit fingerprints (4 MiB), keyed by numbers
+ * only (conntrack id and ports: no string hashing on the hot path) instead of per-flow objects.
+ * The accepted inaccuracy: once a later connection has taken its slot (after about a million
+ * connections), a connection's closed record counts it a second time (long-lived connections on
+ * busy clusters); and a closed record whose 32-bit hash equals another's (1 in 2^32) is missed.
+ */
+class OpenedFlows {
+  private static readonly BITS = 20;
+  private readonly slots = new Uint32Array(1 << OpenedFlows.BITS);
+
+  /** Remembers the opening of the record's connection. */
+  opened(record: v1.IFlowRecord): void {
+    const hash = identityHash(record);
+    this.slots[hash >>> (32 - OpenedFlows.BITS)] = hash;
+  }
+
+  /** True (and forgets it) when the record's connection was remembered as opened. */
+  takeOpened(record: v1.IFlowRecord): boolean {
+    const hash = identityHash(record);
+    const slot = hash >>> (32 - OpenedFlows.BITS);
+    if (this.slots[slot] !== hash) return false;
+    this.slots[slot] = 0;
+    return true;
+  }
+}
+
+/**
+ * Hash of what identifies a connection on its node in both its open and closed records (the
+ * agent's closed records carry only conntrack id, client and entry for an entry half, observed
+ * source and backend for a backend half).
+ */
+function identityHash(record: v1.IFlowRecord): number {
+  const backend = record.kind === Kind.backend;
+  const from = backend ? record.observedSource : record.client;
+  const to = backend ? record.backend : record.entry;
+  let h = Math.imul((record.conntrackId ?? 0) ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ ((from?.port ?? 0) | ((to?.port ?? 0) << 16)), 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ (backend ? 1 : 0), 0x27d4eb2f);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/**
+ * `--upstream-cidr` membership. IPv4 is matched on integers here: node's BlockList (CidrSet)
+ * allocates a SocketAddress per check, which was a third of the per-record time. IPv6 goes to
+ * CidrSet.
+ */
+class UpstreamCidrs {
+  private readonly v4: { network: number; mask: number }[] = [];
+  private readonly set: CidrSet;
+
+  constructor(cidrs: readonly Cidr[]) {
+    this.set = new CidrSet(cidrs);
+    for (const cidr of cidrs) {
+      const network = ipv4Number(cidr.network);
+      if (cidr.family !== 'ipv4' || network === null) continue;
+      const mask = cidr.prefixLength === 0 ? 0 : (~0 << (32 - cidr.prefixLength)) >>> 0;
+      this.v4.push({ network, mask });
+    }
+  }
+
+  contains(ip: string): boolean {
+    if (this.set.empty) return false;
+    const address = ipv4Number(ip);
+    if (address === null) return this.set.contains(ip);
+    for (const cidr of this.v4) if ((address & cidr.mask) >>> 0 === cidr.network) return true;
+    return false;
+  }
+}
+
+/** Dotted-quad IPv4 text as an unsigned integer; null for anything else (IPv6). */
+function ipv4Number(ip: string): number | null {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return null;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return null;
+    } else {
+      return null;
+    }
+  }
+  if (dots !== 3 || digits === 0) return null;
+  return value * 256 + octet;
+}
+
+/**
+ * Top-k client addresses by the space-saving algorithm: k counters; an address not counted takes
+ * over the smallest counter and inherits its count as possible error. Every address with more
+ * than flows/k flows is kept, and count - error is a lower bound of its flows.
+ */
+class TopClients {
+  private readonly slot = new Map<string, number>();
+  private readonly ips: string[] = [];
+  private readonly counts: Float64Array;
+  private readonly errors: Float64Array;
+  /** The smallest count seen by the last scan; no counter is below it. */
+  private floor = 0;
+  /** Where the next scan starts: after the counter replaced last. */
+  private cursor = 0;
+
+  constructor(private readonly capacity: number) {
+    this.counts = new Float64Array(capacity);
+    this.errors = new Float64Array(capacity);
+  }
+
+  add(ip: string): void {
+    const known = this.slot.get(ip);
+    if (known !== undefined) {
+      this.counts[known] = (this.counts[known] ?? 0) + 1;
+      return;
+    }
+    if (this.ips.length < this.capacity) {
+      this.slot.set(ip, this.ips.length);
+      this.counts[this.ips.length] = 1;
+      this.ips.push(ip);
+      return;
+    }
+    // Counters only grow, so the smallest never shrinks: a scan may stop at the first counter
+    // equal to the last known smallest (under a flood of distinct addresses: at once).
+    let smallest = this.cursor;
+    for (let step = 0; step < this.capacity; step++) {
+      const i = (this.cursor + step) % this.capacity;
+      if ((this.counts[i] ?? 0) < (this.counts[smallest] ?? 0)) smallest = i;
+      if ((this.counts[smallest] ?? 0) === this.floor) break;
+    }
+    this.floor = this.counts[smallest] ?? 0;
+    this.cursor = (smallest + 1) % this.capacity;
+    this.slot.delete(this.ips[smallest] ?? '');
+    this.slot.set(ip, smallest);
+    this.ips[smallest] = ip;
+    this.errors[smallest] = this.counts[smallest] ?? 0;
+    this.counts[smallest] = (this.counts[smallest] ?? 0) + 1;
+  }
+
+  /** The n addresses with the most guaranteed flows, most first. */
+  top(n: number): { ip: string; flows: number }[] {
+    return this.ips
+      .map((ip, i) => ({ ip, flows: (this.counts[i] ?? 0) - (this.errors[i] ?? 0) }))
+      .sort((a, b) => b.flows - a.flows || (a.ip < b.ip ? -1 : 1))
+      .slice(0, n);
+  }
+}
+
+/** What the flows of one Service port showed so far. */
+class ServiceFlows {
+  /** Policy the entry records carried (used when no node reported the Service's state). */
+  policy: v1.TrafficPolicy | null = null;
+  flows = 0;
+  snatFlows = 0;
+  readonly causes: number[] = new Array<number>(CAUSE_COUNT).fill(0);
+  readonly entryNodes = new Map<string, { flows: number; causes: number[] }>();
+  readonly backendNodes = new Map<string, number>();
+  upstreamFlows = 0;
+  readonly clients: TopClients;
+  lastSeen = 0;
+
+  constructor(
+    readonly service: v1.IServicePortName,
+    readonly protocol: string,
+    topClients: number,
+  ) {
+    this.clients = new TopClients(topClients);
+  }
+}
+
+/** Aggregates flow records and node service states per Service port. */
+export class Correlator {
+  private readonly upstream: UpstreamCidrs;
+  private readonly maxServices: number;
+  private readonly topClients: number;
+  private readonly services = new Map<string, ServiceFlows>();
+  private readonly states = new Map<string, readonly v1.IServiceState[]>();
+  private readonly opened = new OpenedFlows();
+  private dropped = 0;
+  private unattributed = 0;
+
+  constructor(options: CorrelatorOptions = {}) {
+    this.upstream = new UpstreamCidrs(
+      (options.upstreamCidrs ?? [])
+        .map((cidr) => (typeof cidr === 'string' ? parseCidr(cidr) : cidr))
+        .filter((cidr): cidr is Cidr => cidr !== null),
+    );
+    this.maxServices = options.maxServices ?? DEFAULT_MAX_SERVICES;
+    this.topClients = options.topClients ?? DEFAULT_TOP_CLIENTS;
+  }
+
+  /** Service ports with flows tracked now. */
+  get serviceCount(): number {
+    return this.services.size;
+  }
+
+  /** Records not aggregated because maxServices Service ports were already tracked. */
+  get droppedRecords(): number {
+    return this.dropped;
+  }
+
+  /** Records without a Service (the agent's closed records carry none; their open record did). */
+  get unattributedRecords(): number {
+    return this.unattributed;
+  }
+
+  /**
+   * Adds one flow or backend record. Each connection counts once: its open record, or its closed
+   * record when the open one was never seen (see OpenedFlows for the approximation).
+   */
+  addFlow(record: v1.IFlowRecord): void {
+    const service = record.service;
+    if (!service) {
+      this.unattributed++;
+      return;
+    }
+    const flows = this.flowsOf(service, record.protocol ?? '');
+    if (flows === null) {
+      this.dropped++;
+      return;
+    }
+    const at = record.observedAt ?? 0;
+    if (at > flows.lastSeen) flows.lastSeen = at;
+    const node = record.node ?? '';
+    if (record.kind === Kind.backend) {
+      if (this.isNewConnection(record)) increment(flows.backendNodes, node);
+      return;
+    }
+    flows.policy = record.externalTrafficPolicy ?? v1.TrafficPolicy.Cluster;
+    if (!this.isNewConnection(record)) return;
+    flows.flows++;
+    if (record.snat === true) flows.snatFlows++;
+    const cause = record.cause ?? Cause.None;
+    flows.causes[cause] = (flows.causes[cause] ?? 0) + 1;
+    let entry = flows.entryNodes.get(node);
+    if (entry === undefined) {
+      entry = { flows: 0, causes: new Array<number>(CAUSE_COUNT).fill(0) };
+      flows.entryNodes.set(node, entry);
+    }
+    entry.flows++;
+    entry.causes[cause] = (entry.causes[cause] ?? 0) + 1;
+    if (record.endpointLocal === true) increment(flows.backendNodes, node);
+    const client = record.client?.ip;
+    if (client) {
+      flows.clients.add(client);
+      if (this.upstream.contains(client)) flows.upstreamFlows++;
+    }
+  }
+
+  /** Replaces everything `node` reported about its Service ports (its latest snapshot). */
+  setServices(node: string, states: readonly v1.IServiceState[]): void {
+    if (states.length === 0) this.states.delete(node);
+    else this.states.set(node, states);
+  }
+
+  /** The latest service states of every node. */
+  serviceStates(): v1.IServiceState[] {
+    return [...this.states.values()].flat();
+  }
+
+  /** Every Service port seen in flows or states; those with findings and lost client IPs first. */
+  summaries(): v1.IServiceSummary[] {
+    const statesByKey = new Map<string, v1.IServiceState[]>();
+    for (const states of this.states.values()) {
+      for (const state of states) {
+        const key = serviceKey(state.service ?? {}, state.protocol ?? '');
+        const list = statesByKey.get(key);
+        if (list) list.push(state);
+        else statesByKey.set(key, [state]);
+      }
+    }
+    const keys = new Set([...this.services.keys(), ...statesByKey.keys()]);
+    const summaries = [...keys].map((key) =>
+      this.summary(this.services.get(key), statesByKey.get(key) ?? []),
+    );
+    return summaries.sort((a, b) => rank(a) - rank(b) || compareText(summaryKey(a), summaryKey(b)));
+  }
+
+  /** Every finding of every Service port, in the order of summaries(). */
+  findings(): v1.IFinding[] {
+    return this.summaries().flatMap((summary) => summary.findings ?? []);
+  }
+
+  private flowsOf(service: v1.IServicePortName, protocol: string): ServiceFlows | null {
+    const key = serviceKey(service, protocol);
+    const known = this.services.get(key);
+    if (known !== undefined) return known;
+    if (this.services.size >= this.maxServices) return null;
+    const copy = {
+      namespace: service.namespace ?? '',
+      name: service.name ?? '',
+      port: service.port ?? '',
+    };
+    const created = new ServiceFlows(copy, protocol, this.topClients);
+    this.services.set(key, created);
+    return created;
+  }
+
+  private isNewConnection(record: v1.IFlowRecord): boolean {
+    if (record.closed !== true) {
+      this.opened.opened(record);
+      return true;
+    }
+    return !this.opened.takeOpened(record);
+  }
+
+  private summary(
+    flows: ServiceFlows | undefined,
+    states: readonly v1.IServiceState[],
+  ): v1.IServiceSummary {
+    const first = states[0];
+    const service = flows?.service ?? first?.service ?? {};
+    const protocol = flows?.protocol ?? first?.protocol ?? '';
+    const policy = first?.externalTrafficPolicy ?? flows?.policy ?? v1.TrafficPolicy.Cluster;
+    const healthCheckNodePort =
+      states.find((s) => s.healthCheckNodePort != null)?.healthCheckNodePort ?? null;
+    const count = flows?.flows ?? 0;
+    const snatFlows = flows?.snatFlows ?? 0;
+    const nodeStates = states.map((state) => ({
+      node: state.node ?? '',
+      localEndpoints: state.localEndpoints ?? 0,
+      droppedPackets: state.noLocalEndpointDrops?.packets ?? 0,
+    }));
+    const view: ServiceView = {
+      service,
+      protocol,
+      policy,
+      healthCheckNodePort,
+      flows: count,
+      causes: flows?.causes ?? [],
+      entryNodes: flows?.entryNodes ?? new Map<string, NodeFlows>(),
+      nodeStates,
+      upstreamFlows: flows?.upstreamFlows ?? 0,
+      topClients: (flows?.clients.top(CLIENTS_IN_VIEW) ?? []).map((client) => ({
+        ...client,
+        upstream: this.upstream.contains(client.ip),
+      })),
+    };
+    const causes: Record<string, number> = {};
+    flows?.causes.forEach((n, cause) => {
+      if (n > 0) causes[Cause[cause] ?? String(cause)] = n;
+    });
+    const summary: v1.IServiceSummary = {
+      service,
+      protocol,
+      externalTrafficPolicy: policy,
+      flows: count,
+      snatFlows,
+      entryNodes: busiestFirst(
+        new Map([...(flows?.entryNodes ?? [])].map(([node, n]) => [node, n.flows])),
+      ),
+      backendNodes: busiestFirst(flows?.backendNodes ?? new Map<string, number>()),
+      nodesDroppingWithoutLocalEndpoints: nodeStates
+        .filter((s) => s.localEndpoints === 0 && s.droppedPackets > 0)
+        .map((s) => s.node)
+        .sort(compareText),
+      findings: findingsFor(view),
+      verdict: verdict(count, snatFlows),
+      loadBalancerIPs: union(states.map((s) => s.loadBalancerIPs ?? [])),
+      externalIPs: union(states.map((s) => s.externalIPs ?? [])),
+      nodes: nodeStates.map((s) => s.node).sort(compareText),
+      nodesWithLocalEndpoints: nodeStates
+        .filter((s) => s.localEndpoints > 0)
+        .map((s) => s.node)
+        .sort(compareText),
+      noLocalEndpointDrops: {
+        packets: sum(states.map((s) => s.noLocalEndpointDrops?.packets ?? 0)),
+        bytes: sum(states.map((s) => s.noLocalEndpointDrops?.bytes ?? 0)),
+      },
+      causes,
+      lastSeen: flows?.lastSeen ?? 0,
+    };
+    if (count > 0) summary.preservedRatio = (count - snatFlows) / count;
+    const nodePort = states.find((s) => s.nodePort != null)?.nodePort;
+    if (nodePort != null) summary.nodePort = nodePort;
+    if (healthCheckNodePort !== null) summary.healthCheckNodePort = healthCheckNodePort;
+    return summary;
+  }
+}
+
+/** "shop/api:http tcp": one Service port of one protocol (also the display order). */
+function serviceKey(service: v1.IServicePortName, protocol: string): string {
+  return `${service.namespace ?? ''}/${service.name ?? ''}:${service.port ?? ''} ${protocol}`;
+}
+
+function summaryKey(summary: v1.IServiceSummary): string {
+  return serviceKey(summary.service ?? {}, summary.protocol ?? '');
+}
+
+function verdict(flows: number, snatFlows: number): string {
+  if (flows === 0) return 'no-traffic';
+  if (snatFlows === 0) return 'preserved';
+  return snatFlows === flows ? 'lost' : 'partial';
+}
+
+const VERDICT_RANK: Record<string, number> = { lost: 0, partial: 1, preserved: 2 };
+
+/** Worst finding first (critical, warning, info), then lost, partial, preserved, no traffic. */
+function rank(summary: v1.IServiceSummary): number {
+  const severities = (summary.findings ?? []).map((f) =>
+    SEVERITIES.indexOf(f.severity as (typeof SEVERITIES)[number]),
+  );
+  const severity = Math.min(SEVERITIES.length, ...severities.filter((i) => i >= 0));
+  return severity * 10 + (VERDICT_RANK[summary.verdict ?? ''] ?? 3);
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function busiestFirst(counts: ReadonlyMap<string, number>): string[] {
+  return [...counts].sort(([a, x], [b, y]) => y - x || compareText(a, b)).map(([node]) => node);
+}
+
+function union(lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort(compareText);
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,229 @@
+// The whole system on the real kernel: a collector on the lab's router, one streaming agent per
+// node (the built CLI with the flags operators use), probes through kube-proxy's rules, then
+// `snatscope flows|services` and /metrics must match what each pod's socket saw, stitched across
+// nodes. Needs root (network namespaces).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { defaultCluster, findPod } from '../../lab/cluster.js';
+import { createLab, newPrefix, type Lab, type ProbeResult } from '../../lab/lab.js';
+import { listNamespaces } from '../../lab/netns.js';
+import { parseNdjson } from '../support/cli.js';
+import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { expectations, hp, type Expectation } from '../support/lab-expectations.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cluster = defaultCluster();
+const GRPC_PORT = 9090;
+const HTTP_PORT = 9108;
+type Json = Record<string, unknown>;
+type HostPort = { ip: string; port: number };
+
+describe('collector + three streaming agents on a live lab', () => {
+  let lab: Lab;
+  let dir: string;
+  let collector: Daemon | null = null;
+  const agents: Daemon[] = [];
+  const { replies, drops } = expectations();
+  const results = new Map<string, ProbeResult>();
+  const collectorUrl = `http://${cluster.lanRouterIp}:${HTTP_PORT}`;
+
+  /** Runs the CLI inside the router namespace, where the collector's HTTP side is reachable. */
+  async function cli(args: readonly string[]): Promise<string> {
+    const out = await lab.exec(lab.routerNamespace, [
+      process.execPath,
+      join(root, 'bin', 'snatscope.js'),
+      ...args,
+    ]);
+    return out.stdout;
+  }
+
+  async function flows(extra: readonly string[] = []): Promise<Json[]> {
+    return parseNdjson(
+      await cli(['flows', '--collector', collectorUrl, '--output', 'json', ...extra]),
+    );
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'snatscope-collector-lab-'));
+    lab = await createLab(cluster, { prefix: newPrefix() });
+    collector = startSnatscope(
+      [
+        'collector',
+        '--grpc-listen',
+        `${cluster.lanRouterIp}:${GRPC_PORT}`,
+        '--http-listen',
+        `0.0.0.0:${HTTP_PORT}`,
+        '--db',
+        join(dir, 'flows.db'),
+        '--upstream-cidr',
+        `${cluster.natLoadBalancer.lanIp}/32`,
+        '--insecure',
+      ],
+      lab.routerNamespace,
+    );
+    await collector.waitForStderr(/collector listening/);
+    for (const node of cluster.nodes) {
+      const agent = startSnatscope(
+        [
+          'agent',
+          '--node-name',
+          node.name,
+          '--collector',
+          `${cluster.lanRouterIp}:${GRPC_PORT}`,
+          '--insecure',
+          '--poll-interval',
+          '1s',
+        ],
+        lab.nodeNamespace(node.name),
+      );
+      agents.push(agent);
+    }
+    for (const e of [...replies, ...drops]) {
+      results.set(e.name, await lab.probe({ ...e.probe, timeoutMs: 1000 }));
+    }
+    // Every answered probe stored, and every remote backend half stitched.
+    await eventually(async () => {
+      const stored = await flows(['--limit', '10000']);
+      const stitched = stored.filter((f) => f.backendNode !== null);
+      return stored.length >= replies.length && stitched.length >= replies.length
+        ? stored
+        : undefined;
+    }, `${replies.length} stitched flows in the collector`);
+  });
+
+  after(async () => {
+    await Promise.all(agents.map((a) => a.stop()));
+    await collector?.stop();
+    const prefix = lab.prefix;
+    await lab.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    const left = (await listNamespaces()).filter((ns) => ns.startsWith(prefix));
+    assert.deepEqual(left, [], 'the lab removed every namespace it made');
+  });
+
+  function storedFlow(
+    stored: readonly Json[],
+    e: Expectation,
+  ): { record: Json; result: ProbeResult & { outcome: 'reply' } } {
+    const result = results.get(e.name);
+    assert.ok(result?.outcome === 'reply', `probe answered: ${JSON.stringify(result)}`);
+    const pod = findPod(cluster, result.seenBy.pod);
+    const matches = stored.filter(
+      (r) =>
+        hp(r.observedSource) === hp(result.observedSource) && (r.backend as HostPort).ip === pod.ip,
+    );
+    assert.equal(
+      matches.length,
+      1,
+      `one stored flow whose backend ${pod.ip} saw ${hp(result.observedSource)}`,
+    );
+    return { record: matches[0] as Json, result };
+  }
+
+  for (const e of replies) {
+    it(`${e.name}: stored once, stitched, with what the pod saw`, async () => {
+      const stored = await flows(['--limit', '10000']);
+      const { record, result } = storedFlow(stored, e);
+      const pod = findPod(cluster, result.seenBy.pod);
+      assert.equal(record.kind, 'flow');
+      assert.equal(record.entryNode, e.entryNode);
+      assert.equal(record.node, e.entryNode);
+      assert.equal(record.backendNode, pod.node, 'stitched to the node that hosts the pod');
+      const client = record.client as HostPort;
+      if (e.clientIp === null) assert.equal(hp(client), hp(result.clientAddress));
+      else assert.equal(client.ip, e.clientIp);
+      assert.equal(record.cause, e.cause);
+      assert.equal(record.snat, e.cause !== 'None');
+      assert.equal(record.entryKind, e.entryKind);
+      assert.deepEqual(record.service, {
+        namespace: e.service.namespace,
+        name: e.service.name,
+        port: e.service.portName,
+      });
+    });
+  }
+
+  it('flows --client, --service and --node select exactly the matching flows', async () => {
+    const all = await flows(['--limit', '10000']);
+    const c1 = cluster.clients.find((c) => c.name === 'c1')?.ip ?? '';
+    const byClient = await flows(['--client', c1]);
+    assert.ok(byClient.length > 0);
+    assert.equal(byClient.length, all.filter((f) => (f.client as HostPort).ip === c1).length);
+    const byService = await flows(['--service', 'shop/api']);
+    assert.ok(byService.length > 0);
+    assert.ok(byService.every((f) => (f.service as Json).name === 'api'));
+    assert.equal(byService.length, all.filter((f) => (f.service as Json).name === 'api').length);
+    const byNode = await flows(['--node', 'n2']);
+    assert.equal(
+      byNode.length,
+      all.filter((f) => f.entryNode === 'n2' || f.backendNode === 'n2').length,
+    );
+    const table = await cli(['flows', '--collector', collectorUrl, '--client', c1]);
+    assert.match(table, /^CLIENT IP\s+CAUSE/);
+    assert.match(table, /LOST\s+ClusterPolicyMasquerade/);
+  });
+
+  it('services: Cluster loses the client IP, Local keeps it, and the findings say why', async () => {
+    const services = parseNdjson(
+      await cli(['services', '--collector', collectorUrl, '--output', 'json']),
+    );
+    const byName = new Map(
+      services.map((s) => [`${(s.service as Json).name as string}/${s.protocol as string}`, s]),
+    );
+    for (const s of services) assert.equal(s.kind, 'service');
+    const api = byName.get('api/tcp');
+    assert.ok(api, JSON.stringify(services));
+    assert.equal(api.externalTrafficPolicy, 'Cluster');
+    assert.equal(api.verdict, 'lost');
+    assert.equal(api.preservedRatio, 0);
+    const apiFindings = (api.findings as Json[]).map((f) => f.code);
+    assert.ok(apiFindings.includes('ClusterPolicyMasquerade'), JSON.stringify(apiFindings));
+    const checkout = byName.get('checkout/tcp');
+    assert.ok(checkout);
+    assert.equal(checkout.externalTrafficPolicy, 'Local');
+    const checkoutSpec = cluster.services.find((s) => s.name === 'checkout');
+    const localNodes = new Set(checkoutSpec?.endpoints.map((pod) => findPod(cluster, pod).node));
+    const dropping = checkout.nodesDroppingWithoutLocalEndpoints as string[];
+    assert.ok(dropping.length > 0);
+    assert.ok(
+      dropping.every((n) => !localNodes.has(n)),
+      `dropping nodes ${dropping.join()} have no endpoint`,
+    );
+    const checkoutFindings = (checkout.findings as Json[]).map((f) => f.code);
+    assert.ok(
+      checkoutFindings.includes('LocalPolicyTrafficToNodesWithoutEndpoints'),
+      JSON.stringify(checkoutFindings),
+    );
+    // The external NAT LB sits in --upstream-cidr: its Service's client IPs were lost before the node.
+    const forwarded = cluster.natLoadBalancer.forwards.map(
+      (f) => f.service.split(':')[0]?.split('/')[1],
+    );
+    const upstream = services.filter((s) => forwarded.includes((s.service as Json).name as string));
+    assert.ok(
+      upstream.some((s) => (s.findings as Json[]).some((f) => f.code === 'ClientIpLostUpstream')),
+    );
+    const table = await cli(['services', '--collector', collectorUrl]);
+    assert.match(table, /^VERDICT\s+CLIENT IP KEPT/);
+    assert.match(table, /Findings:/);
+  });
+
+  it('serves /metrics with per-Service flow counters, no client IPs, and connected agents', async () => {
+    const out = await lab.exec(lab.routerNamespace, [
+      process.execPath,
+      '-e',
+      `fetch('${collectorUrl}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`,
+    ]);
+    const text = out.stdout;
+    assert.match(
+      text,
+      /^snatscope_flows_total\{(?=[^}]*service="api:http")(?=[^}]*namespace="shop")[^}]*\} [1-9]/m,
+    );
+    assert.match(text, /^snatscope_agents_connected 3$/m);
+    for (const client of cluster.clients)
+      assert.ok(!text.includes(client.ip), `no client IP ${client.ip} in metrics`);
+  });
+});

@@ -1,0 +1,330 @@
+// Per-Service correlation of the three-node lab's real records and service states
+// (test/golden/analyze/lab-n*.ndjson), and the counting rules on named cases.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { Correlator } from '../../collector/correlate.js';
+import { v1 } from '../../proto/index.js';
+
+const { Kind, Cause } = v1.FlowRecord;
+const NODES = ['n1', 'n2', 'n3'] as const;
+
+/** What one lab node reported: its flow records and its service states. */
+function lab(node: (typeof NODES)[number]): {
+  flows: v1.IFlowRecord[];
+  states: v1.IServiceState[];
+} {
+  const url = new URL(`../golden/analyze/lab-${node}.ndjson`, import.meta.url);
+  const objects = readFileSync(url, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { kind: string });
+  return {
+    flows: objects
+      .filter((o) => o.kind !== 'service')
+      .map((o) => v1.FlowRecord.fromObject({ ...o, observedAt: 1000 })),
+    states: objects.filter((o) => o.kind === 'service').map((o) => v1.ServiceState.fromObject(o)),
+  };
+}
+
+function labCorrelator(options: ConstructorParameters<typeof Correlator>[0] = {}): Correlator {
+  const correlator = new Correlator(options);
+  for (const node of NODES) {
+    const { flows, states } = lab(node);
+    correlator.setServices(node, states);
+    for (const record of flows) correlator.addFlow(record);
+  }
+  return correlator;
+}
+
+function summaryOf(correlator: Correlator, name: string): v1.IServiceSummary {
+  const summary = correlator.summaries().find((s) => s.service?.name === name);
+  assert.ok(summary, `no summary for ${name}`);
+  return summary;
+}
+
+const flow = (overrides: v1.IFlowRecord = {}): v1.IFlowRecord => ({
+  kind: Kind.flow,
+  node: 'n1',
+  protocol: 'tcp',
+  client: { ip: '198.51.100.50', port: 49038 },
+  entry: { ip: '203.0.113.11', port: 30080 },
+  backend: { ip: '10.244.2.10', port: 8080 },
+  observedSource: { ip: '203.0.113.11', port: 51539 },
+  snat: true,
+  cause: Cause.ClusterPolicyMasquerade,
+  service: { namespace: 'shop', name: 'api', port: 'http' },
+  externalTrafficPolicy: v1.TrafficPolicy.Cluster,
+  endpointLocal: false,
+  conntrackId: 461150749,
+  observedAt: 1000,
+  closed: false,
+  ...overrides,
+});
+
+describe('Correlator on the lab', () => {
+  const correlator = labCorrelator();
+
+  it('orders Services: critical findings first, then lost client IPs', () => {
+    assert.deepEqual(
+      correlator.summaries().map((s) => `${s.service?.name ?? ''} ${s.verdict ?? ''}`),
+      ['checkout partial', 'stream preserved', 'resolver lost', 'api lost', 'web lost'],
+    );
+  });
+
+  it('summarises shop/api (NodePort 30080, Cluster): every flow masqueraded', () => {
+    const api = summaryOf(correlator, 'api');
+    const { findings, ...rest } = api;
+    assert.deepEqual(rest, {
+      service: { namespace: 'shop', name: 'api', port: 'http' },
+      protocol: 'tcp',
+      externalTrafficPolicy: v1.TrafficPolicy.Cluster,
+      flows: 4,
+      snatFlows: 4,
+      preservedRatio: 0,
+      entryNodes: ['n1', 'n2', 'n3'],
+      backendNodes: ['n2', 'n3'],
+      nodesDroppingWithoutLocalEndpoints: [],
+      verdict: 'lost',
+      nodePort: 30080,
+      loadBalancerIPs: [],
+      externalIPs: [],
+      nodes: ['n1', 'n2', 'n3'],
+      nodesWithLocalEndpoints: ['n2', 'n3'],
+      noLocalEndpointDrops: { packets: 0, bytes: 0 },
+      causes: { ClusterPolicyMasquerade: 4 },
+      lastSeen: 1000,
+    });
+    assert.deepEqual(
+      findings?.map((f) => [f.code, f.severity, f.nodes]),
+      [['ClusterPolicyMasquerade', 'warning', ['n1', 'n2', 'n3']]],
+    );
+  });
+
+  it('summarises shop/checkout (LB 192.0.2.10, Local, hc 32100): drops on n1 and n3', () => {
+    const checkout = summaryOf(correlator, 'checkout');
+    assert.equal(checkout.flows, 4);
+    assert.equal(checkout.snatFlows, 1);
+    assert.equal(checkout.preservedRatio, 0.75);
+    assert.deepEqual(checkout.causes, { None: 3, LocalOrigin: 1 });
+    assert.deepEqual(checkout.loadBalancerIPs, ['192.0.2.10']);
+    assert.equal(checkout.healthCheckNodePort, 32100);
+    assert.equal(checkout.externalTrafficPolicy, v1.TrafficPolicy.Local);
+    assert.deepEqual(checkout.nodesDroppingWithoutLocalEndpoints, ['n1', 'n3']);
+    assert.deepEqual(checkout.nodesWithLocalEndpoints, ['n2']);
+    assert.deepEqual(checkout.noLocalEndpointDrops, { packets: 2, bytes: 120 });
+    assert.deepEqual(checkout.entryNodes, ['n2']);
+    assert.deepEqual(checkout.backendNodes, ['n2']);
+    assert.deepEqual(
+      checkout.findings?.map((f) => [f.code, f.severity, f.nodes]),
+      [['LocalPolicyTrafficToNodesWithoutEndpoints', 'critical', ['n1', 'n3']]],
+    );
+  });
+
+  it('summarises the UDP Services: dns/resolver (Cluster) and media/stream (Local)', () => {
+    const resolver = summaryOf(correlator, 'resolver');
+    assert.deepEqual(
+      [
+        resolver.protocol,
+        resolver.flows,
+        resolver.snatFlows,
+        resolver.entryNodes,
+        resolver.backendNodes,
+      ],
+      ['udp', 3, 3, ['n1', 'n2', 'n3'], ['n3', 'n2']],
+    );
+    const stream = summaryOf(correlator, 'stream');
+    assert.deepEqual(
+      [
+        stream.flows,
+        stream.preservedRatio,
+        stream.nodesDroppingWithoutLocalEndpoints,
+        stream.healthCheckNodePort,
+      ],
+      [2, 1, ['n1', 'n2'], 32101],
+    );
+  });
+
+  it('lists every finding in summary order', () => {
+    assert.deepEqual(
+      correlator.findings().map((f) => `${f.service?.name ?? ''} ${f.code ?? ''}`),
+      [
+        'checkout LocalPolicyTrafficToNodesWithoutEndpoints',
+        'stream LocalPolicyTrafficToNodesWithoutEndpoints',
+        'resolver ClusterPolicyMasquerade',
+        'api ClusterPolicyMasquerade',
+        'web ClusterPolicyMasquerade',
+      ],
+    );
+  });
+
+  it('counts flows from inside --upstream-cidr', () => {
+    const withUpstream = labCorrelator({ upstreamCidrs: ['198.51.100.0/24'] });
+    const api = summaryOf(withUpstream, 'api');
+    const upstream = api.findings?.find((f) => f.code === 'ClientIpLostUpstream');
+    assert.equal(upstream?.severity, 'warning');
+    assert.match(upstream.explanation ?? '', /^3 of 4 \(75%\) flows of shop\/api:http \(tcp\)/);
+  });
+});
+
+describe('Correlator counting', () => {
+  const upstreamCases = [
+    {
+      name: '/32 matches only that address',
+      cidr: '198.51.100.50/32',
+      client: '198.51.100.50',
+      upstream: true,
+    },
+    {
+      name: '/32 does not match its neighbour',
+      cidr: '198.51.100.50/32',
+      client: '198.51.100.51',
+      upstream: false,
+    },
+    {
+      name: '/0 matches every IPv4 client',
+      cidr: '0.0.0.0/0',
+      client: '203.0.113.5',
+      upstream: true,
+    },
+    {
+      name: 'an IPv6 client inside an IPv6 CIDR',
+      cidr: '2001:db8::/32',
+      client: '2001:db8::5',
+      upstream: true,
+    },
+    {
+      name: 'an IPv4 client is not inside an IPv6 CIDR',
+      cidr: '2001:db8::/32',
+      client: '203.0.113.5',
+      upstream: false,
+    },
+  ];
+  for (const { name, cidr, client, upstream } of upstreamCases) {
+    it(`--upstream-cidr: ${name}`, () => {
+      const correlator = new Correlator({ upstreamCidrs: [cidr] });
+      correlator.addFlow(flow({ client: { ip: client, port: 40000 } }));
+      const codes = correlator.findings().map((f) => f.code);
+      assert.equal(codes.includes('ClientIpLostUpstream'), upstream);
+    });
+  }
+
+  it('counts a connection once: its closed record after its open one does not count', () => {
+    const correlator = new Correlator();
+    correlator.addFlow(flow());
+    correlator.addFlow(flow({ closed: true, observedAt: 1090 }));
+    const [api] = correlator.summaries();
+    assert.equal(api?.flows, 1);
+    assert.equal(api.lastSeen, 1090);
+  });
+
+  it('counts a closed record whose open record was never seen', () => {
+    const correlator = new Correlator();
+    correlator.addFlow(flow({ closed: true }));
+    correlator.addFlow(
+      flow({ closed: true, conntrackId: 7, client: { ip: '198.51.100.9', port: 1 } }),
+    );
+    assert.equal(correlator.summaries()[0]?.flows, 2);
+  });
+
+  it("skips the agent's closed records without a Service, and counts them", () => {
+    const correlator = new Correlator();
+    correlator.addFlow(flow());
+    correlator.addFlow({
+      kind: Kind.flow,
+      node: 'n1',
+      protocol: 'tcp',
+      closed: true,
+      conntrackId: 461150749,
+    });
+    assert.equal(correlator.summaries()[0]?.flows, 1);
+    assert.equal(correlator.unattributedRecords, 1);
+  });
+
+  it('takes the policy from flows when no node reported the Service', () => {
+    const correlator = new Correlator();
+    correlator.addFlow(
+      flow({ externalTrafficPolicy: v1.TrafficPolicy.Local, snat: false, cause: Cause.None }),
+    );
+    const [summary] = correlator.summaries();
+    assert.equal(summary?.externalTrafficPolicy, v1.TrafficPolicy.Local);
+    assert.equal(summary.verdict, 'preserved');
+    assert.deepEqual(summary.nodes, []);
+  });
+
+  it('a Service with state but no flows has verdict no-traffic and no ratio', () => {
+    const correlator = new Correlator();
+    correlator.setServices('n1', lab('n1').states);
+    const web = summaryOf(correlator, 'web');
+    assert.equal(web.verdict, 'no-traffic');
+    assert.equal(web.preservedRatio, undefined);
+    assert.deepEqual(web.externalIPs, ['192.0.2.100']);
+  });
+
+  it("setServices replaces a node's states; an empty list forgets the node", () => {
+    const correlator = new Correlator();
+    correlator.setServices('n1', lab('n1').states);
+    correlator.setServices('n2', lab('n2').states);
+    assert.deepEqual(summaryOf(correlator, 'api').nodes, ['n1', 'n2']);
+    correlator.setServices('n1', []);
+    assert.deepEqual(summaryOf(correlator, 'api').nodes, ['n2']);
+    assert.equal(correlator.serviceStates().length, 5);
+  });
+
+  it('bounds the Services tracked and counts the records over the bound', () => {
+    const correlator = new Correlator({ maxServices: 1 });
+    correlator.addFlow(flow());
+    correlator.addFlow(flow({ service: { namespace: 'shop', name: 'web', port: 'http' } }));
+    correlator.addFlow(flow({ service: { namespace: 'shop', name: 'web', port: 'http' } }));
+    assert.equal(correlator.serviceCount, 1);
+    assert.equal(correlator.droppedRecords, 2);
+  });
+
+  it('suspects an upstream proxy when 58 of 60 flows come from one address', () => {
+    const correlator = new Correlator({ topClients: 4 });
+    for (let i = 0; i < 60; i++) {
+      const ip = i < 58 ? '192.0.2.200' : `198.51.100.${i}`;
+      correlator.addFlow(
+        flow({
+          client: { ip, port: 30000 + i },
+          conntrackId: i + 1,
+          snat: false,
+          cause: Cause.None,
+          externalTrafficPolicy: v1.TrafficPolicy.Local,
+          endpointLocal: true,
+        }),
+      );
+    }
+    const [api] = correlator.summaries();
+    assert.deepEqual(
+      api?.findings?.map((f) => [f.code, f.severity]),
+      [['ClientIpLostUpstream', 'info']],
+    );
+    assert.deepEqual(api.backendNodes, ['n1']);
+  });
+
+  it('keeps a heavy client in the top-k among many distinct ones (space-saving)', () => {
+    const correlator = new Correlator({ topClients: 2 });
+    // 100 flows: every 25th from a new address, the 96 others from one proxy address.
+    for (let i = 0; i < 100; i++) {
+      const ip = i % 25 === 0 ? `198.51.100.${i}` : '192.0.2.200';
+      correlator.addFlow(flow({ client: { ip, port: 30000 + i }, conntrackId: i + 1 }));
+    }
+    const suspected = correlator.findings().find((f) => f.code === 'ClientIpLostUpstream');
+    assert.match(
+      suspected?.explanation ?? '',
+      /^Suspected: 96 of 100 \(96%\) .* \(192\.0\.2\.200\)/,
+    );
+    const upstream = new Correlator({ topClients: 2, upstreamCidrs: ['192.0.2.200/32'] });
+    for (let i = 0; i < 100; i++) {
+      upstream.addFlow(
+        flow({ client: { ip: '192.0.2.200', port: 30000 + i }, conntrackId: i + 1 }),
+      );
+    }
+    // Inside --upstream-cidr: the definite rule, not the suspected one.
+    assert.deepEqual(
+      upstream.findings().map((f) => `${f.code ?? ''} ${f.severity ?? ''}`),
+      ['ClusterPolicyMasquerade warning', 'ClientIpLostUpstream warning'],
+    );
+  });
+});
