@@ -3,7 +3,7 @@
 // `snatscope flows|services` and /metrics must match what each pod's socket saw, stitched across
 // nodes. Needs root (network namespaces).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { defaultCluster, findPod } from '../../lab/cluster.js';
 import { createLab, newPrefix, type Lab, type ProbeResult } from '../../lab/lab.js';
 import { listNamespaces } from '../../lab/netns.js';
+import { generateTestCerts, type TestCerts } from '../support/certs.js';
 import { parseNdjson } from '../support/cli.js';
 import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
 import { expectations, hp, type Expectation } from '../support/lab-expectations.js';
@@ -225,5 +226,148 @@ describe('collector + three streaming agents on a live lab', () => {
     assert.match(text, /^snatscope_agents_connected 3$/m);
     for (const client of cluster.clients)
       assert.ok(!text.includes(client.ip), `no client IP ${client.ip} in metrics`);
+  });
+});
+
+describe('collector with mutual TLS and tokens on a live lab', () => {
+  const SECURE_GRPC = 9443;
+  const SECURE_HTTP = 9444;
+  let lab: Lab;
+  let dir: string;
+  let certs: TestCerts;
+  let collector: Daemon | null = null;
+  const agents = new Map<string, Daemon>();
+
+  async function metrics(): Promise<string> {
+    const out = await lab.exec(lab.routerNamespace, [
+      process.execPath,
+      '-e',
+      `fetch('http://127.0.0.1:${SECURE_HTTP}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`,
+    ]);
+    return out.stdout;
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'snatscope-secure-lab-'));
+    certs = generateTestCerts({ extraIps: [cluster.lanRouterIp] });
+    writeFileSync(join(dir, 'tokens'), 'n1-secret n1\nn2-secret n2\n');
+    writeFileSync(join(dir, 'n1.token'), 'n1-secret\n');
+    writeFileSync(join(dir, 'wrong.token'), 'not-the-secret\n');
+    lab = await createLab(cluster, { prefix: newPrefix() });
+    collector = startSnatscope(
+      [
+        'collector',
+        '--grpc-listen',
+        `${cluster.lanRouterIp}:${SECURE_GRPC}`,
+        '--http-listen',
+        `127.0.0.1:${SECURE_HTTP}`,
+        '--db',
+        join(dir, 'flows.db'),
+        '--tls-cert',
+        certs.serverCert,
+        '--tls-key',
+        certs.serverKey,
+        '--tls-ca',
+        certs.caCert,
+        '--token-file',
+        join(dir, 'tokens'),
+      ],
+      lab.routerNamespace,
+    );
+    await collector.waitForStderr(/collector listening/);
+    const start = (name: string, node: string, cert: string, key: string, token: string): void => {
+      agents.set(
+        name,
+        startSnatscope(
+          [
+            'agent',
+            '--node-name',
+            node,
+            '--collector',
+            `${cluster.lanRouterIp}:${SECURE_GRPC}`,
+            '--tls-cert',
+            cert,
+            '--tls-key',
+            key,
+            '--tls-ca',
+            certs.caCert,
+            '--token-file',
+            join(dir, token),
+            '--poll-interval',
+            '1s',
+          ],
+          lab.nodeNamespace(node),
+        ),
+      );
+    };
+    start('good', 'n1', certs.clientCert, certs.clientKey, 'n1.token');
+    start('wrong-token', 'n2', certs.clientCert, certs.clientKey, 'wrong.token');
+    start('foreign-ca', 'n3', certs.foreignClientCert, certs.foreignClientKey, 'n1.token');
+  });
+
+  after(async () => {
+    await Promise.all([...agents.values()].map((a) => a.stop()));
+    await collector?.stop();
+    await lab.destroy();
+    certs.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores what the authenticated agent sends and nothing from the refused ones', async () => {
+    const n1 = cluster.nodes.find((n) => n.name === 'n1');
+    const api = cluster.services.find((s) => s.name === 'api');
+    assert.ok(n1 && api?.nodePort !== undefined);
+    for (const node of cluster.nodes) {
+      const reply = await lab.probe({
+        client: 'c1',
+        ip: node.ip,
+        port: api.nodePort,
+        protocol: 'tcp',
+      });
+      assert.equal(reply.outcome, 'reply');
+    }
+    const text = await eventually(async () => {
+      const body = await metrics();
+      return /^snatscope_flows_total\{[^}]*node="n1"[^}]*\} [1-9]/m.test(body) ? body : undefined;
+    }, 'flows from the authenticated agent');
+    assert.match(text, /^snatscope_agents_connected 1$/m);
+    assert.ok(
+      !/node="n2"|node="n3"/.test(
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('snatscope_flows_total'))
+          .join('\n'),
+      ),
+    );
+    const refusals = await eventually(async () => {
+      const match = /^snatscope_ingest_auth_failures_total (\d+)/m.exec(await metrics());
+      return match && Number(match[1]) >= 1 ? Number(match[1]) : undefined;
+    }, 'the wrong token refused');
+    assert.ok(refusals >= 1);
+    await eventually(
+      () =>
+        /refused our credentials/.test(agents.get('wrong-token')?.stderr() ?? '')
+          ? true
+          : undefined,
+      'the agent with the wrong token to log the refusal',
+    );
+    const flows = parseNdjson(
+      (
+        await lab.exec(lab.routerNamespace, [
+          process.execPath,
+          join(root, 'bin', 'snatscope.js'),
+          'flows',
+          '--collector',
+          `http://127.0.0.1:${SECURE_HTTP}`,
+          '--output',
+          'json',
+        ])
+      ).stdout,
+    );
+    assert.ok(flows.length >= 1);
+    assert.ok(
+      flows.every((f) => f.node === 'n1'),
+      'only the authenticated node’s flows were stored',
+    );
   });
 });
