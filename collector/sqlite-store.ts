@@ -113,7 +113,9 @@ CREATE INDEX IF NOT EXISTS flows_ident ON flows (ident);
 CREATE INDEX IF NOT EXISTS flows_client ON flows (client_ip, first_seen) WHERE client_ip IS NOT NULL;
 CREATE INDEX IF NOT EXISTS flows_service ON flows (service, first_seen) WHERE service IS NOT NULL;
 CREATE INDEX IF NOT EXISTS flows_node ON flows (node, first_seen);
-CREATE INDEX IF NOT EXISTS flows_entry_node ON flows (entry_node, first_seen)
+-- kind in the key: entry_node is set mostly on backend halves, so a query for entry flows
+-- filtering kind after the index would read a node's every backend row to find none.
+CREATE INDEX IF NOT EXISTS flows_entry_node ON flows (entry_node, kind, first_seen)
   WHERE entry_node IS NOT NULL;
 CREATE INDEX IF NOT EXISTS flows_backend_node ON flows (backend_node, first_seen)
   WHERE backend_node IS NOT NULL;
@@ -790,8 +792,17 @@ export class SqliteFlowStore implements FlowStore {
     } else if (nodeId !== null) {
       probes = [
         { index: 'flows_node', term: 'node = ?', params: [nodeId] },
-        { index: 'flows_entry_node', term: 'entry_node = ?', params: [nodeId] },
         { index: 'flows_backend_node', term: 'backend_node = ?', params: [nodeId] },
+        // One index range per kind: kinds 0 and 1 in time order, other (unknown) kinds sorted,
+        // which is cheap as there are none in practice. Entry flows only get the kind term below.
+        ...(filter.includeBackend === true
+          ? [`kind = ${FLOW}`, `kind = ${BACKEND}`, `kind > ${BACKEND}`, `kind < ${FLOW}`]
+          : ['1']
+        ).map((kind) => ({
+          index: 'flows_entry_node',
+          term: `entry_node = ? AND ${kind}`,
+          params: [nodeId],
+        })),
       ];
     } else {
       probes = [{ index: 'flows_time', term: '1', params: [] }];

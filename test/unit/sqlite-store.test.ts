@@ -403,6 +403,13 @@ describe('SqliteFlowStore', () => {
           }),
         );
       }
+      // A kind this code does not know (proto3 enums are open) still counts as a backend-side row.
+      records.push(
+        v1.FlowRecord.fromObject({
+          ...flow({ node: 'n2', entryNode: 'n1', at: 1050, ct: ++ct }),
+          kind: 7,
+        }),
+      );
       // One agent's two batches: rows are inserted in this order.
       store.write(
         [batch('all', 1, records.slice(0, 100)), batch('all', 2, records.slice(100))],
@@ -497,6 +504,10 @@ describe('SqliteFlowStore', () => {
         [{ service: 'shop/api:http', limit: 100 }, ['flows_service']],
         [{ service: 'shop/api', limit: 100 }, ['flows_service']],
         [{ node: 'n1', limit: 100 }, ['flows_node', 'flows_entry_node', 'flows_backend_node']],
+        [
+          { node: 'n1', includeBackend: true, limit: 100 },
+          ['flows_node', 'flows_entry_node', 'flows_backend_node'],
+        ],
         [{ since: 1000, limit: 100 }, ['flows_time']],
         [{ client: '203.0.113.3', service: 'shop/api', node: 'n1', limit: 100 }, ['flows_client']],
       ];
@@ -510,8 +521,11 @@ describe('SqliteFlowStore', () => {
         // sorts, and then just the <= limit rows each range returned.
         const lines = explained.plan;
         lines.forEach((line, i) => {
-          if (line.includes('TEMP B-TREE'))
-            assert.match(lines[i - 1] ?? '', /^SCAN \(subquery/, text);
+          if (!line.includes('TEMP B-TREE')) return;
+          const previous = lines[i - 1] ?? '';
+          // Unknown kinds (kind > 1, kind < 0) are an index range that is sorted: empty in practice.
+          if (/kind[<>]/.test(previous)) return;
+          assert.match(previous, /^SCAN \(subquery/, text);
         });
         if (lines.filter((line) => line.startsWith('SEARCH flows')).length === 1) {
           assert.doesNotMatch(text, /TEMP B-TREE/, text);
