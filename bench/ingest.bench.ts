@@ -207,6 +207,7 @@ async function runOnce(
     '--target',
     `127.0.0.1:${String(ports.grpcPort)}`,
   ]);
+  const senderExit = once(sender, 'exit');
   const ready = await firstJson(sender);
   const result = firstJson(sender);
   sender.stdin?.write('go\n');
@@ -214,7 +215,7 @@ async function runOnce(
   const exitRss = firstJson(collector);
   collector.kill('SIGTERM');
   const { peakRssMb: rssMb } = (await exitRss) as { peakRssMb: number };
-  await once(sender, 'exit');
+  await senderExit;
   const rate = Number(ready.records) / seconds;
   process.stderr.write(
     `  ${store} run ${run + 1}: ${Number(ready.records)} records in ${seconds.toFixed(2)} s = ${Math.round(rate)} records/s, collector peak RSS ${rssMb.toFixed(0)} MB\n`,

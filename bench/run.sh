@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and prints one JSON summary line each. Usage: bench/run.sh [analyze|agent]
+# Runs the benchmarks and prints one JSON summary line each. Usage: bench/run.sh [analyze|agent|collector]
 # The agent benchmark needs root (it builds a lab in network namespaces) and a built dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,4 +10,9 @@ fi
 if [[ "$which" == agent || "$which" == all ]]; then
   npm run build >/dev/null
   node --import tsx bench/agent.bench.ts
+fi
+if [[ "$which" == collector || "$which" == all ]]; then
+  node --import tsx bench/correlate.bench.ts
+  node --import tsx bench/ingest.bench.ts --agents 10 --flows-per-agent 20000 --runs 3
+  node --import tsx bench/store.bench.ts --flows 10000000
 fi

@@ -333,6 +333,10 @@ export class SqliteFlowStore implements FlowStore {
   private services = new Map<number, ServiceName>();
   private readonly queries = new Map<string, Database.Statement<unknown[], FlowRow>>();
   private readonly statements: ReturnType<typeof prepareStatements>;
+  /** Flow rows, once counted (see countFlows). */
+  private rowCount: number | null = null;
+  /** Rows inserted by the write transaction in progress. */
+  private insertedRows = 0;
   private readonly writeTransaction: Database.Transaction<
     (batches: StoreBatch[], links: BackendLink[]) => WriteOutcome[]
   >;
@@ -389,7 +393,10 @@ export class SqliteFlowStore implements FlowStore {
     try {
       // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades from read
       // to write can fail with SQLITE_BUSY at once instead of waiting for busy_timeout.
-      return this.writeTransaction.immediate(batches, links);
+      this.insertedRows = 0;
+      const outcomes = this.writeTransaction.immediate(batches, links);
+      if (this.rowCount !== null) this.rowCount += this.insertedRows;
+      return outcomes;
     } catch (error) {
       // Names interned by the rolled-back transaction are gone from the file: forget them too.
       this.loadDictionaries();
@@ -483,6 +490,7 @@ export class SqliteFlowStore implements FlowStore {
       for (;;) {
         const { scanned, deleted } = chunk.immediate();
         total += deleted;
+        if (this.rowCount !== null) this.rowCount -= deleted;
         if (scanned < this.options.pruneChunkRows) return total;
       }
     });
@@ -490,9 +498,14 @@ export class SqliteFlowStore implements FlowStore {
 
   /** Stored flow rows (entry and backend records). */
   countFlows(): number {
-    return this.guard('STORE_READ_FAILED', 'counting flows', () => {
-      return this.statements.countFlows.get()?.count ?? 0;
-    });
+    // Counted once, then kept by write() and prune(): count(*) reads a whole index (seconds at
+    // 10M rows) and /metrics asks on every scrape.
+    this.rowCount ??= this.guard(
+      'STORE_READ_FAILED',
+      'counting flows',
+      () => this.statements.countFlows.get()?.count ?? 0,
+    );
+    return this.rowCount;
   }
 
   /** Closes the file (idempotent); the WAL is checkpointed by SQLite on the last close. */
@@ -583,6 +596,7 @@ export class SqliteFlowStore implements FlowStore {
     const p = this.flowParams(record);
     const found = this.findRow(p);
     if (found === undefined) {
+      this.insertedRows++;
       this.statements.insertFlow.run(
         p.ident,
         p.kind,
