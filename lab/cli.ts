@@ -2,7 +2,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultCluster, servicePortName } from './cluster.js';
 import type { Protocol } from './cluster.js';
+import { renderNftables } from './kube-proxy-nft-rules.js';
 import { renderIptablesRestore } from './kube-proxy-rules.js';
+import type { ProxyMode } from './lab.js';
 import { attachLab, createLab, destroyLabByPrefix } from './lab.js';
 
 function integer(value: string): number {
@@ -12,6 +14,13 @@ function integer(value: string): number {
   return parsed;
 }
 
+function proxyMode(value: string): ProxyMode {
+  if (value !== 'iptables' && value !== 'nftables') {
+    throw new InvalidArgumentError('must be iptables or nftables');
+  }
+  return value;
+}
+
 function protocol(value: string): Protocol {
   if (value !== 'tcp' && value !== 'udp') throw new InvalidArgumentError('must be tcp or udp');
   return value;
@@ -19,7 +28,7 @@ function protocol(value: string): Protocol {
 
 const program = new Command('lab')
   .description(
-    'A three-node kube-proxy (iptables mode) cluster in network namespaces (needs root).',
+    'A three-node kube-proxy (iptables or nftables mode) cluster in network namespaces (needs root).',
   )
   .showHelpAfterError();
 
@@ -27,11 +36,16 @@ program
   .command('up')
   .description('build the default lab and leave it running; prints its prefix')
   .option('--prefix <prefix>', 'namespace prefix (default: ss + 4 random characters)')
-  .action(async (options: { prefix?: string }) => {
+  .option('--proxy-mode <mode>', 'kube-proxy mode: iptables or nftables', proxyMode, 'iptables')
+  .action(async (options: { prefix?: string; proxyMode: ProxyMode }) => {
     const cluster = defaultCluster();
-    const lab = await createLab(cluster, { prefix: options.prefix, keepAlive: true });
+    const lab = await createLab(cluster, {
+      prefix: options.prefix,
+      keepAlive: true,
+      proxyMode: options.proxyMode,
+    });
     const lines = [
-      `lab ${lab.prefix} is up; namespaces: ${lab.namespaces.join(' ')}`,
+      `lab ${lab.prefix} is up (kube-proxy ${lab.proxyMode} mode); namespaces: ${lab.namespaces.join(' ')}`,
       ...cluster.nodes.map((n) => `node ${n.name} ${n.ip} pods ${n.podCidr}`),
       ...cluster.services.map((s) => {
         const entries = [
@@ -92,10 +106,14 @@ program
 
 program
   .command('rules')
-  .description('print the iptables-restore input the lab loads on a node of the default cluster')
+  .description(
+    'print the iptables-restore (or nft -f) input the lab loads on a node of the default cluster',
+  )
   .argument('<node>', 'node name, e.g. n1')
-  .action((node: string) => {
-    process.stdout.write(renderIptablesRestore(defaultCluster(), node));
+  .option('--proxy-mode <mode>', 'kube-proxy mode: iptables or nftables', proxyMode, 'iptables')
+  .action((node: string, options: { proxyMode: ProxyMode }) => {
+    const render = options.proxyMode === 'nftables' ? renderNftables : renderIptablesRestore;
+    process.stdout.write(render(defaultCluster(), node));
   });
 
 try {

@@ -1,4 +1,5 @@
-// The lab: a kube-proxy (iptables mode) cluster built from network namespaces on the real kernel.
+// The lab: a kube-proxy (iptables or nftables mode) cluster built from network namespaces on the
+// real kernel.
 //
 //   "internet" 198.51.100.0/24 (br-inet)         LAN 203.0.113.0/24 (br-lan)
 //   clients c1 .50, c2 .51 ── router rt .1 ─────── rt .1 ── nodes n1 .11, n2 .12, n3 .13
@@ -13,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Cluster, Protocol } from './cluster.js';
 import { findNode, findPod, findService, validateCluster } from './cluster.js';
+import { renderNftables } from './kube-proxy-nft-rules.js';
 import { renderIptablesRestore } from './kube-proxy-rules.js';
 import type { CommandOutput, NamespaceProcess } from './netns.js';
 import {
@@ -74,6 +76,9 @@ export interface ProbeRejected {
 /** What a probe observed. */
 export type ProbeResult = ProbeReply | ProbeTimeout | ProbeRejected;
 
+/** Which kube-proxy mode renders and loads the nodes' rules. */
+export type ProxyMode = 'iptables' | 'nftables';
+
 /** How createLab builds the lab. */
 export interface LabOptions {
   /** Namespace name prefix; default `ss` + 4 random base36 characters. */
@@ -83,12 +88,19 @@ export interface LabOptions {
    * detached. Remove it later with destroyLabByPrefix.
    */
   readonly keepAlive?: boolean;
+  /**
+   * kube-proxy's mode on every node; default `iptables` (iptables-restore into `filter`/`nat`).
+   * `nftables` loads table `ip kube-proxy` with `nft -f` and no iptables rules at all.
+   */
+  readonly proxyMode?: ProxyMode;
 }
 
 /** A running lab. */
 export interface Lab {
   readonly prefix: string;
   readonly cluster: Cluster;
+  /** The kube-proxy mode whose rules the nodes carry. */
+  readonly proxyMode: ProxyMode;
   /** Every namespace of the lab, fabric first. */
   readonly namespaces: readonly string[];
   /** The router: the LAN's gateway (`cluster.lanRouterIp`), where a collector can run. */
@@ -103,7 +115,10 @@ export interface Lab {
   exec(namespace: string, argv: readonly string[]): Promise<CommandOutput>;
   /** Sends one probe and reports what the client and the answering pod saw. */
   probe(request: ProbeRequest): Promise<ProbeResult>;
-  /** Re-renders and restores kube-proxy's rules on `node` (from `cluster` if given); counters restart at 0. */
+  /**
+   * Re-renders and reloads kube-proxy's rules on `node` (from `cluster` if given) in the lab's
+   * proxy mode; counters restart at 0.
+   */
   reloadRules(node: string, cluster?: Cluster): Promise<void>;
   /** Kills the lab's processes and deletes its namespaces; idempotent. */
   destroy(): Promise<void>;
@@ -202,6 +217,7 @@ class LabInstance implements Lab {
     readonly prefix: string,
     readonly cluster: Cluster,
     alreadyBuilt: boolean,
+    readonly proxyMode: ProxyMode,
   ) {
     this.namespaces = [
       this.fabricNamespace,
@@ -279,8 +295,19 @@ class LabInstance implements Lab {
   }
 
   async reloadRules(node: string, cluster: Cluster = this.cluster): Promise<void> {
-    await runInNamespace(this.nodeNamespace(node), ['iptables-restore'], {
-      input: renderIptablesRestore(cluster, node),
+    const namespace = this.nodeNamespace(node);
+    if (this.proxyMode === 'iptables') {
+      await runInNamespace(namespace, ['iptables-restore'], {
+        input: renderIptablesRestore(cluster, node),
+      });
+      return;
+    }
+    // One nft transaction: "add" makes the delete succeed on the first load, and the delete drops
+    // every chain, set and element of the previous rules, so a reload is a full replacement that
+    // packets never see half-done (kube-proxy flushes its chains and maps in one transaction).
+    await runInNamespace(namespace, ['nft', '-f', '-'], {
+      input:
+        'add table ip kube-proxy\ndelete table ip kube-proxy\n' + renderNftables(cluster, node),
     });
   }
 
@@ -506,7 +533,7 @@ export async function createLab(cluster: Cluster, options: LabOptions = {}): Pro
     throw new Error(`namespace ${clash} already exists: prefix ${prefix} is taken`);
 
   const keepAlive = options.keepAlive ?? false;
-  const lab = new LabInstance(prefix, cluster, false);
+  const lab = new LabInstance(prefix, cluster, false, options.proxyMode ?? 'iptables');
   if (!keepAlive) {
     installExitHooks();
     liveLabs.add(lab);
@@ -520,11 +547,18 @@ export async function createLab(cluster: Cluster, options: LabOptions = {}): Pro
   return lab;
 }
 
-/** A Lab handle for a lab already running under `prefix` (e.g. made by the CLI's `up`). */
-export function attachLab(prefix: string, cluster: Cluster): Lab {
+/**
+ * A Lab handle for a lab already running under `prefix` (e.g. made by the CLI's `up`); pass the
+ * proxy mode it was built with if reloadRules will be called.
+ */
+export function attachLab(
+  prefix: string,
+  cluster: Cluster,
+  options: Pick<LabOptions, 'proxyMode'> = {},
+): Lab {
   checkPrefix(prefix);
   validateCluster(cluster);
-  return new LabInstance(prefix, cluster, true);
+  return new LabInstance(prefix, cluster, true, options.proxyMode ?? 'iptables');
 }
 
 /** Removes every namespace named `<prefix>-…` and the processes inside; returns the names removed. */

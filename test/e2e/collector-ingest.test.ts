@@ -200,7 +200,7 @@ describe('collector ingest protocol', () => {
       metrics,
       /^snatscope_ingest_messages_total\{type="batch",result="duplicate"\} 1$/m,
     );
-    assert.ok(services.length > 0);
+    assert.ok(services.length > 0, 'a services view');
   });
 });
 

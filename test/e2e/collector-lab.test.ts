@@ -152,11 +152,14 @@ describe('collector + three streaming agents on a live lab', () => {
     const all = await flows(['--limit', '10000']);
     const c1 = cluster.clients.find((c) => c.name === 'c1')?.ip ?? '';
     const byClient = await flows(['--client', c1]);
-    assert.ok(byClient.length > 0);
+    assert.ok(byClient.length > 0, `flows of client ${c1}`);
     assert.equal(byClient.length, all.filter((f) => (f.client as HostPort).ip === c1).length);
     const byService = await flows(['--service', 'shop/api']);
-    assert.ok(byService.length > 0);
-    assert.ok(byService.every((f) => (f.service as Json).name === 'api'));
+    assert.ok(byService.length > 0, 'flows of shop/api');
+    assert.ok(
+      byService.every((f) => (f.service as Json).name === 'api'),
+      'only shop/api flows',
+    );
     assert.equal(byService.length, all.filter((f) => (f.service as Json).name === 'api').length);
     const byNode = await flows(['--node', 'n2']);
     assert.equal(
@@ -169,9 +172,15 @@ describe('collector + three streaming agents on a live lab', () => {
   });
 
   it('services: Cluster loses the client IP, Local keeps it, and the findings say why', async () => {
-    const services = parseNdjson(
-      await cli(['services', '--collector', collectorUrl, '--output', 'json']),
-    );
+    // Drop counters come from the rules, which the agents re-read every 10 s: wait for them.
+    const services = await eventually(async () => {
+      const list = parseNdjson(
+        await cli(['services', '--collector', collectorUrl, '--output', 'json']),
+      );
+      const checkout = list.find((s) => (s.service as Json).name === 'checkout');
+      const dropping = checkout?.nodesDroppingWithoutLocalEndpoints as string[] | undefined;
+      return dropping && dropping.length > 0 ? list : undefined;
+    }, 'a services view with the nodes that drop checkout traffic');
     const byName = new Map(
       services.map((s) => [`${(s.service as Json).name as string}/${s.protocol as string}`, s]),
     );
@@ -184,12 +193,12 @@ describe('collector + three streaming agents on a live lab', () => {
     const apiFindings = (api.findings as Json[]).map((f) => f.code);
     assert.ok(apiFindings.includes('ClusterPolicyMasquerade'), JSON.stringify(apiFindings));
     const checkout = byName.get('checkout/tcp');
-    assert.ok(checkout);
+    assert.ok(checkout, 'a checkout summary');
     assert.equal(checkout.externalTrafficPolicy, 'Local');
     const checkoutSpec = cluster.services.find((s) => s.name === 'checkout');
     const localNodes = new Set(checkoutSpec?.endpoints.map((pod) => findPod(cluster, pod).node));
     const dropping = checkout.nodesDroppingWithoutLocalEndpoints as string[];
-    assert.ok(dropping.length > 0);
+    assert.ok(dropping.length > 0, JSON.stringify(checkout));
     assert.ok(
       dropping.every((n) => !localNodes.has(n)),
       `dropping nodes ${dropping.join()} have no endpoint`,
@@ -206,6 +215,7 @@ describe('collector + three streaming agents on a live lab', () => {
     const upstream = services.filter((s) => forwarded.includes((s.service as Json).name as string));
     assert.ok(
       upstream.some((s) => (s.findings as Json[]).some((f) => f.code === 'ClientIpLostUpstream')),
+      JSON.stringify(upstream),
     );
     const table = await cli(['services', '--collector', collectorUrl]);
     assert.match(table, /^VERDICT\s+CLIENT IP KEPT/);
@@ -316,7 +326,7 @@ describe('collector with mutual TLS and tokens on a live lab', () => {
   it('stores what the authenticated agent sends and nothing from the refused ones', async () => {
     const n1 = cluster.nodes.find((n) => n.name === 'n1');
     const api = cluster.services.find((s) => s.name === 'api');
-    assert.ok(n1 && api?.nodePort !== undefined);
+    assert.ok(n1 && api?.nodePort !== undefined, 'the lab has n1 and shop/api');
     for (const node of cluster.nodes) {
       const reply = await lab.probe({
         client: 'c1',
@@ -343,7 +353,7 @@ describe('collector with mutual TLS and tokens on a live lab', () => {
       const match = /^snatscope_ingest_auth_failures_total (\d+)/m.exec(await metrics());
       return match && Number(match[1]) >= 1 ? Number(match[1]) : undefined;
     }, 'the wrong token refused');
-    assert.ok(refusals >= 1);
+    assert.ok(refusals >= 1, `auth failures ${refusals}`);
     await eventually(
       () =>
         /refused our credentials/.test(agents.get('wrong-token')?.stderr() ?? '')
@@ -364,7 +374,7 @@ describe('collector with mutual TLS and tokens on a live lab', () => {
         ])
       ).stdout,
     );
-    assert.ok(flows.length >= 1);
+    assert.ok(flows.length >= 1, 'flows stored from n1');
     assert.ok(
       flows.every((f) => f.node === 'n1'),
       'only the authenticated node’s flows were stored',
