@@ -6,13 +6,16 @@ import type { RecordWriter } from './output.js';
 import { serviceStates } from './service-state.js';
 import {
   conntrackBytesHandler,
-  modelFromDumps,
+  modelFromModeDumps,
   nodeView,
   type InputProblem,
   type RuleDump,
 } from './snapshot.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { forEachLine } from './sources/read-lines.js';
+import { ipvsConnectionEntries } from './model/kube-proxy-ipvs.js';
+import type { ConntrackEntry } from './sources/conntrack.js';
+import { parseIpvsadmConnections } from './sources/ipvsadm.js';
 
 export type { InputProblem };
 
@@ -20,6 +23,16 @@ export type { InputProblem };
 export interface AnalyzeInput {
   nodeName: string;
   iptablesFiles: readonly string[];
+  /** `nft -j list table ip|ip6 kube-proxy` (nftables mode). */
+  nftFiles: readonly string[];
+  /** `ipvsadm-save -n` or `ipvsadm -Ln` (IPVS mode). */
+  ipvsFiles: readonly string[];
+  /** `ipvsadm -Lnc`: IPVS connections, reported when conntrack does not show them. */
+  ipvsConnectionFiles: readonly string[];
+  /** `ipset save` (IPVS mode). */
+  ipsetFiles: readonly string[];
+  /** `kubectl get svc -A -o json`. */
+  servicesFile: string | null;
   conntrackFiles: readonly string[];
   addressesFile: string | null;
   nodeIps: readonly string[];
@@ -65,11 +78,20 @@ export async function analyze(
     onProblem(problem);
   };
 
-  const dumps: RuleDump[] = [];
-  for (const path of input.iptablesFiles) {
-    dumps.push({ text: await readText(path, '--iptables-save'), source: path });
-  }
-  const model = modelFromDumps(dumps, report);
+  const read = async (paths: readonly string[], flag: string): Promise<RuleDump[]> =>
+    Promise.all(paths.map(async (path) => ({ text: await readText(path, flag), source: path })));
+  const model = modelFromModeDumps(
+    {
+      iptables: await read(input.iptablesFiles, '--iptables-save'),
+      nft: await read(input.nftFiles, '--nft'),
+      ipvs: await read(input.ipvsFiles, '--ipvs'),
+      ipset: await read(input.ipsetFiles, '--ipset'),
+      services:
+        (await read(input.servicesFile === null ? [] : [input.servicesFile], '--services'))[0] ??
+        null,
+    },
+    report,
+  );
 
   let interfaces: NodeInterface[] = [];
   if (input.addressesFile !== null) {
@@ -101,9 +123,11 @@ export async function analyze(
 
   for (const state of serviceStates(model, input.nodeName, classifier)) writer.service(state);
 
+  const present: ConntrackEntry[] = [];
   for (const path of input.conntrackFiles) {
     try {
-      const onLine = conntrackBytesHandler(classifier, path, report, (record) => {
+      const onLine = conntrackBytesHandler(classifier, path, report, (record, entry) => {
+        if (input.ipvsConnectionFiles.length > 0) present.push(entry);
         writer.flow(record);
       });
       await forEachLine(path, onLine);
@@ -111,6 +135,14 @@ export async function analyze(
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined) throw error;
       throw new AnalyzeInputError(`cannot read --conntrack ${path}: ${(error as Error).message}`);
+    }
+  }
+  for (const path of input.ipvsConnectionFiles) {
+    const parsed = parseIpvsadmConnections(await readText(path, '--ipvs-connections'), path);
+    for (const error of parsed.errors) report(error);
+    for (const inferred of ipvsConnectionEntries(parsed.connections, model, present)) {
+      const record = classifier.classify(inferred.entry);
+      if (record) writer.flow(record);
     }
   }
   writer.end();

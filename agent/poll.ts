@@ -5,7 +5,7 @@ import type { v1 } from '../proto/index.js';
 import { serviceStates } from './service-state.js';
 import {
   conntrackBytesHandler,
-  modelFromDumps,
+  modelFromModeDumps,
   nodeView,
   type InputProblem,
   type RuleDump,
@@ -13,7 +13,7 @@ import {
 import { ToolError } from './sources/exec.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { IpRouteParseError, parseIpRoute, type NodeRoute } from './sources/ip-route.js';
-import type { NodeReader } from './sources/node-reader.js';
+import { kubeRuleCount, type NodeReader } from './sources/node-reader.js';
 import type { KubeProxyModel } from './model/service-model.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 
@@ -78,21 +78,30 @@ export interface NodeTables {
 
 /** Reads kube-proxy's rules (v4 and v6) and the node's addresses and routes. */
 export async function readNodeTables(reader: NodeReader, sink: PollSink): Promise<NodeTables> {
-  const [v4, v6, addrText, routeText] = await Promise.all([
+  const [v4, v6, nft4, nft6, services, addrText, routeText] = await Promise.all([
     settle(reader.iptablesSave('ipv4'), sink),
     settle(reader.iptablesSave('ipv6'), sink),
+    settle(reader.nftTable('ipv4'), sink),
+    settle(reader.nftTable('ipv6'), sink),
+    settle(reader.kubeServices(), sink),
     settle(reader.addresses(), sink),
     settle(reader.routes(), sink),
   ]);
-  const dumps = [v4, v6].filter((dump): dump is RuleDump => dump !== null);
-  const model = modelFromDumps(dumps, (problem) => {
-    sink.problem(problem);
-  });
+  const iptables = [v4, v6].filter((dump): dump is RuleDump => dump !== null);
+  // nftables mode: kube-proxy's own table exists and no KUBE- iptables rules do.
+  const nft = [nft4, nft6].filter((dump): dump is RuleDump => dump !== null);
+  const nftablesMode = nft.length > 0 && !iptables.some((dump) => kubeRuleCount(dump.text) > 0);
+  const model = modelFromModeDumps(
+    { iptables, nft: nftablesMode ? nft : [], ipvs: [], ipset: [], services },
+    (problem) => {
+      sink.problem(problem);
+    },
+  );
   const interfaces: NodeInterface[] =
     addrText === null ? [] : parseDocument(() => parseIpAddr(addrText, 'ip -j addr'), sink);
   const routes: NodeRoute[] =
     routeText === null ? [] : parseDocument(() => parseIpRoute(routeText, 'ip -j route'), sink);
-  return { model, interfaces, routes, rulesRead: dumps.length > 0 };
+  return { model, interfaces, routes, rulesRead: iptables.length > 0 || nftablesMode };
 }
 
 // Without an IPv6 Service there is no IPv6 flow to report: the IPv6 dump is skipped.

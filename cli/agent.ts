@@ -14,6 +14,7 @@ import { AgentMetrics } from '../agent/metrics.js';
 import { NdjsonWriter, stdoutWriter } from '../agent/output.js';
 import { AgentPipeline, type RecordSink } from '../agent/pipeline.js';
 import { pollNode } from '../agent/poll.js';
+import { DEFAULT_LIMITS } from '../agent/sources/exec.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
 import { v1 } from '../proto/index.js';
 import {
@@ -41,6 +42,7 @@ export class AgentFailure extends Error {
 interface AgentOptions extends TransportSecurityFlags {
   nodeName: string;
   once: boolean;
+  services?: string;
   output: 'table' | 'json';
   limit: number;
   pollInterval: number;
@@ -86,6 +88,10 @@ export function agentCommand(): Command {
       collectCidr,
       [],
     )
+    .option(
+      '--services <file>',
+      'kubectl get svc -A -o json dump: tells LoadBalancer from external IPs in nftables mode',
+    )
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
     .option(
       '--collector <host:port>',
@@ -127,7 +133,7 @@ async function runOnce(options: AgentOptions): Promise<void> {
   const writer = stdoutWriter(options.output, options.nodeName, options.limit);
   const failures: string[] = [];
   const result = await pollNode(
-    new LiveNodeReader(),
+    new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
     { nodeName: options.nodeName, nodeIps: options.nodeIp, podCidrs: options.podCidr },
     {
       service: (state) => {
@@ -180,7 +186,13 @@ async function runContinuous(options: AgentOptions): Promise<void> {
     },
     'agent starting',
   );
-  const pipeline = new AgentPipeline(new LiveNodeReader(), config, sink, metrics, log);
+  const pipeline = new AgentPipeline(
+    new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
+    config,
+    sink,
+    metrics,
+    log,
+  );
   const server = options.metricsListen ? await serveMetrics(metrics, options.metricsListen) : null;
   exporter?.start();
   pipeline.start();

@@ -30,15 +30,34 @@ function dumpTime(paths: readonly string[]): number {
 export function analyzeCommand(): Command {
   return new Command('analyze')
     .description(
-      'Analyse dumps taken on one node (iptables-save -c, conntrack -L -o extended,id, ip -j addr): ' +
+      'Analyse dumps taken on one node (iptables-save -c, or nft -j list table ip kube-proxy, or ' +
+        'ipvsadm-save -n + ipset save; conntrack -L -o extended,id; ip -j addr): ' +
         'which source address each backend saw for NodePort/LoadBalancer/externalIP flows, and why.',
     )
     .requiredOption('--node-name <name>', 'name of the node the dumps come from')
     .option(
       '--iptables-save <file>',
-      'iptables-save [-c] output (nat and filter); repeat for ip6tables-save',
+      'iptables-save [-c] output (nat and filter; in IPVS mode its rules); repeat for ip6tables-save',
       collect,
       [],
+    )
+    .option(
+      '--nft <file>',
+      'nftables mode: nft -j list table ip kube-proxy (repeat for ip6)',
+      collect,
+      [],
+    )
+    .option('--ipvs <file>', 'IPVS mode: ipvsadm-save -n or ipvsadm -Ln', collect, [])
+    .option(
+      '--ipvs-connections <file>',
+      'IPVS mode: ipvsadm -Lnc (connections conntrack does not show)',
+      collect,
+      [],
+    )
+    .option('--ipset <file>', 'IPVS mode: ipset save', collect, [])
+    .option(
+      '--services <file>',
+      'kubectl get svc -A -o json: names IPVS virtual servers, tells LB from external IPs in nftables mode',
     )
     .option(
       '--conntrack <file>',
@@ -65,6 +84,11 @@ export function analyzeCommand(): Command {
 interface AnalyzeOptions {
   nodeName: string;
   iptablesSave: string[];
+  nft: string[];
+  ipvs: string[];
+  ipvsConnections: string[];
+  ipset: string[];
+  services?: string;
   conntrack: string[];
   addresses?: string;
   nodeIp: string[];
@@ -75,8 +99,12 @@ interface AnalyzeOptions {
 }
 
 async function runAnalyze(options: AnalyzeOptions): Promise<void> {
-  if (options.iptablesSave.length === 0)
-    throw new UsageError('analyze: --iptables-save is required');
+  if (options.iptablesSave.length === 0 && options.nft.length === 0 && options.ipvs.length === 0)
+    throw new UsageError('analyze: rules are required: --iptables-save, --nft or --ipvs');
+  if (options.nft.length > 0 && options.ipvs.length > 0)
+    throw new UsageError('analyze: --nft and --ipvs are two different kube-proxy modes; give one');
+  if ((options.ipset.length > 0 || options.ipvsConnections.length > 0) && options.ipvs.length === 0)
+    throw new UsageError('analyze: --ipset and --ipvs-connections need --ipvs');
   if (options.conntrack.length === 0) throw new UsageError('analyze: --conntrack is required');
   const writer = stdoutWriter(options.output, options.nodeName, options.limit);
   let shown = 0;
@@ -91,6 +119,11 @@ async function runAnalyze(options: AnalyzeOptions): Promise<void> {
       {
         nodeName: options.nodeName,
         iptablesFiles: options.iptablesSave,
+        nftFiles: options.nft,
+        ipvsFiles: options.ipvs,
+        ipvsConnectionFiles: options.ipvsConnections,
+        ipsetFiles: options.ipset,
+        servicesFile: options.services ?? null,
         conntrackFiles: options.conntrack,
         addressesFile: options.addresses ?? null,
         nodeIps: options.nodeIp,

@@ -1,5 +1,6 @@
 // Reads a live node's tables through the exec edge. The NodeReader interface is what the rest of
 // the agent sees, so tests and benchmarks can hand it canned text instead of running tools.
+import { readFile } from 'node:fs/promises';
 import { runTool, streamTool, ToolError, type ToolLimits, DEFAULT_LIMITS } from './exec.js';
 import type { ByteLineHandler } from './read-lines.js';
 
@@ -9,6 +10,10 @@ export interface NodeReader {
   iptablesSave(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string }>;
   /** Streams `conntrack -L -o extended,id -f <family>` lines; resolves with the line count. */
   conntrack(family: 'ipv4' | 'ipv6', onLine: ByteLineHandler): Promise<number>;
+  /** `nft -j list table ip|ip6 kube-proxy` (nftables mode); null when the table does not exist. */
+  nftTable(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string } | null>;
+  /** `kubectl get svc -A -o json` text when the agent was given it (`--services`); else null. */
+  kubeServices(): Promise<{ text: string; source: string } | null>;
   /** `ip -j addr`. */
   addresses(): Promise<string>;
   /** `ip -j route show table main` (pod subnets show as link or blackhole routes there). */
@@ -20,7 +25,8 @@ const SAVE_COMMANDS = {
   ipv6: { nft: 'ip6tables-nft-save', legacy: 'ip6tables-legacy-save', plain: 'ip6tables-save' },
 } as const;
 
-function kubeRuleCount(text: string): number {
+/** Rules in KUBE- chains: how to tell which backend holds kube-proxy's iptables rules. */
+export function kubeRuleCount(text: string): number {
   let count = 0;
   for (let i = text.indexOf('-A KUBE-'); i !== -1; i = text.indexOf('-A KUBE-', i + 1)) count++;
   return count;
@@ -34,7 +40,11 @@ function kubeRuleCount(text: string): number {
 export class LiveNodeReader implements NodeReader {
   private readonly backend: Record<'ipv4' | 'ipv6', string | null> = { ipv4: null, ipv6: null };
 
-  constructor(private readonly limits: ToolLimits = DEFAULT_LIMITS) {}
+  /** `servicesFile`: a `kubectl get svc -A -o json` dump, re-read with the rules. */
+  constructor(
+    private readonly limits: ToolLimits = DEFAULT_LIMITS,
+    private readonly servicesFile: string | null = null,
+  ) {}
 
   async iptablesSave(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string }> {
     const chosen = this.backend[family];
@@ -64,6 +74,26 @@ export class LiveNodeReader implements NodeReader {
 
   conntrack(family: 'ipv4' | 'ipv6', onLine: ByteLineHandler): Promise<number> {
     return streamTool('conntrack', ['-L', '-o', 'extended,id', '-f', family], onLine, this.limits);
+  }
+
+  async nftTable(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string } | null> {
+    const args = ['-j', 'list', 'table', family === 'ipv4' ? 'ip' : 'ip6', 'kube-proxy'];
+    try {
+      return { text: await runTool('nft', args, this.limits), source: `nft ${args.join(' ')}` };
+    } catch (error) {
+      // nft exits 1 with "No such file or directory" when kube-proxy runs in another mode.
+      if (error instanceof ToolError && /No such file or directory/.test(error.detail)) return null;
+      throw error;
+    }
+  }
+
+  async kubeServices(): Promise<{ text: string; source: string } | null> {
+    if (this.servicesFile === null) return null;
+    try {
+      return { text: await readFile(this.servicesFile, 'utf8'), source: this.servicesFile };
+    } catch (error) {
+      throw new ToolError('read', [this.servicesFile], 'missing', (error as Error).message);
+    }
   }
 
   addresses(): Promise<string> {

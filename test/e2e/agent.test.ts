@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +13,7 @@ import { defaultCluster, findNode, findPod } from '../../lab/cluster.js';
 import { createLab, newPrefix, type Lab, type ProbeResult } from '../../lab/lab.js';
 import { listNamespaces } from '../../lab/netns.js';
 import { parseNdjson } from '../support/cli.js';
+import { kubectlServicesJson } from '../support/kubectl-services.js';
 import { expectations, hp } from '../support/lab-expectations.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,100 +21,115 @@ const cluster = defaultCluster();
 type Json = Record<string, unknown>;
 type HostPort = { ip: string; port: number };
 
-function agentArgv(node: string, useBin: boolean): string[] {
+function agentArgv(node: string, useBin: boolean, extra: readonly string[]): string[] {
   const cli = useBin
     ? ['npx', 'snatscope']
     : [process.execPath, '--import', 'tsx', join(root, 'cli', 'main.ts')];
-  return [...cli, 'agent', '--once', '--node-name', node, '--output', 'json'];
+  return [...cli, 'agent', '--once', '--node-name', node, '--output', 'json', ...extra];
 }
 
-describe('snatscope agent --once on a live three-node lab', () => {
-  let lab: Lab;
-  const { replies, drops } = expectations();
-  const results = new Map<string, ProbeResult>();
-  const records = new Map<string, Json[]>();
+for (const proxyMode of ['iptables', 'nftables'] as const)
+  describe(`snatscope agent --once on a live three-node lab, kube-proxy ${proxyMode} mode`, () => {
+    let lab: Lab;
+    let dir: string;
+    const { replies, drops } = expectations();
+    const results = new Map<string, ProbeResult>();
+    const records = new Map<string, Json[]>();
 
-  before(async () => {
-    lab = await createLab(cluster, { prefix: newPrefix() });
-    for (const e of [...replies, ...drops]) {
-      results.set(e.name, await lab.probe({ ...e.probe, timeoutMs: 1000 }));
-    }
-    for (const [i, node] of cluster.nodes.entries()) {
-      // The first node runs exactly what an operator runs (npx, the installed bin).
-      const out = await lab.exec(lab.nodeNamespace(node.name), agentArgv(node.name, i === 0));
-      records.set(node.name, parseNdjson(out.stdout));
-    }
-  });
-
-  after(async () => {
-    const prefix = lab.prefix;
-    await lab.destroy();
-    const left = (await listNamespaces()).filter((ns) => ns.startsWith(prefix));
-    assert.deepEqual(left, [], 'the lab removed every namespace it made');
-  });
-
-  for (const e of expectations().replies) {
-    it(`${e.name}: the record shows what the pod saw`, () => {
-      const result = results.get(e.name);
-      assert.ok(result?.outcome === 'reply', `probe answered: ${JSON.stringify(result)}`);
-      const pod = findPod(cluster, result.seenBy.pod);
-      const flows = (records.get(e.entryNode) ?? []).filter((r) => r.kind === 'flow');
-      const record = flows.find(
-        (r) =>
-          hp(r.observedSource) === hp(result.observedSource) &&
-          (r.backend as HostPort).ip === pod.ip,
-      );
-      assert.ok(
-        record,
-        `a flow on ${e.entryNode} whose backend ${pod.ip} saw ${hp(result.observedSource)}`,
-      );
-      const client = record.client as HostPort;
-      if (e.clientIp === null) assert.equal(hp(client), hp(result.clientAddress));
-      else assert.equal(client.ip, e.clientIp);
-      assert.equal(record.node, e.entryNode);
-      assert.equal(record.entryKind, e.entryKind);
-      assert.equal(record.protocol, e.probe.protocol);
-      assert.equal(record.cause, e.cause);
-      assert.equal(record.snat, (record.observedSource as HostPort).ip !== client.ip);
-      assert.equal(record.snat, e.cause !== 'None');
-      assert.deepEqual(record.service, {
-        namespace: e.service.namespace,
-        name: e.service.name,
-        port: e.service.portName,
-      });
-      assert.equal(record.externalTrafficPolicy, e.service.externalTrafficPolicy);
-      assert.equal(record.endpointLocal, pod.node === e.entryNode);
-      assert.equal(typeof record.conntrackId, 'number');
-      assert.notEqual(record.conntrackId, 0);
-      if (pod.node !== e.entryNode) {
-        const half = (records.get(pod.node) ?? []).find(
-          (r) => r.kind === 'backend' && hp(r.observedSource) === hp(result.observedSource),
+    before(async () => {
+      lab = await createLab(cluster, { prefix: newPrefix(), proxyMode });
+      // nftables rules cannot tell LoadBalancer from external IPs: the agent reads the Services.
+      dir = mkdtempSync(join(tmpdir(), 'snatscope-agent-'));
+      writeFileSync(join(dir, 'services.json'), kubectlServicesJson(cluster));
+      const extra = proxyMode === 'nftables' ? ['--services', join(dir, 'services.json')] : [];
+      for (const e of [...replies, ...drops]) {
+        results.set(e.name, await lab.probe({ ...e.probe, timeoutMs: 1000 }));
+      }
+      for (const [i, node] of cluster.nodes.entries()) {
+        // The first node runs exactly what an operator runs (npx, the installed bin).
+        const out = await lab.exec(
+          lab.nodeNamespace(node.name),
+          agentArgv(node.name, i === 0, extra),
         );
-        assert.ok(half, `the backend half on ${pod.node}`);
-        assert.equal((half.backend as HostPort).ip, pod.ip);
+        records.set(node.name, parseNdjson(out.stdout));
       }
     });
-  }
 
-  for (const e of expectations().drops) {
-    it(`${e.name}: dropped without a local endpoint, and counted`, () => {
-      assert.equal(results.get(e.name)?.outcome, 'timeout');
-      const state = (records.get(e.entryNode) ?? []).find(
-        (r) =>
-          r.kind === 'service' &&
-          (r.service as { name: string }).name === e.service.name &&
-          r.protocol === e.service.protocol,
-      );
-      assert.ok(state, `a service record for ${e.service.name} on ${e.entryNode}`);
-      assert.equal(state.externalTrafficPolicy, 'Local');
-      assert.equal(state.localEndpoints, 0);
-      assert.ok(
-        (state.noLocalEndpointDrops as { packets: number }).packets >= 1,
-        JSON.stringify(state),
-      );
+    after(async () => {
+      const prefix = lab.prefix;
+      await lab.destroy();
+      rmSync(dir, { recursive: true, force: true });
+      const left = (await listNamespaces()).filter((ns) => ns.startsWith(prefix));
+      assert.deepEqual(left, [], 'the lab removed every namespace it made');
     });
-  }
-});
+
+    for (const e of expectations().replies) {
+      it(`${e.name}: the record shows what the pod saw`, () => {
+        const result = results.get(e.name);
+        assert.ok(result?.outcome === 'reply', `probe answered: ${JSON.stringify(result)}`);
+        const pod = findPod(cluster, result.seenBy.pod);
+        const flows = (records.get(e.entryNode) ?? []).filter((r) => r.kind === 'flow');
+        const record = flows.find(
+          (r) =>
+            hp(r.observedSource) === hp(result.observedSource) &&
+            (r.backend as HostPort).ip === pod.ip,
+        );
+        assert.ok(
+          record,
+          `a flow on ${e.entryNode} whose backend ${pod.ip} saw ${hp(result.observedSource)}`,
+        );
+        const client = record.client as HostPort;
+        if (e.clientIp === null) assert.equal(hp(client), hp(result.clientAddress));
+        else assert.equal(client.ip, e.clientIp);
+        assert.equal(record.node, e.entryNode);
+        assert.equal(record.proxyMode, proxyMode);
+        assert.equal(record.entryKind, e.entryKind);
+        assert.equal(record.protocol, e.probe.protocol);
+        assert.equal(record.cause, e.cause);
+        assert.equal(record.snat, (record.observedSource as HostPort).ip !== client.ip);
+        assert.equal(record.snat, e.cause !== 'None');
+        assert.deepEqual(record.service, {
+          namespace: e.service.namespace,
+          name: e.service.name,
+          port: e.service.portName,
+        });
+        assert.equal(record.externalTrafficPolicy, e.service.externalTrafficPolicy);
+        assert.equal(record.endpointLocal, pod.node === e.entryNode);
+        assert.equal(typeof record.conntrackId, 'number');
+        assert.notEqual(record.conntrackId, 0);
+        if (pod.node !== e.entryNode) {
+          const half = (records.get(pod.node) ?? []).find(
+            (r) => r.kind === 'backend' && hp(r.observedSource) === hp(result.observedSource),
+          );
+          assert.ok(half, `the backend half on ${pod.node}`);
+          assert.equal((half.backend as HostPort).ip, pod.ip);
+        }
+      });
+    }
+
+    for (const e of expectations().drops) {
+      it(`${e.name}: dropped without a local endpoint, and counted`, () => {
+        assert.equal(results.get(e.name)?.outcome, 'timeout');
+        const state = (records.get(e.entryNode) ?? []).find(
+          (r) =>
+            r.kind === 'service' &&
+            (r.service as { name: string }).name === e.service.name &&
+            r.protocol === e.service.protocol,
+        );
+        assert.ok(state, `a service record for ${e.service.name} on ${e.entryNode}`);
+        assert.equal(state.externalTrafficPolicy, 'Local');
+        assert.equal(state.localEndpoints, 0);
+        assert.equal(state.proxyMode, proxyMode);
+        // kube-proxy's nftables rules carry no counters: only iptables mode can count the drops.
+        if (proxyMode === 'iptables') {
+          assert.ok(
+            (state.noLocalEndpointDrops as { packets: number }).packets >= 1,
+            JSON.stringify(state),
+          );
+        }
+      });
+    }
+  });
 
 describe('snatscope agent, continuous, on a live node', () => {
   let lab: Lab;
@@ -145,7 +163,9 @@ describe('snatscope agent, continuous, on a live node', () => {
         'netns',
         'exec',
         ns,
-        ...agentArgv('n1', false).filter((a) => a !== '--once' && a !== '--output' && a !== 'json'),
+        ...agentArgv('n1', false, []).filter(
+          (a) => a !== '--once' && a !== '--output' && a !== 'json',
+        ),
         '--poll-interval',
         '300ms',
         '--events',

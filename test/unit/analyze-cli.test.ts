@@ -179,3 +179,103 @@ describe('snatscope analyze', () => {
     assert.match(help.stdout, /--strict/);
   });
 });
+
+describe('snatscope analyze in nftables and IPVS modes', () => {
+  it('--nft: records of a real nftables-mode lab node, LB vs external IP from --services', () => {
+    const result = runCli([
+      'analyze',
+      '--node-name',
+      'n1',
+      '--nft',
+      fixturePath('lab-nft-n1-nft.json'),
+      '--conntrack',
+      fixturePath('lab-nft-n1-conntrack.txt'),
+      '--node-ip',
+      '203.0.113.11',
+      '--output',
+      'json',
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const records = parseNdjson(result.stdout);
+    const flows = records.filter((r) => r.kind === 'flow');
+    assert.ok(flows.length > 0, result.stdout);
+    assert.ok(
+      records.every((r) => r.proxyMode === 'nftables'),
+      'every record says nftables',
+    );
+    assert.ok(
+      flows.every((f) => f.cause === 'ClusterPolicyMasquerade' && f.snat === true),
+      'the node only took Cluster-policy traffic',
+    );
+  });
+
+  it('--ipvs with --ipset, --services and --ipvs-connections: names, policies and causes', () => {
+    const dir = (name: string): string => fixturePath(`ipvs-node-a/${name}`);
+    const result = runCli([
+      'analyze',
+      '--node-name',
+      'node-a',
+      '--ipvs',
+      dir('ipvsadm-save.txt'),
+      '--ipset',
+      dir('ipset-save.txt'),
+      '--iptables-save',
+      dir('iptables-save.txt'),
+      '--services',
+      dir('services.json'),
+      '--conntrack',
+      dir('conntrack.txt'),
+      '--ipvs-connections',
+      dir('ipvsadm-Lnc.txt'),
+      '--addresses',
+      dir('addr.json'),
+      '--output',
+      'json',
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const flows = parseNdjson(result.stdout).filter((r) => r.kind === 'flow');
+    const cause = (name: string): unknown[] =>
+      flows.filter((f) => (f.service as { name: string }).name === name).map((f) => f.cause);
+    assert.ok(
+      flows.every((f) => f.proxyMode === 'ipvs'),
+      'every flow says ipvs',
+    );
+    assert.ok(
+      cause('api').length > 0 && cause('api').every((c) => c === 'ClusterPolicyMasquerade'),
+      JSON.stringify(cause('api')),
+    );
+    assert.ok(
+      cause('checkout').length > 0 && cause('checkout').every((c) => c === 'None'),
+      JSON.stringify(cause('checkout')),
+    );
+  });
+
+  it('refuses two modes at once and IPVS inputs without --ipvs (exit 2)', () => {
+    const both = runCli([
+      'analyze',
+      '--node-name',
+      'n',
+      '--nft',
+      'a',
+      '--ipvs',
+      'b',
+      '--conntrack',
+      'c',
+    ]);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--nft and --ipvs/);
+    const orphan = runCli([
+      'analyze',
+      '--node-name',
+      'n',
+      '--iptables-save',
+      'a',
+      '--ipset',
+      'b',
+      '--conntrack',
+      'c',
+    ]);
+    assert.equal(orphan.status, 2);
+    assert.match(orphan.stderr, /need --ipvs/);
+  });
+});
