@@ -2,7 +2,9 @@
 // every entry point (every NodePort on every node, every LB/external IP, the NAT LB, a hairpin, a
 // node-local and a pod client), then saves per node `iptables-save -c`, `conntrack -L -o
 // extended,id` and `ip -j addr` under test/fixtures/lab-<node>-*. Prints each probe's ground truth.
-// Usage (root): npx tsx lab/capture-fixtures.ts [--force]
+// With --nftables, kube-proxy runs in nftables mode and node n1's `nft -j list table ip kube-proxy`
+// and conntrack table are saved as test/fixtures/lab-nft-n1-nft.json and lab-nft-n1-conntrack.txt.
+// Usage (root): npx tsx lab/capture-fixtures.ts [--nftables] [--force]
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultCluster, findNode, findService, servicePortName } from './cluster.js';
@@ -11,7 +13,18 @@ import { createLab } from './lab.js';
 
 const cluster = defaultCluster();
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
-const outputs = cluster.nodes.flatMap((node) => [
+const nftables = process.argv.includes('--nftables');
+// In nftables mode n1 is the interesting node: Cluster NodePorts SNAT'd towards other nodes, a
+// local web endpoint, and the Local Services' no-endpoint drops.
+const nftOutputs = [
+  {
+    node: 'n1',
+    file: 'lab-nft-n1-nft.json',
+    argv: ['nft', '-j', 'list', 'table', 'ip', 'kube-proxy'],
+  },
+  { node: 'n1', file: 'lab-nft-n1-conntrack.txt', argv: ['conntrack', '-L', '-o', 'extended,id'] },
+];
+const iptablesOutputs = cluster.nodes.flatMap((node) => [
   { node: node.name, file: `lab-${node.name}-iptables-save-c.txt`, argv: ['iptables-save', '-c'] },
   {
     node: node.name,
@@ -20,6 +33,7 @@ const outputs = cluster.nodes.flatMap((node) => [
   },
   { node: node.name, file: `lab-${node.name}-ip-addr.json`, argv: ['ip', '-j', 'addr'] },
 ]);
+const outputs = nftables ? nftOutputs : iptablesOutputs;
 
 // Fixtures are captured once and then reviewed; overwriting them must be deliberate.
 if (!process.argv.includes('--force')) {
@@ -64,7 +78,7 @@ const probes: ProbeRequest[] = [
   { client: 'api-a', ip: resolver.clusterIP, port: resolver.port, protocol: 'udp' },
 ];
 
-const lab = await createLab(cluster);
+const lab = await createLab(cluster, { proxyMode: nftables ? 'nftables' : 'iptables' });
 try {
   const results = await Promise.all(
     probes.map((probe) => lab.probe({ ...probe, timeoutMs: 1000 })),

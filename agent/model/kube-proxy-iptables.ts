@@ -2,9 +2,9 @@
 // (FORMATS.md §1). Comments name the Service ports at the entry points (KUBE-SERVICES,
 // KUBE-NODEPORTS and the filter rules); from there the jumps decide the rest, because kube-proxy
 // drops the per-endpoint comments in large clusters and changed them between releases.
-import ipaddr from 'ipaddr.js';
 
 import type { IptablesRule, IptablesTable } from '../sources/iptables-save.js';
+import { compareAddresses, compareStrings } from './ordering.js';
 import type {
   KubeProxyModel,
   RuleCounters,
@@ -458,7 +458,7 @@ function isUnconditionalMasq(rule: IptablesRule): boolean {
 }
 
 /** kube-proxy writes `--or-mark 0x4000`; iptables-save shows it as `--set-xmark 0x4000/0x4000`. */
-function readMasqueradeMark(rules: readonly IptablesRule[]): string | null {
+export function readMasqueradeMark(rules: readonly IptablesRule[]): string | null {
   for (const rule of rules) {
     if (rule.target !== 'MARK') continue;
     const args = rule.targetArgs;
@@ -472,7 +472,7 @@ function readMasqueradeMark(rules: readonly IptablesRule[]): string | null {
 }
 
 /** SNAT done outside kube-proxy's KUBE-* chains: a CNI's or a hand-written rule. */
-function isForeignSnat(rule: IptablesRule): boolean {
+export function isForeignSnat(rule: IptablesRule): boolean {
   return (
     (rule.target === 'MASQUERADE' || rule.target === 'SNAT') && !rule.chain.startsWith('KUBE-')
   );
@@ -496,32 +496,4 @@ function parseEndpoint(text: string): { ip: string; port: number } | null {
   if (!/^\d{1,5}$/.test(portText) || ip === '') return null;
   const port = Number(portText);
   return port <= 65535 ? { ip, port } : null;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Orders addresses and CIDRs numerically (IPv4 first); anything unparsable sorts last by text. */
-function compareAddresses(a: string, b: string): number {
-  const ka = addressSortKey(a);
-  const kb = addressSortKey(b);
-  if (ka === null || kb === null) {
-    if (ka !== kb) return ka === null ? 1 : -1;
-    return compareStrings(a, b);
-  }
-  if (ka.bytes.length !== kb.bytes.length) return ka.bytes.length - kb.bytes.length;
-  for (let i = 0; i < ka.bytes.length; i++) {
-    const d = (ka.bytes[i] ?? 0) - (kb.bytes[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return ka.prefix - kb.prefix || compareStrings(a, b);
-}
-
-function addressSortKey(text: string): { bytes: number[]; prefix: number } | null {
-  const slash = text.indexOf('/');
-  const address = slash < 0 ? text : text.slice(0, slash);
-  if (!ipaddr.isValid(address)) return null;
-  const prefix = slash < 0 ? -1 : Number(text.slice(slash + 1));
-  return { bytes: ipaddr.parse(address).toByteArray(), prefix: Number.isNaN(prefix) ? -1 : prefix };
 }

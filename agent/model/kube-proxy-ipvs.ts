@@ -16,11 +16,11 @@
 // Service ports that `services` cannot name get a placeholder ref: namespace "", port "" and the
 // name `ipvs:<vip>:<port>` (`ipvs:[v6]:<port>`; `ipvs:nodePort:<port>` for a NodePort that no
 // ClusterIP virtual server claims), so that the key reads `/ipvs:10.96.0.10:80:`.
-import ipaddr from 'ipaddr.js';
 
 import { CidrSet, canonicalIp } from '../../common/cidr.js';
 import type { ConntrackEntry } from '../sources/conntrack.js';
 import type { IptablesRule, IptablesTable } from '../sources/iptables-save.js';
+import { isForeignSnat, readMasqueradeMark } from './kube-proxy-iptables.js';
 import { findIpsetEntry, type Ipset } from '../sources/ipset.js';
 import {
   formatIpvsAddress,
@@ -33,6 +33,7 @@ import {
   type KubeService,
   type KubeServicePortMatch,
 } from '../sources/kubectl-services.js';
+import { compareAddresses, compareStrings } from './ordering.js';
 import type {
   KubeProxyModel,
   ServiceEndpointModel,
@@ -518,26 +519,6 @@ function readClusterCidrs(chains: ReadonlyMap<string, IptablesRule[]>): Set<stri
   return cidrs;
 }
 
-/** kube-proxy writes `--or-mark 0x4000`; iptables-save shows it as `--set-xmark 0x4000/0x4000`. */
-function readMasqueradeMark(rules: readonly IptablesRule[]): string | null {
-  for (const rule of rules) {
-    if (rule.target !== 'MARK') continue;
-    for (const flag of ['--or-mark', '--set-xmark', '--set-mark']) {
-      const index = rule.targetArgs.indexOf(flag);
-      const value = index < 0 ? undefined : rule.targetArgs[index + 1];
-      if (value !== undefined) return value.split('/')[0] ?? value;
-    }
-  }
-  return null;
-}
-
-/** SNAT done outside kube-proxy's KUBE-* chains: a CNI's or a hand-written rule. */
-function isForeignSnat(rule: IptablesRule): boolean {
-  return (
-    (rule.target === 'MASQUERADE' || rule.target === 'SNAT') && !rule.chain.startsWith('KUBE-')
-  );
-}
-
 /** What the rules predict about the source a backend saw for an IPVS connection. */
 export type IpvsSourcePrediction = 'client' | 'masquerade';
 
@@ -654,32 +635,4 @@ function predictsMasquerade(
     }
   }
   return false;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Orders addresses and CIDRs numerically (IPv4 first); anything unparsable sorts last by text. */
-function compareAddresses(a: string, b: string): number {
-  const ka = addressSortKey(a);
-  const kb = addressSortKey(b);
-  if (ka === null || kb === null) {
-    if (ka !== kb) return ka === null ? 1 : -1;
-    return compareStrings(a, b);
-  }
-  if (ka.bytes.length !== kb.bytes.length) return ka.bytes.length - kb.bytes.length;
-  for (let i = 0; i < ka.bytes.length; i++) {
-    const d = (ka.bytes[i] ?? 0) - (kb.bytes[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return ka.prefix - kb.prefix || compareStrings(a, b);
-}
-
-function addressSortKey(text: string): { bytes: number[]; prefix: number } | null {
-  const slash = text.indexOf('/');
-  const address = slash < 0 ? text : text.slice(0, slash);
-  if (!ipaddr.isValid(address)) return null;
-  const prefix = slash < 0 ? -1 : Number(text.slice(slash + 1));
-  return { bytes: ipaddr.parse(address).toByteArray(), prefix: Number.isNaN(prefix) ? -1 : prefix };
 }

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 
 import { canonicalIp } from '../../common/cidr.js';
-import { LineParseError } from './line-error.js';
+import { forEachTextLine, LineParseError, MalformedLine } from './line-error.js';
 
 /** One member of a set, split by the set's type. */
 export interface IpsetEntry {
@@ -46,8 +46,6 @@ export interface IpsetParseResult {
   errors: IpsetParseError[];
 }
 
-class Malformed extends Error {}
-
 /** Parses `ipset save` or `ipset list`, whichever the text is (the first non-blank line decides). */
 export function parseIpset(text: string, source: string): IpsetParseResult {
   for (const line of text.split('\n')) {
@@ -70,8 +68,9 @@ export function parseIpsetSave(text: string, source: string): IpsetParseResult {
     const [command, name, ...rest] = tokens;
     if (command === 'create' || command === '-N') {
       const type = rest[0];
-      if (name === undefined || type === undefined) throw new Malformed('create without a type');
-      if (byName.has(name)) throw new Malformed(`set ${name} created twice`);
+      if (name === undefined || type === undefined)
+        throw new MalformedLine('create without a type');
+      if (byName.has(name)) throw new MalformedLine(`set ${name} created twice`);
       const options = rest.slice(1);
       const set: Ipset = {
         name,
@@ -85,12 +84,14 @@ export function parseIpsetSave(text: string, source: string): IpsetParseResult {
       sets.push(set);
     } else if (command === 'add' || command === '-A') {
       const member = rest[0];
-      if (name === undefined || member === undefined) throw new Malformed('add without a member');
+      if (name === undefined || member === undefined)
+        throw new MalformedLine('add without a member');
       const set = byName.get(name);
-      if (set === undefined) throw new Malformed(`add to set ${name}, which is not created before`);
+      if (set === undefined)
+        throw new MalformedLine(`add to set ${name}, which is not created before`);
       set.entries.push(parseEntry(set.type, member, rest.slice(1), lineNumber));
     } else {
-      throw new Malformed('unknown line kind (expected create or add)');
+      throw new MalformedLine('unknown line kind (expected create or add)');
     }
   });
   return { sets, errors };
@@ -108,12 +109,12 @@ export function parseIpsetList(text: string, source: string): IpsetParseResult {
     if (header !== null && !inMembers) {
       const [, key, value = ''] = header;
       if (key === 'Name') {
-        if (value === '') throw new Malformed('set without a name');
+        if (value === '') throw new MalformedLine('set without a name');
         current = { name: value, type: '', family: null, options: [], entries: [], lineNumber };
         sets.push(current);
         return;
       }
-      if (current === null) throw new Malformed('set header before any Name:');
+      if (current === null) throw new MalformedLine('set header before any Name:');
       if (key === 'Type') current.type = value;
       else if (key === 'Header') {
         current.options = tokenize(value);
@@ -127,12 +128,12 @@ export function parseIpsetList(text: string, source: string): IpsetParseResult {
       // but the blank line is not needed to read it).
       inMembers = false;
       const name = trimmed.slice(5).trim();
-      if (name === '') throw new Malformed('set without a name');
+      if (name === '') throw new MalformedLine('set without a name');
       current = { name, type: '', family: null, options: [], entries: [], lineNumber };
       sets.push(current);
       return;
     }
-    if (current === null || !inMembers) throw new Malformed('member outside a Members: block');
+    if (current === null || !inMembers) throw new MalformedLine('member outside a Members: block');
     const [member, ...options] = tokenize(trimmed);
     current.entries.push(parseEntry(current.type, member ?? '', options, lineNumber));
   });
@@ -167,21 +168,17 @@ function forEachLine(
   errors: IpsetParseError[],
   handle: (line: string, lineNumber: number) => void,
 ): void {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] ?? '';
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const trimmed = line.trim();
-    // `ipset save` of a restore file may carry comments; `ipset list` separates sets by blanks.
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    try {
-      handle(line, i + 1);
-    } catch (error) {
-      const reason =
-        error instanceof Malformed ? error.message : `parser failure: ${String(error)}`;
-      errors.push(new IpsetParseError(source, i + 1, line, reason));
-    }
-  }
+  forEachTextLine(
+    text,
+    {
+      source,
+      errors,
+      makeError: (...args) => new IpsetParseError(...args),
+      // `ipset save` of a restore file may carry comments.
+      skipComments: true,
+    },
+    handle,
+  );
 }
 
 function familyOption(options: readonly string[]): 'inet' | 'inet6' | null {
@@ -196,13 +193,14 @@ function tokenize(line: string): string[] {
   const pattern = /"([^"]*)"|(\S+)/g;
   let consumed = 0;
   for (let match = pattern.exec(line); match !== null; match = pattern.exec(line)) {
-    if (line.slice(consumed, match.index).includes('"')) throw new Malformed('unbalanced quote');
+    if (line.slice(consumed, match.index).includes('"'))
+      throw new MalformedLine('unbalanced quote');
     tokens.push(match[1] ?? match[2] ?? '');
     consumed = pattern.lastIndex;
   }
-  if (line.slice(consumed).includes('"')) throw new Malformed('unbalanced quote');
+  if (line.slice(consumed).includes('"')) throw new MalformedLine('unbalanced quote');
   for (const token of tokens) {
-    if (token.includes('"')) throw new Malformed('unbalanced quote');
+    if (token.includes('"')) throw new MalformedLine('unbalanced quote');
   }
   return tokens;
 }
@@ -217,9 +215,9 @@ function parseEntry(
   const colon = type.indexOf(':');
   const dimensions = colon < 0 ? [] : type.slice(colon + 1).split(',');
   const parts = member.split(',');
-  if (dimensions.length === 0) throw new Malformed(`unknown set type "${type}"`);
+  if (dimensions.length === 0) throw new MalformedLine(`unknown set type "${type}"`);
   if (parts.length !== dimensions.length) {
-    throw new Malformed(`member "${member}" does not fit type ${type}`);
+    throw new MalformedLine(`member "${member}" does not fit type ${type}`);
   }
   const entry: IpsetEntry = {
     text: member,
@@ -254,10 +252,10 @@ function parsePortPart(part: string, bitmap: boolean): { protocol: string | null
   const protocol = colon < 0 ? null : part.slice(0, colon);
   const portText = colon < 0 ? part : part.slice(colon + 1);
   if (protocol !== null && (bitmap || !/^[a-z0-9]+$/.test(protocol))) {
-    throw new Malformed(`bad protocol in "${part}"`);
+    throw new MalformedLine(`bad protocol in "${part}"`);
   }
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
-    throw new Malformed(`bad port "${part}"`);
+    throw new MalformedLine(`bad port "${part}"`);
   }
   return { protocol: protocol ?? (bitmap ? null : 'tcp'), port: Number(portText) };
 }
@@ -266,13 +264,13 @@ function parsePortPart(part: string, bitmap: boolean): { protocol: string | null
 function parseAddressPart(part: string, dimension: 'ip' | 'net'): string {
   const slash = part.indexOf('/');
   const address = slash < 0 ? part : part.slice(0, slash);
-  if (isIP(address) === 0) throw new Malformed(`bad address "${part}"`);
+  if (isIP(address) === 0) throw new MalformedLine(`bad address "${part}"`);
   if (slash < 0) return canonicalIp(address);
   const prefix = part.slice(slash + 1);
   const max = address.includes(':') ? 128 : 32;
   // hash:ip accepts a CIDR on input but lists single addresses; a /n here is from hash:net.
   if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max || dimension === 'ip') {
-    throw new Malformed(`bad prefix in "${part}"`);
+    throw new MalformedLine(`bad prefix in "${part}"`);
   }
   return `${canonicalIp(address)}/${prefix}`;
 }

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 
 import { canonicalIp } from '../../common/cidr.js';
-import { LineParseError } from './line-error.js';
+import { forEachTextLine, LineParseError, MalformedLine } from './line-error.js';
 
 /** Transport protocols an IPVS virtual server can have (fwmark services have none). */
 export type IpvsProtocol = 'tcp' | 'udp' | 'sctp';
@@ -87,7 +87,6 @@ export interface IpvsConnectionsParseResult {
 }
 
 /** Marks a malformed line; caught per line so that parsing goes on. */
-class Malformed extends Error {}
 
 const FORWARDING_NAMES: ReadonlySet<string> = new Set([
   'Masq',
@@ -123,18 +122,19 @@ export function parseIpvsadmSave(text: string, source: string): IpvsadmParseResu
     if (command === '-A' || command === '--add-service') {
       const service = readSaveService(tokens.slice(1), lineNumber);
       const identity = serviceIdentity(service);
-      if (byIdentity.has(identity)) throw new Malformed('virtual server declared twice');
+      if (byIdentity.has(identity)) throw new MalformedLine('virtual server declared twice');
       byIdentity.set(identity, service);
       virtualServers.push(service);
     } else if (command === '-a' || command === '--add-server') {
       const { identity, server } = readSaveServer(tokens.slice(1), lineNumber);
       const service = byIdentity.get(identity);
       // ipvsadm-restore refuses a real server before its service; so do we.
-      if (service === undefined) throw new Malformed('real server of an undeclared virtual server');
+      if (service === undefined)
+        throw new MalformedLine('real server of an undeclared virtual server');
       server.port ??= service.port ?? 0;
       service.realServers.push({ ...server, port: server.port });
     } else {
-      throw new Malformed('unknown line kind (expected -A or -a)');
+      throw new MalformedLine('unknown line kind (expected -A or -a)');
     }
   });
   return { virtualServers, errors };
@@ -155,14 +155,16 @@ export function parseIpvsadmList(text: string, source: string): IpvsadmParseResu
       // Forward/Weight would invent values, so refuse once and skip the rest of the listing.
       if (!/\bScheduler Flags\b/.test(trimmed)) {
         unsupported = true;
-        throw new Malformed('listing with --stats/--rate/--thresholds/--persistent-conn columns');
+        throw new MalformedLine(
+          'listing with --stats/--rate/--thresholds/--persistent-conn columns',
+        );
       }
       return;
     }
     if (trimmed.startsWith('->')) {
       const rest = trimmed.slice(2).trim();
       if (rest.startsWith('RemoteAddress:Port')) return;
-      if (current === null) throw new Malformed('real server before any virtual server');
+      if (current === null) throw new MalformedLine('real server before any virtual server');
       current.realServers.push(readListServer(rest.split(/\s+/), lineNumber));
       return;
     }
@@ -181,7 +183,7 @@ export function parseIpvsadmConnections(text: string, source: string): IpvsConne
     if (trimmed === 'IPVS connection entries' || trimmed.startsWith('pro expire state')) return;
     const fields = trimmed.split(/\s+/);
     if (fields.length !== 6 && fields.length !== 8) {
-      throw new Malformed(`expected 6 or 8 columns, found ${fields.length}`);
+      throw new MalformedLine(`expected 6 or 8 columns, found ${fields.length}`);
     }
     const [protocol, expire, state, client, virtual, destination, peName, peData] = fields as [
       string,
@@ -193,10 +195,10 @@ export function parseIpvsadmConnections(text: string, source: string): IpvsConne
       string | undefined,
       string | undefined,
     ];
-    if (!/^[A-Za-z]+$/.test(protocol)) throw new Malformed('bad protocol');
+    if (!/^[A-Za-z]+$/.test(protocol)) throw new MalformedLine('bad protocol');
     const expiry = /^(\d+):(\d{2})$/.exec(expire);
-    if (expiry === null) throw new Malformed('bad expire time (expected MM:SS)');
-    if (!/^[A-Z][A-Z0-9_!]*$/.test(state)) throw new Malformed('bad state');
+    if (expiry === null) throw new MalformedLine('bad expire time (expected MM:SS)');
+    if (!/^[A-Z][A-Z0-9_!]*$/.test(state)) throw new MalformedLine('bad state');
     connections.push({
       protocol: protocol.toLowerCase(),
       expiresIn: Number(expiry[1]) * 60 + Number(expiry[2]),
@@ -223,20 +225,15 @@ function forEachLine(
   errors: IpvsadmParseError[],
   handle: (line: string, lineNumber: number) => void,
 ): void {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] ?? '';
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') continue;
-    try {
-      handle(line, i + 1);
-    } catch (error) {
-      // A parser bug must cost one line, not the snapshot: report it like a malformed line.
-      const reason =
-        error instanceof Malformed ? error.message : `parser failure: ${String(error)}`;
-      errors.push(new IpvsadmParseError(source, i + 1, line, reason));
-    }
-  }
+  forEachTextLine(
+    text,
+    {
+      source,
+      errors,
+      makeError: (...args) => new IpvsadmParseError(...args),
+    },
+    handle,
+  );
 }
 
 /** The identity `-a` lines use to name their service: protocol and address, or the fwmark. */
@@ -276,10 +273,10 @@ function readServiceAddress(tokens: readonly string[], i: number): [ServiceAddre
   const kind = SERVICE_FLAGS[flag];
   const value = tokens[i + 1];
   if (kind === undefined || value === undefined) {
-    throw new Malformed('expected -t, -u, --sctp-service or -f with a value');
+    throw new MalformedLine('expected -t, -u, --sctp-service or -f with a value');
   }
   if (kind === 'fwmark') {
-    if (!/^\d+$/.test(value)) throw new Malformed('bad firewall mark');
+    if (!/^\d+$/.test(value)) throw new MalformedLine('bad firewall mark');
     // ipvsadm-save writes `-f 5 -6` for an IPv6 fwmark service.
     const ipv6 = tokens[i + 2] === '-6' || tokens[i + 2] === '--ipv6';
     const address: ServiceAddress = {
@@ -304,7 +301,7 @@ function readSaveService(tokens: readonly string[], lineNumber: number): IpvsVir
     const token = tokens[i] ?? '';
     const next = tokens[i + 1];
     if (token === '-s' || token === '--scheduler') {
-      if (next === undefined) throw new Malformed(`${token} without a scheduler`);
+      if (next === undefined) throw new MalformedLine(`${token} without a scheduler`);
       scheduler = next;
       i += 2;
     } else if (token === '-p' || token === '--persistent') {
@@ -326,7 +323,7 @@ function readSaveService(tokens: readonly string[], lineNumber: number): IpvsVir
       }
     }
   }
-  if (scheduler === null) throw new Malformed('virtual server without a scheduler (-s)');
+  if (scheduler === null) throw new MalformedLine('virtual server without a scheduler (-s)');
   return { ...address, scheduler, persistenceTimeout, flags, realServers: [], lineNumber };
 }
 
@@ -345,7 +342,7 @@ function readSaveServer(
     switch (token) {
       case '-r':
       case '--real-server': {
-        if (next === undefined) throw new Malformed(`${token} without an address`);
+        if (next === undefined) throw new MalformedLine(`${token} without an address`);
         // Route/Tunnel servers may omit the port (it is the service's then).
         const parsed =
           isIP(stripBrackets(next)) !== 0
@@ -374,7 +371,7 @@ function readSaveServer(
         break;
       case '-w':
       case '--weight':
-        if (next === undefined || !/^\d+$/.test(next)) throw new Malformed('bad weight');
+        if (next === undefined || !/^\d+$/.test(next)) throw new MalformedLine('bad weight');
         weight = Number(next);
         i += 2;
         break;
@@ -384,7 +381,7 @@ function readSaveServer(
         while (i < tokens.length && !(tokens[i] ?? '').startsWith('-')) i++;
     }
   }
-  if (ip === null) throw new Malformed('real server line without -r');
+  if (ip === null) throw new MalformedLine('real server line without -r');
   return {
     identity: serviceIdentity(address),
     server: {
@@ -404,7 +401,7 @@ function readListService(fields: readonly string[], lineNumber: number): IpvsVir
   let address: ServiceAddress;
   let tail: readonly string[];
   if (kind === 'FWM') {
-    if (first === undefined || !/^\d+$/.test(first)) throw new Malformed('bad firewall mark');
+    if (first === undefined || !/^\d+$/.test(first)) throw new MalformedLine('bad firewall mark');
     const ipv6 = rest[0] === 'IPv6';
     address = {
       protocol: null,
@@ -415,15 +412,15 @@ function readListService(fields: readonly string[], lineNumber: number): IpvsVir
     };
     tail = ipv6 ? rest.slice(1) : rest;
   } else if (kind === 'TCP' || kind === 'UDP' || kind === 'SCTP') {
-    if (first === undefined) throw new Malformed('virtual server without an address');
+    if (first === undefined) throw new MalformedLine('virtual server without an address');
     const { ip, port } = parseAddressPort(first, 'virtual server');
     address = { protocol: toProtocol(kind), family: familyOf(ip), ip, port, fwmark: null };
     tail = rest;
   } else {
-    throw new Malformed('unknown line kind (expected TCP, UDP, SCTP, FWM or ->)');
+    throw new MalformedLine('unknown line kind (expected TCP, UDP, SCTP, FWM or ->)');
   }
   const [scheduler, ...options] = tail;
-  if (scheduler === undefined) throw new Malformed('virtual server without a scheduler');
+  if (scheduler === undefined) throw new MalformedLine('virtual server without a scheduler');
   let persistenceTimeout: number | null = null;
   const flags: string[] = [];
   for (let i = 0; i < options.length; i++) {
@@ -440,7 +437,7 @@ function readListService(fields: readonly string[], lineNumber: number): IpvsVir
 
 function readListServer(fields: readonly string[], lineNumber: number): IpvsRealServer {
   if (fields.length !== 5) {
-    throw new Malformed(`real server line with ${fields.length} columns (expected 5)`);
+    throw new MalformedLine(`real server line with ${fields.length} columns (expected 5)`);
   }
   const [address, forwarding, weight, active, inactive] = fields as [
     string,
@@ -450,10 +447,11 @@ function readListServer(fields: readonly string[], lineNumber: number): IpvsReal
     string,
   ];
   const { ip, port } = parseAddressPort(address, 'real server');
-  if (!FORWARDING_NAMES.has(forwarding)) throw new Malformed(`unknown forwarding "${forwarding}"`);
+  if (!FORWARDING_NAMES.has(forwarding))
+    throw new MalformedLine(`unknown forwarding "${forwarding}"`);
   // Weight is printed with %d (it can be negative in theory); the counters with %u.
   if (!/^-?\d+$/.test(weight) || !/^\d+$/.test(active) || !/^\d+$/.test(inactive)) {
-    throw new Malformed('bad weight or connection counters');
+    throw new MalformedLine('bad weight or connection counters');
   }
   return {
     ip,
@@ -484,21 +482,21 @@ function parseAddressPort(text: string, what: string): IpvsAddress {
   let portText: string;
   if (text.startsWith('[')) {
     const close = text.indexOf(']:');
-    if (close < 0) throw new Malformed(`${what} "${text}" is not [address]:port`);
+    if (close < 0) throw new MalformedLine(`${what} "${text}" is not [address]:port`);
     ip = text.slice(1, close);
     portText = text.slice(close + 2);
-    if (isIP(ip) !== 6) throw new Malformed(`${what} "${text}" is not an IPv6 address`);
+    if (isIP(ip) !== 6) throw new MalformedLine(`${what} "${text}" is not an IPv6 address`);
   } else {
     const colon = text.lastIndexOf(':');
-    if (colon < 0) throw new Malformed(`${what} "${text}" has no port`);
+    if (colon < 0) throw new MalformedLine(`${what} "${text}" has no port`);
     ip = text.slice(0, colon);
     portText = text.slice(colon + 1);
     if (isIP(ip) !== 4) {
-      throw new Malformed(`${what} "${text}" is not numeric (dump with ipvsadm -n)`);
+      throw new MalformedLine(`${what} "${text}" is not numeric (dump with ipvsadm -n)`);
     }
   }
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
-    throw new Malformed(`${what} "${text}" has no numeric port (dump with ipvsadm -n)`);
+    throw new MalformedLine(`${what} "${text}" has no numeric port (dump with ipvsadm -n)`);
   }
   return { ip: canonicalIp(ip), port: Number(portText) };
 }
