@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { agentCommand, AgentFailure } from './agent.js';
 import { analyzeCommand } from './analyze.js';
 import { collectorCommand } from './collector.js';
+import { demoCommand } from './demo.js';
 import { CollectorUnreachable, flowsCommand, servicesCommand } from './query.js';
 import { CredentialsError } from '../common/credentials.js';
 import { UsageError } from './options.js';
@@ -19,13 +20,7 @@ const program = new Command('snatscope')
   .addCommand(collectorCommand())
   .addCommand(flowsCommand())
   .addCommand(servicesCommand())
-  .addCommand(
-    new Command('demo')
-      .description('a three-node lab in network namespaces with the real agent and collector')
-      .action(() => {
-        process.stdout.write('snatscope demo: coming — the lab demo is not built yet.\n');
-      }),
-  );
+  .addCommand(demoCommand());
 
 for (const command of program.commands) command.exitOverride();
 

@@ -167,7 +167,8 @@ function joined(value: unknown): string {
   return Array.isArray(value) && value.length > 0 ? value.map(String).join(',') : '-';
 }
 
-function servicesTable(services: readonly Json[]): string {
+/** The `services` table and its findings, as `snatscope services` prints them (also for the demo). */
+export function servicesTable(services: readonly Json[]): string {
   const rows = services.map((service) => [
     text(service.verdict),
     ratio(service.preservedRatio),
@@ -203,6 +204,11 @@ function servicesTable(services: readonly Json[]): string {
       `  ${text(finding.explanation)}\n  fix: ${text(finding.fix)}\n`,
   );
   return table + (findings.length > 0 ? `\nFindings:\n${details.join('')}` : '\nNo findings.\n');
+}
+
+/** The collector's per-Service summaries (`/api/v1/services`); throws CollectorUnreachable. */
+export async function fetchServices(collector: URL): Promise<Json[]> {
+  return list(await getJson(collector, '/api/v1/services', new URLSearchParams()), 'services');
 }
 
 interface ServicesOptions {

@@ -4,7 +4,7 @@ set -euo pipefail
 
 declare -A package_of=(
   [iptables]=iptables [iptables-legacy]=iptables [conntrack]=conntrack [nft]=nftables
-  [ipset]=ipset [ip]=iproute2
+  [ipset]=ipset [ip]=iproute2 [prometheus]=prometheus [promtool]=prometheus
 )
 missing=()
 for tool in "${!package_of[@]}"; do

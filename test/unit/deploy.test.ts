@@ -1,0 +1,488 @@
+// The deployment packages: every object of deploy/kustomize/base (and of the Helm chart, when a helm
+// binary is at hand) parses, passes the Kubernetes OpenAPI schema of its kind, and keeps the
+// security settings the agent and the collector were designed for. The flags they pass must be
+// flags the CLI really has.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, delimiter, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { parse, parseAllDocuments } from 'yaml';
+import { agentCommand } from '../../cli/agent.js';
+import { collectorCommand } from '../../cli/collector.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BASE = join(ROOT, 'deploy/kustomize/base');
+const CHART = join(ROOT, 'deploy/helm/snatscope');
+
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment,
+   @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
+   parsed YAML is walked freely here and every value read is asserted on; a wrong shape fails the
+   test either way (schema validation runs first). */
+/** A Kubernetes object as parsed from YAML; the fields are checked, not trusted. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+type Obj = Record<string, any>;
+
+const key = (o: Obj): string => `${String(o.kind)}/${String(o.metadata?.name)}`;
+
+/** Schema-checked kinds: kubernetes-models validates against the OpenAPI schema of its release. */
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/Namespace': Namespace,
+  'v1/ServiceAccount': ServiceAccount,
+  'v1/Service': Service,
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Secret': Secret,
+  'apps/v1/DaemonSet': DaemonSet,
+  'apps/v1/Deployment': Deployment,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+};
+
+/** Prometheus Operator kinds: no schema package here, so their required fields by hand. */
+const CRD_CHECKS: Record<string, (o: Obj) => void> = {
+  'monitoring.coreos.com/v1/ServiceMonitor': (o) => {
+    assert.ok(Object.keys(o.spec?.selector?.matchLabels ?? {}).length > 0, 'spec.selector');
+    assert.ok(Array.isArray(o.spec.endpoints) && o.spec.endpoints.length > 0, 'spec.endpoints');
+    for (const endpoint of o.spec.endpoints) assert.equal(typeof endpoint.port, 'string');
+  },
+  'monitoring.coreos.com/v1/PodMonitor': (o) => {
+    assert.ok(Object.keys(o.spec?.selector?.matchLabels ?? {}).length > 0, 'spec.selector');
+    assert.ok(Array.isArray(o.spec.podMetricsEndpoints) && o.spec.podMetricsEndpoints.length > 0);
+    for (const endpoint of o.spec.podMetricsEndpoints) assert.equal(typeof endpoint.port, 'string');
+  },
+  'monitoring.coreos.com/v1/PrometheusRule': (o) => {
+    const groups = o.spec?.groups as Obj[] | undefined;
+    assert.ok(Array.isArray(groups) && groups.length > 0, 'spec.groups');
+    for (const group of groups) {
+      assert.equal(typeof group.name, 'string', 'group name');
+      assert.ok(Array.isArray(group.rules) && group.rules.length > 0, `${group.name}: rules`);
+      for (const rule of group.rules as Obj[]) {
+        assert.ok(['string', 'number'].includes(typeof rule.expr), `${group.name}: expr`);
+        assert.ok(
+          (typeof rule.record === 'string') !== (typeof rule.alert === 'string'),
+          `${group.name}: a rule is a record or an alert`,
+        );
+      }
+    }
+  },
+};
+
+function validateObject(o: Obj): void {
+  const kind = `${String(o.apiVersion)}/${String(o.kind)}`;
+  assert.equal(typeof o.metadata?.name, 'string', `${kind}: metadata.name`);
+  const Model = MODELS[kind];
+  const crd = CRD_CHECKS[kind];
+  assert.ok(Model ?? crd, `${key(o)}: no schema for ${kind}; add it to MODELS or CRD_CHECKS`);
+  if (Model) new Model(o as never).validate();
+  else crd?.(o);
+}
+
+/** YAML 1.1, as kubectl, kustomize and Helm read it: `defaultMode: 0400` is octal 256 there. */
+function parseYamlDocuments(text: string, source: string): Obj[] {
+  return parseAllDocuments(text, { version: '1.1' })
+    .map((document) => {
+      assert.deepEqual(document.errors, [], `${source}: YAML errors`);
+      return document.toJS() as Obj | null;
+    })
+    .filter((o): o is Obj => o !== null);
+}
+
+/** The base as kustomize builds it: its resources plus the generated ConfigMaps. */
+function kustomizeObjects(): Obj[] {
+  const kustomization = parse(readFileSync(join(BASE, 'kustomization.yaml'), 'utf8'), {
+    version: '1.1',
+  }) as Obj;
+  const objects: Obj[] = [];
+  for (const file of kustomization.resources as string[]) {
+    objects.push(...parseYamlDocuments(readFileSync(join(BASE, file), 'utf8'), file));
+  }
+  const generatorLabels = (kustomization.generatorOptions?.labels ?? {}) as Obj;
+  for (const generator of (kustomization.configMapGenerator ?? []) as Obj[]) {
+    const data: Record<string, string> = {};
+    for (const entry of generator.files as string[]) {
+      const [name, path] = entry.includes('=') ? entry.split('=', 2) : [basename(entry), entry];
+      data[name ?? ''] = readFileSync(join(BASE, path ?? ''), 'utf8');
+    }
+    const labels = { ...generatorLabels, ...(generator.options?.labels ?? {}) } as Obj;
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: generator.name,
+        ...(generator.namespace ? { namespace: generator.namespace } : {}),
+        ...(Object.keys(labels).length > 0 ? { labels } : {}),
+      },
+      data,
+    });
+  }
+  return objects;
+}
+
+/** A binary from $NAME or PATH, or null. */
+function findBinary(name: string): string | null {
+  const given = process.env[name.toUpperCase()];
+  if (given) return given;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+function byKey(objects: Obj[]): Map<string, Obj> {
+  const map = new Map<string, Obj>();
+  for (const o of objects) {
+    assert.ok(!map.has(key(o)), `${key(o)} appears twice`);
+    map.set(key(o), o);
+  }
+  return map;
+}
+
+function one(objects: Map<string, Obj>, name: string): Obj {
+  const o = objects.get(name);
+  assert.ok(o, `${name} is missing`);
+  return o;
+}
+
+/** Value after `flag` in an args list. */
+function argValue(args: string[], flag: string): string | undefined {
+  const at = args.indexOf(flag);
+  return at === -1 ? undefined : args[at + 1];
+}
+
+/** Every `--flag` of a container's args must be a flag of that subcommand. */
+function assertKnownFlags(args: string[], longFlags: readonly (string | undefined)[]): void {
+  for (const arg of args.filter((a) => a.startsWith('--'))) {
+    assert.ok(longFlags.includes(arg), `${arg} is not a flag of snatscope ${String(args[0])}`);
+  }
+}
+
+/** Each file path the container's args name lies in a read-only mount of a Secret volume. */
+function assertSecretFilesMounted(pod: Obj, container: Obj, flags: string[]): string[] {
+  const args = container.args as string[];
+  const secrets: string[] = [];
+  for (const flag of flags) {
+    const path = argValue(args, flag);
+    assert.ok(path, `${container.name}: ${flag} missing`);
+    const mount = (container.volumeMounts as Obj[]).find((m) =>
+      path.startsWith(`${String(m.mountPath)}/`),
+    );
+    assert.ok(mount, `${container.name}: ${flag} ${path} is in no volume mount`);
+    assert.equal(mount.readOnly, true, `${container.name}: ${String(mount.name)} read-only`);
+    const volume = (pod.volumes as Obj[]).find((v) => v.name === mount.name);
+    assert.ok(volume?.secret?.secretName, `${container.name}: ${flag} comes from a Secret`);
+    // Owner (and group, for the collector's fsGroup) may read; nobody else, nobody writes.
+    assert.ok([0o400, 0o440].includes(volume.secret.defaultMode as number), `${flag} file mode`);
+    secrets.push(volume.secret.secretName as string);
+  }
+  return secrets;
+}
+
+/** The checks every rendering of the packages must pass, whichever tool built it. */
+function checkSecurityAndWiring(objects: Map<string, Obj>): void {
+  const agentSet = one(objects, 'DaemonSet/snatscope-agent');
+  const namespace = agentSet.metadata.namespace as string;
+  const agentPod = agentSet.spec.template.spec as Obj;
+  const agent = (agentPod.containers as Obj[])[0] ?? {};
+  const sc = agent.securityContext as Obj;
+
+  // The agent: the node's network namespace, just enough capabilities, nothing writable.
+  assert.equal(agentPod.hostNetwork, true);
+  assert.equal(agentPod.dnsPolicy, 'ClusterFirstWithHostNet');
+  assert.equal(agentPod.hostPID ?? false, false);
+  assert.equal(agentPod.priorityClassName, 'system-node-critical');
+  assert.deepEqual(agentPod.tolerations, [{ operator: 'Exists' }]);
+  assert.equal(agentPod.securityContext?.seccompProfile?.type, 'RuntimeDefault');
+  assert.equal((agentPod.containers as Obj[]).length, 1);
+  assert.equal(sc.privileged ?? false, false);
+  assert.equal(sc.allowPrivilegeEscalation, false);
+  assert.deepEqual(sc.capabilities.drop, ['ALL']);
+  const added = [...(sc.capabilities.add as string[])].sort();
+  assert.ok(
+    JSON.stringify(added) === '["NET_ADMIN"]' ||
+      JSON.stringify(added) === '["NET_ADMIN","NET_RAW"]',
+    `agent capabilities: ${added.join(', ')}`,
+  );
+  assert.equal(sc.readOnlyRootFilesystem, true);
+  assert.equal(sc.runAsUser, 0);
+  assert.equal(sc.seccompProfile?.type, 'RuntimeDefault');
+  for (const volume of agentPod.volumes as Obj[]) {
+    // Only the spool may come from the node; never the host's root, /proc or the runtime socket.
+    if (volume.hostPath) assert.equal(volume.hostPath.path, '/var/lib/snatscope/spool');
+  }
+
+  const env = new Map((agent.env as Obj[]).map((e) => [e.name as string, e]));
+  assert.equal(env.get('NODE_NAME')?.valueFrom?.fieldRef?.fieldPath, 'spec.nodeName');
+  assert.match(
+    String(env.get('NODE_OPTIONS')?.value),
+    /--max-semi-space-size=\d+ --max-old-space-size=\d+/,
+  );
+  assert.equal(agent.resources?.requests?.cpu, '50m');
+  assert.equal(agent.resources?.requests?.memory, '160Mi');
+  assert.equal(agent.resources?.limits?.memory, '256Mi');
+
+  const agentArgs = agent.args as string[];
+  assert.equal(agentArgs[0], 'agent');
+  assertKnownFlags(
+    agentArgs,
+    agentCommand().options.map((o) => o.long),
+  );
+  assert.equal(argValue(agentArgs, '--node-name'), '$(NODE_NAME)');
+  assert.equal(argValue(agentArgs, '--collector'), `snatscope-collector.${namespace}.svc:9090`);
+  assert.equal(argValue(agentArgs, '--spool-dir'), '/var/lib/snatscope/spool');
+  assert.equal(argValue(agentArgs, '--metrics-listen'), '0.0.0.0:9109');
+  assert.ok(!agentArgs.includes('--insecure'), 'the agent streams over TLS');
+  const agentSecrets = assertSecretFilesMounted(agentPod, agent, [
+    '--tls-ca',
+    '--tls-cert',
+    '--tls-key',
+    '--token-file',
+  ]);
+  const metricsPort = (agent.ports as Obj[]).find((p) => p.name === 'metrics');
+  assert.equal(metricsPort?.containerPort, 9109);
+  assert.equal(agent.livenessProbe?.httpGet?.path, '/healthz');
+  assert.ok(['metrics', 9109].includes(agent.livenessProbe?.httpGet?.port as string | number));
+  const spoolMount = (agent.volumeMounts as Obj[]).find(
+    (m) => m.mountPath === '/var/lib/snatscope/spool',
+  );
+  assert.ok(spoolMount, 'the spool directory is a volume (the root filesystem is read-only)');
+
+  // The collector: non-root, read-only root, one replica replaced, never doubled.
+  const collectorDeployment = one(objects, 'Deployment/snatscope-collector');
+  assert.equal(collectorDeployment.spec.replicas, 1);
+  assert.equal(collectorDeployment.spec.strategy?.type, 'Recreate');
+  const collectorPod = collectorDeployment.spec.template.spec as Obj;
+  const collector = (collectorPod.containers as Obj[])[0] ?? {};
+  assert.equal(collectorPod.hostNetwork ?? false, false);
+  assert.equal(collectorPod.securityContext?.runAsNonRoot, true);
+  assert.ok((collectorPod.securityContext?.runAsUser as number) > 0);
+  assert.equal(collector.securityContext?.readOnlyRootFilesystem, true);
+  assert.equal(collector.securityContext?.allowPrivilegeEscalation, false);
+  assert.equal(collector.securityContext?.privileged ?? false, false);
+  assert.deepEqual(collector.securityContext?.capabilities?.drop, ['ALL']);
+  assert.equal(collector.securityContext?.capabilities?.add, undefined);
+  assert.ok(collector.resources?.requests?.memory && collector.resources?.limits?.memory);
+  const collectorArgs = collector.args as string[];
+  assert.equal(collectorArgs[0], 'collector');
+  assertKnownFlags(
+    collectorArgs,
+    collectorCommand().options.map((o) => o.long),
+  );
+  assert.equal(argValue(collectorArgs, '--db'), '/data/flows.db');
+  assert.ok(!collectorArgs.includes('--insecure'));
+  const collectorSecrets = assertSecretFilesMounted(collectorPod, collector, [
+    '--tls-cert',
+    '--tls-key',
+    '--tls-ca',
+    '--token-file',
+  ]);
+  const dataMount = (collector.volumeMounts as Obj[]).find((m) => m.mountPath === '/data');
+  const dataVolume = (collectorPod.volumes as Obj[]).find((v) => v.name === dataMount?.name);
+  const claim = dataVolume?.persistentVolumeClaim?.claimName as string | undefined;
+  assert.ok(claim && objects.has(`PersistentVolumeClaim/${claim}`), '/data is the PVC');
+  const ports = new Map((collector.ports as Obj[]).map((p) => [p.name as string, p.containerPort]));
+  assert.equal(ports.get('grpc'), 9090);
+  assert.equal(ports.get('http'), 9108);
+  assert.equal(collector.readinessProbe?.httpGet?.path, '/readyz');
+  assert.equal(collector.livenessProbe?.httpGet?.path, '/healthz');
+  assert.deepEqual([...agentSecrets, ...collectorSecrets].sort(), [
+    'snatscope-agent-tls',
+    'snatscope-agent-tls',
+    'snatscope-agent-tls',
+    'snatscope-agent-token',
+    'snatscope-collector-tls',
+    'snatscope-collector-tls',
+    'snatscope-collector-tls',
+    'snatscope-collector-tokens',
+  ]);
+
+  // The Service the agents dial selects the collector pods and exposes both ports.
+  const service = one(objects, 'Service/snatscope-collector');
+  const podLabels = collectorDeployment.spec.template.metadata.labels as Obj;
+  for (const [label, value] of Object.entries(service.spec.selector as Obj)) {
+    assert.equal(podLabels[label], value, `Service selector ${label}`);
+  }
+  assert.deepEqual(
+    (service.spec.ports as Obj[]).map((p) => [p.name, p.port]),
+    [
+      ['grpc', 9090],
+      ['http', 9108],
+    ],
+  );
+
+  // Least privilege: the agent may only read Services; the collector has no role at all.
+  const role = one(objects, 'ClusterRole/snatscope-agent');
+  for (const rule of role.rules as Obj[]) {
+    assert.deepEqual(rule.apiGroups, ['']);
+    for (const resource of rule.resources as string[])
+      assert.ok(['services', 'endpointslices'].includes(resource), resource);
+    for (const verb of rule.verbs as string[])
+      assert.ok(['get', 'list', 'watch'].includes(verb), verb);
+  }
+  const binding = one(objects, 'ClusterRoleBinding/snatscope-agent');
+  assert.deepEqual(binding.subjects, [
+    { kind: 'ServiceAccount', name: 'snatscope-agent', namespace },
+  ]);
+  for (const o of objects.values()) {
+    if (['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind as string)) {
+      assert.ok(!JSON.stringify(o).includes('snatscope-collector'), `${key(o)}: collector RBAC`);
+    }
+  }
+  assert.equal(agentPod.serviceAccountName, 'snatscope-agent');
+  assert.equal(collectorPod.serviceAccountName, 'snatscope-collector');
+
+  // Monitoring: the ServiceMonitor scrapes the collector's http port, the PodMonitor the agents'.
+  const serviceMonitor = one(objects, 'ServiceMonitor/snatscope-collector');
+  for (const [label, value] of Object.entries(serviceMonitor.spec.selector.matchLabels as Obj)) {
+    assert.equal(service.metadata.labels?.[label], value, `ServiceMonitor selector ${label}`);
+  }
+  assert.equal(serviceMonitor.spec.endpoints[0].port, 'http');
+  const podMonitor = one(objects, 'PodMonitor/snatscope-agent');
+  assert.equal(podMonitor.spec.podMetricsEndpoints[0].port, 'metrics');
+  one(objects, 'PrometheusRule/snatscope');
+  const dashboard = one(objects, 'ConfigMap/snatscope-dashboard');
+  assert.equal(dashboard.metadata.labels?.grafana_dashboard, '1');
+  const json = (dashboard.data as Record<string, string>)['snatscope-dashboard.json'];
+  assert.equal(typeof (JSON.parse(json ?? '') as Obj).title, 'string');
+
+  for (const o of objects.values()) {
+    if (!['ClusterRole', 'ClusterRoleBinding', 'Namespace'].includes(o.kind as string)) {
+      assert.equal(o.metadata.namespace, namespace, `${key(o)} namespace`);
+    }
+  }
+}
+
+describe('deploy/kustomize/base', () => {
+  const objects = kustomizeObjects();
+  const byName = byKey(objects);
+
+  it('has every object the deployment needs, once', () => {
+    assert.deepEqual([...byName.keys()].sort(), [
+      'ClusterRole/snatscope-agent',
+      'ClusterRoleBinding/snatscope-agent',
+      'ConfigMap/snatscope-dashboard',
+      'DaemonSet/snatscope-agent',
+      'Deployment/snatscope-collector',
+      'Namespace/snatscope',
+      'PersistentVolumeClaim/snatscope-collector-data',
+      'PodMonitor/snatscope-agent',
+      'PrometheusRule/snatscope',
+      'Service/snatscope-collector',
+      'ServiceAccount/snatscope-agent',
+      'ServiceAccount/snatscope-collector',
+      'ServiceMonitor/snatscope-collector',
+    ]);
+  });
+
+  for (const o of objects) {
+    it(`${key(o)} passes its schema`, () => {
+      validateObject(o);
+    });
+  }
+
+  it('keeps the agent and collector locked down and wired to each other', () => {
+    checkSecurityAndWiring(byName);
+    assert.equal(byName.get('Namespace/snatscope')?.metadata.name, 'snatscope');
+  });
+
+  it('the schema check does catch a wrong type', () => {
+    const broken = structuredClone(one(byName, 'DaemonSet/snatscope-agent'));
+    broken.spec.template.spec.hostNetwork = 'yes';
+    assert.throws(() => {
+      validateObject(broken);
+    }, /hostNetwork/);
+  });
+
+  it('copies of deploy/prometheus and deploy/grafana are in sync (node deploy/sync.mjs)', () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'deploy/sync.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+  });
+
+  const kubectl = findBinary('kubectl');
+  it('builds with kubectl kustomize to the same objects', { skip: kubectl === null }, () => {
+    const built = execFileSync(kubectl ?? '', ['kustomize', BASE], { encoding: 'utf8' });
+    const fromKubectl = byKey(parseYamlDocuments(built, 'kubectl kustomize'));
+    assert.deepEqual(
+      new Map([...fromKubectl].sort(([a], [b]) => a.localeCompare(b))),
+      new Map([...byName].sort(([a], [b]) => a.localeCompare(b))),
+    );
+  });
+});
+
+describe('deploy/helm/snatscope', () => {
+  const base = byKey(kustomizeObjects());
+  const templates = join(CHART, 'templates');
+  const templateTexts = readdirSync(templates)
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => readFileSync(join(templates, file), 'utf8'));
+
+  it('has a template for every object of the kustomize base', () => {
+    for (const o of base.values()) {
+      // The chart's Namespace is the release namespace; every other name is fixed.
+      const name = o.kind === 'Namespace' ? '{{ .Release.Namespace }}' : String(o.metadata.name);
+      const found = templateTexts.some(
+        (text) =>
+          new RegExp(`^kind: ${String(o.kind)}$`, 'm').test(text) &&
+          text.split('\n').includes(`  name: ${name}`),
+      );
+      assert.ok(found, `no template renders ${key(o)}`);
+    }
+  });
+
+  it('templates were not reformatted as plain YAML (prettier turns {{ into { {)', () => {
+    for (const text of templateTexts) assert.ok(!/\{ \{|\} \}/.test(text));
+  });
+
+  const helm = findBinary('helm');
+  it(
+    'renders the same objects, valid and locked down (helm template)',
+    { skip: helm === null },
+    () => {
+      const rendered = execFileSync(
+        helm ?? '',
+        [
+          'template',
+          'snatscope',
+          CHART,
+          '--namespace',
+          'snatscope',
+          '--set',
+          'namespace.create=true',
+        ],
+        { encoding: 'utf8' },
+      );
+      const objects = parseYamlDocuments(rendered, 'helm template');
+      for (const o of objects) validateObject(o);
+      const byName = byKey(objects);
+      assert.deepEqual([...byName.keys()].sort(), [...base.keys()].sort());
+      checkSecurityAndWiring(byName);
+      // Same rules and dashboard as the kustomize base, whatever the chart's labels.
+      assert.deepEqual(
+        one(byName, 'PrometheusRule/snatscope').spec,
+        one(base, 'PrometheusRule/snatscope').spec,
+      );
+      assert.deepEqual(
+        one(byName, 'ConfigMap/snatscope-dashboard').data,
+        one(base, 'ConfigMap/snatscope-dashboard').data,
+      );
+    },
+  );
+});
