@@ -13,7 +13,7 @@ import { createLab, newPrefix, type Lab, type ProbeResult } from '../../lab/lab.
 import { listNamespaces } from '../../lab/netns.js';
 import { generateTestCerts, type TestCerts } from '../support/certs.js';
 import { parseNdjson } from '../support/cli.js';
-import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { eventually, startLabPipeline, startSnatscope, type Daemon } from '../support/daemon.js';
 import { expectations, hp, type Expectation } from '../support/lab-expectations.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,38 +51,13 @@ describe('collector + three streaming agents on a live lab', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'snatscope-collector-lab-'));
     lab = await createLab(cluster, { prefix: newPrefix() });
-    collector = startSnatscope(
-      [
-        'collector',
-        '--grpc-listen',
-        `${cluster.lanRouterIp}:${GRPC_PORT}`,
-        '--http-listen',
-        `0.0.0.0:${HTTP_PORT}`,
-        '--db',
-        join(dir, 'flows.db'),
-        '--upstream-cidr',
-        `${cluster.natLoadBalancer.lanIp}/32`,
-        '--insecure',
-      ],
-      lab.routerNamespace,
-    );
-    await collector.waitForStderr(/collector listening/);
-    for (const node of cluster.nodes) {
-      const agent = startSnatscope(
-        [
-          'agent',
-          '--node-name',
-          node.name,
-          '--collector',
-          `${cluster.lanRouterIp}:${GRPC_PORT}`,
-          '--insecure',
-          '--poll-interval',
-          '1s',
-        ],
-        lab.nodeNamespace(node.name),
-      );
-      agents.push(agent);
-    }
+    const pipeline = await startLabPipeline(lab, {
+      dbPath: join(dir, 'flows.db'),
+      grpcPort: GRPC_PORT,
+      httpListen: `0.0.0.0:${HTTP_PORT}`,
+    });
+    collector = pipeline.collector;
+    agents.push(...pipeline.agents);
     for (const e of [...replies, ...drops]) {
       results.set(e.name, await lab.probe({ ...e.probe, timeoutMs: 1000 }));
     }

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultCluster } from '../../lab/cluster.js';
 import { createLab, newPrefix, type Lab } from '../../lab/lab.js';
 import { listNamespaces } from '../../lab/netns.js';
-import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { eventually, startLabPipeline, type Daemon } from '../support/daemon.js';
 import { expectations } from '../support/lab-expectations.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -202,39 +202,13 @@ describe('Prometheus scrapes the collector: rules load, every dashboard query ha
     );
     dir = mkdtempSync(join(tmpdir(), 'snatscope-prometheus-'));
     lab = await createLab(cluster, { prefix: newPrefix() });
-    collector = startSnatscope(
-      [
-        'collector',
-        '--grpc-listen',
-        `${cluster.lanRouterIp}:${GRPC_PORT}`,
-        '--http-listen',
-        `127.0.0.1:${HTTP_PORT}`,
-        '--db',
-        join(dir, 'flows.db'),
-        '--upstream-cidr',
-        `${cluster.natLoadBalancer.lanIp}/32`,
-        '--insecure',
-      ],
-      lab.routerNamespace,
-    );
-    await collector.waitForStderr(/collector listening/);
-    for (const node of cluster.nodes) {
-      agents.push(
-        startSnatscope(
-          [
-            'agent',
-            '--node-name',
-            node.name,
-            '--collector',
-            `${cluster.lanRouterIp}:${GRPC_PORT}`,
-            '--insecure',
-            '--poll-interval',
-            '1s',
-          ],
-          lab.nodeNamespace(node.name),
-        ),
-      );
-    }
+    const pipeline = await startLabPipeline(lab, {
+      dbPath: join(dir, 'flows.db'),
+      grpcPort: GRPC_PORT,
+      httpListen: `127.0.0.1:${HTTP_PORT}`,
+    });
+    collector = pipeline.collector;
+    agents.push(...pipeline.agents);
     // First round before Prometheus runs: every Service, node and cause gets its series.
     await probeAll();
 

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Lab } from '../../lab/lab.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -84,4 +85,54 @@ export async function eventually<T>(
   throw new Error(
     `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
   );
+}
+
+/** A collector on the lab's router and one streaming agent per node, started as operators run them. */
+export interface LabPipeline {
+  collector: Daemon;
+  agents: Daemon[];
+}
+
+/**
+ * Starts `snatscope collector` in the lab's router namespace (gRPC on the LAN address, plaintext,
+ * the NAT load balancer as --upstream-cidr) and `snatscope agent` in every node namespace with
+ * 1 s polls; resolves once the collector listens.
+ */
+export async function startLabPipeline(
+  lab: Lab,
+  options: { dbPath: string; grpcPort: number; httpListen: string },
+): Promise<LabPipeline> {
+  const { cluster } = lab;
+  const collector = startSnatscope(
+    [
+      'collector',
+      '--grpc-listen',
+      `${cluster.lanRouterIp}:${options.grpcPort}`,
+      '--http-listen',
+      options.httpListen,
+      '--db',
+      options.dbPath,
+      '--upstream-cidr',
+      `${cluster.natLoadBalancer.lanIp}/32`,
+      '--insecure',
+    ],
+    lab.routerNamespace,
+  );
+  await collector.waitForStderr(/collector listening/);
+  const agents = cluster.nodes.map((node) =>
+    startSnatscope(
+      [
+        'agent',
+        '--node-name',
+        node.name,
+        '--collector',
+        `${cluster.lanRouterIp}:${options.grpcPort}`,
+        '--insecure',
+        '--poll-interval',
+        '1s',
+      ],
+      lab.nodeNamespace(node.name),
+    ),
+  );
+  return { collector, agents };
 }
