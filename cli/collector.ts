@@ -1,10 +1,12 @@
 // `snatscope collector`: gRPC ingest from every agent, the forensics store, /metrics and the API.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
-import { readTokenFile } from '../common/credentials.js';
+import { CredentialsError, readTokenFile } from '../common/credentials.js';
 import { Collector } from '../collector/collector.js';
-import { collectCidr, durationMs, listenAddress } from './options.js';
+import { CommandFailure, collectCidr, durationMs, listenAddress } from './options.js';
 import {
   addTransportSecurityOptions,
   transportSecurity,
@@ -58,19 +60,32 @@ export function collectorCommand(): Command {
         { level: options.logLevel, base: { component: 'collector' } },
         pino.destination(2),
       );
-      const collector = new Collector(
-        {
-          grpcListen: options.grpcListen,
-          httpListen: options.httpListen,
-          dbPath: options.db,
-          retentionMs: options.retention,
-          upstreamCidrs: options.upstreamCidr,
-          security,
-          tokens: options.tokenFile ? readTokenFile(options.tokenFile) : null,
-        },
-        log,
-      );
-      await collector.start();
+      // A missing parent folder of --db is made, as a fresh volume mount would need.
+      mkdirSync(dirname(resolvePath(options.db)), { recursive: true });
+      let collector: Collector;
+      try {
+        collector = new Collector(
+          {
+            grpcListen: options.grpcListen,
+            httpListen: options.httpListen,
+            dbPath: options.db,
+            retentionMs: options.retention,
+            upstreamCidrs: options.upstreamCidr,
+            security,
+            tokens: options.tokenFile ? readTokenFile(options.tokenFile) : null,
+          },
+          log,
+        );
+      } catch (error) {
+        if (error instanceof CredentialsError) throw error;
+        throw new CommandFailure(`collector: ${(error as Error).message}`);
+      }
+      try {
+        await collector.start();
+      } catch (error) {
+        await collector.stop().catch(() => undefined);
+        throw new CommandFailure(`collector: ${(error as Error).message}`);
+      }
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
           log.info({ signal }, 'collector stopping');

@@ -4,9 +4,9 @@ import { agentCommand, AgentFailure } from './agent.js';
 import { analyzeCommand } from './analyze.js';
 import { collectorCommand } from './collector.js';
 import { demoCommand } from './demo.js';
-import { CollectorUnreachable, flowsCommand, servicesCommand } from './query.js';
+import { flowsCommand, servicesCommand } from './query.js';
 import { CredentialsError } from '../common/credentials.js';
-import { UsageError } from './options.js';
+import { CommandFailure, UsageError } from './options.js';
 
 const program = new Command('snatscope')
   .description(
@@ -33,7 +33,7 @@ try {
   } else if (error instanceof AgentFailure) {
     process.stderr.write(`snatscope agent: ${error.message}\n`);
     process.exitCode = error.exitCode;
-  } else if (error instanceof CollectorUnreachable) {
+  } else if (error instanceof CommandFailure) {
     process.stderr.write(`snatscope: ${error.message}\n`);
     process.exitCode = error.exitCode;
   } else if (error instanceof UsageError || error instanceof CredentialsError) {

@@ -12,6 +12,11 @@ export class UsageError extends Error {
   }
 }
 
+/** The command could not do its job (exit code 1); the message says why, without a stack. */
+export class CommandFailure extends Error {
+  readonly exitCode = 1;
+}
+
 /** Accumulates a repeatable option. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

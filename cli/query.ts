@@ -3,12 +3,10 @@
 import { isIP } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
 import { renderTable } from '../common/table.js';
-import { outputOption, positiveInteger, UsageError } from './options.js';
+import { CommandFailure, outputOption, positiveInteger, UsageError } from './options.js';
 
 /** The collector could not be reached or answered with an error (exit code 1). */
-export class CollectorUnreachable extends Error {
-  readonly exitCode = 1;
-}
+export class CollectorUnreachable extends CommandFailure {}
 
 type Json = Record<string, unknown>;
 

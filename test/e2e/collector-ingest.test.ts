@@ -2,7 +2,7 @@
 // are enforced, malformed messages are refused one by one while the stream goes on, and a
 // collector killed with SIGKILL mid-stream loses nothing and stores nothing twice.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import {
 } from '../../common/ingest-rpc.js';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
 import { v1 } from '../../proto/index.js';
+import { runCli } from '../support/cli.js';
 import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
 
 type Json = Record<string, unknown>;
@@ -271,6 +272,31 @@ describe('collector killed with SIGKILL mid-stream', () => {
       assert.equal(store.lastSequence('k1', 'kill-test'), total / batch);
     } finally {
       store.close();
+    }
+  });
+});
+
+describe('collector start-up errors', () => {
+  it('says why it cannot start (exit 1, no stack) and makes a missing --db folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snatscope-startup-'));
+    try {
+      writeFileSync(join(dir, 'not-a-db'), 'plain text\n');
+      const common = ['--grpc-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--insecure'];
+      const bad = runCli(['collector', ...common, '--db', join(dir, 'not-a-db')]);
+      assert.equal(bad.status, 1, bad.stderr);
+      assert.match(
+        bad.stderr,
+        /^snatscope: collector: .*not-a-db: cannot open: file is not a database$/m,
+      );
+      assert.doesNotMatch(bad.stderr, /internal error|\n\s+at /);
+      const fresh = await startCollector([...common, '--db', join(dir, 'new', 'flows.db')]);
+      assert.equal(await fresh.daemon.stop(), 0, fresh.daemon.stderr());
+      assert.ok(
+        existsSync(join(dir, 'new', 'flows.db')),
+        'the store file was made in a new folder',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
