@@ -4,7 +4,7 @@
 // drops the per-endpoint comments in large clusters and changed them between releases.
 
 import type { IptablesRule, IptablesTable } from '../sources/iptables-save.js';
-import { compareAddresses, compareStrings } from './ordering.js';
+import { compareAddresses, compareFrontends, compareStrings } from './ordering.js';
 import type {
   KubeProxyModel,
   RuleCounters,
@@ -13,6 +13,7 @@ import type {
   ServicePortModel,
   ServiceProtocol,
 } from './service-model.js';
+import { servicePortRef } from './service-model.js';
 
 const MARK_MASQ = 'KUBE-MARK-MASQ';
 
@@ -368,9 +369,6 @@ function serviceFor(draft: ModelDraft, key: string, protocol: string | null): Se
 }
 
 function finishService(service: ServiceDraft): ServicePortModel {
-  const slash = service.key.indexOf('/');
-  const nameAndPort = service.key.slice(slash + 1);
-  const colon = nameAndPort.indexOf(':');
   const endpoints: ServiceEndpointModel[] = [...service.endpoints.values()]
     .sort((a, b) => compareAddresses(a.ip, b.ip) || a.port - b.port)
     .map(({ ip, port, inLocalChain }) => ({
@@ -382,18 +380,12 @@ function finishService(service: ServiceDraft): ServicePortModel {
     }));
   return {
     key: service.key,
-    ref: {
-      namespace: service.key.slice(0, slash),
-      name: colon < 0 ? nameAndPort : nameAndPort.slice(0, colon),
-      port: colon < 0 ? '' : nameAndPort.slice(colon + 1),
-    },
+    ref: servicePortRef(service.key),
     protocol: service.protocol,
     clusterIPs: [...service.clusterIPs].sort(compareAddresses),
     port: service.clusterPort ?? service.frontendPort,
     nodePort: service.nodePort ?? service.filterNodePort,
-    frontends: [...service.frontends.values()].sort(
-      (a, b) => compareStrings(a.kind, b.kind) || compareAddresses(a.ip, b.ip) || a.port - b.port,
-    ),
+    frontends: [...service.frontends.values()].sort(compareFrontends),
     externalTrafficPolicy: service.localPolicy ? 'Local' : 'Cluster',
     externalMasquerade: service.externalMasquerade,
     healthCheckNodePort: service.healthCheckNodePort,

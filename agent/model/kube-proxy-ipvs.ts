@@ -33,7 +33,7 @@ import {
   type KubeService,
   type KubeServicePortMatch,
 } from '../sources/kubectl-services.js';
-import { compareAddresses, compareStrings } from './ordering.js';
+import { compareAddresses, compareFrontends, compareStrings } from './ordering.js';
 import type {
   KubeProxyModel,
   ServiceEndpointModel,
@@ -355,9 +355,7 @@ function finishPort(
     clusterIPs,
     port: draft.cluster[0]?.server.port ?? firstFrontendPort ?? named?.port.port ?? null,
     nodePort,
-    frontends: [...frontends.values()].sort(
-      (a, b) => compareStrings(a.kind, b.kind) || compareAddresses(a.ip, b.ip) || a.port - b.port,
-    ),
+    frontends: [...frontends.values()].sort(compareFrontends),
     externalTrafficPolicy: local ? 'Local' : 'Cluster',
     externalMasquerade,
     healthCheckNodePort: named?.service.healthCheckNodePort ?? null,

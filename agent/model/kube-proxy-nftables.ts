@@ -17,7 +17,7 @@ import {
   type NftStatement,
   type NftVerdict,
 } from '../sources/nft-json.js';
-import { compareAddresses, compareStrings } from './ordering.js';
+import { compareAddresses, compareFrontends, compareStrings } from './ordering.js';
 import type {
   KubeProxyModel,
   RuleCounters,
@@ -26,6 +26,7 @@ import type {
   ServicePortModel,
   ServiceProtocol,
 } from './service-model.js';
+import { servicePortRef } from './service-model.js';
 
 /** Hints a caller may know from elsewhere (the API server, a flag). */
 export interface NftablesModelOptions {
@@ -569,9 +570,6 @@ function finishService(
   service: ServiceDraft,
   kindOf: (ip: string) => ServiceFrontend['kind'],
 ): ServicePortModel {
-  const slash = service.key.indexOf('/');
-  const nameAndPort = service.key.slice(slash + 1);
-  const colon = nameAndPort.indexOf(':');
   const endpoints: ServiceEndpointModel[] = [...service.endpoints.values()]
     .sort((a, b) => compareAddresses(a.ip, b.ip) || a.port - b.port)
     .map(({ ip, port, inLocalChain }) => ({
@@ -583,16 +581,10 @@ function finishService(
     }));
   const frontends: ServiceFrontend[] = [...service.frontends.values()]
     .map(({ ip, port }) => ({ kind: kindOf(ip), ip, port }))
-    .sort(
-      (a, b) => compareStrings(a.kind, b.kind) || compareAddresses(a.ip, b.ip) || a.port - b.port,
-    );
+    .sort(compareFrontends);
   return {
     key: service.key,
-    ref: {
-      namespace: service.key.slice(0, slash),
-      name: colon < 0 ? nameAndPort : nameAndPort.slice(0, colon),
-      port: colon < 0 ? '' : nameAndPort.slice(colon + 1),
-    },
+    ref: servicePortRef(service.key),
     protocol: service.protocol,
     clusterIPs: [...service.clusterIPs].sort(compareAddresses),
     port: service.clusterPort ?? service.frontendPort,

@@ -30,3 +30,11 @@ function addressSortKey(text: string): { bytes: number[]; prefix: number } | nul
   const prefix = slash < 0 ? -1 : Number(text.slice(slash + 1));
   return { bytes: ipaddr.parse(address).toByteArray(), prefix: Number.isNaN(prefix) ? -1 : prefix };
 }
+
+/** Frontends by kind, then address, then port. */
+export function compareFrontends(
+  a: { kind: string; ip: string; port: number },
+  b: { kind: string; ip: string; port: number },
+): number {
+  return compareStrings(a.kind, b.kind) || compareAddresses(a.ip, b.ip) || a.port - b.port;
+}

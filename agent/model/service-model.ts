@@ -81,3 +81,15 @@ export interface KubeProxyModel {
   /** SNAT/MASQUERADE rules that are not kube-proxy's (a CNI's or hand-written), as rule text. */
   otherSnatRules: string[];
 }
+
+/** The parts of kube-proxy's `ns/name:port` Service port key (no ":" means an unnamed port). */
+export function servicePortRef(key: string): ServicePortRef {
+  const slash = key.indexOf('/');
+  const nameAndPort = key.slice(slash + 1);
+  const colon = nameAndPort.indexOf(':');
+  return {
+    namespace: key.slice(0, slash),
+    name: colon < 0 ? nameAndPort : nameAndPort.slice(0, colon),
+    port: colon < 0 ? '' : nameAndPort.slice(colon + 1),
+  };
+}
