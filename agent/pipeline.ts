@@ -10,7 +10,7 @@ import { serviceKey } from './verdict.js';
 import { startTool, type RunningTool } from './sources/exec.js';
 import type { NodeReader } from './sources/node-reader.js';
 
-/** Where the pipeline's records go (stdout NDJSON now, the gRPC exporter later). */
+/** Where the pipeline's records go: NDJSON on stdout, or the gRPC exporter (agent/export/). */
 export interface RecordSink {
   service(state: v1.IServiceState): void;
   flow(record: v1.IFlowRecord): void;

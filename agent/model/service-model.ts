@@ -1,5 +1,5 @@
 // The node's view of kube-proxy's Services, independent of the proxy mode that programmed it.
-// Built from iptables-save (agent/model/kube-proxy-iptables.ts) and, later, nftables and IPVS.
+// Built from iptables-save, nftables (nft -j) or IPVS (ipvsadm, ipset) by the kube-proxy-*.ts builders.
 
 /** Transport protocols kube-proxy programs Services for. */
 export type ServiceProtocol = 'tcp' | 'udp' | 'sctp';
