@@ -236,7 +236,7 @@ describe('snatscope agent, continuous, on a live node', () => {
       new Promise((_, reject) =>
         setTimeout(() => {
           reject(new Error('agent did not stop on SIGTERM'));
-        }, 5000),
+        }, 30_000),
       ),
     ])) as [number | null];
     assert.equal(code, 0);

@@ -226,22 +226,31 @@ describe('collector killed with SIGKILL mid-stream', () => {
     const client = new grpc.Client(target, grpc.credentials.createInsecure());
     let acked = 0;
     let stream = new RawStream(client, undefined);
-    const send = (s: RawStream, from: number): void => {
+    const batches = total / batch;
+    const hello = (s: RawStream): void => {
       s.send({ hello: { node: 'k1', agentVersion: 't', bootId: 'kill-test' } });
-      for (let start = from; start < total; start += batch) {
+    };
+    /** Sends batches `from`+1 … `to` (sequence numbers). */
+    const send = (s: RawStream, from: number, to = batches): void => {
+      for (let sequence = from + 1; sequence <= to; sequence++) {
+        const start = (sequence - 1) * batch;
         const records = Array.from({ length: batch }, (_, i) => flow('k1', start + i));
-        s.send({ batch: { sequence: start / batch + 1, records } });
+        s.send({ batch: { sequence, records } });
       }
     };
-    send(stream, 0);
-    // Kill once part of the stream is acknowledged, while the rest is in flight.
+    // The last quarter of the stream is held back until after the kill, so the collector is killed
+    // mid-stream whatever the machine's speed: some batches acked, some in flight, some never sent.
+    const heldBack = (batches * 3) / 4;
+    hello(stream);
+    send(stream, 0, batches / 2);
     await eventually(() => {
       acked = Math.max(0, ...stream.received.map((m) => m.ack?.sequence ?? 0));
       return acked >= 5 ? acked : undefined;
     }, 'some acks');
+    send(stream, batches / 2, heldBack);
     await collector.daemon.stop('SIGKILL');
     acked = Math.max(0, ...stream.received.map((m) => m.ack?.sequence ?? 0));
-    assert.ok(acked < total / batch, `killed mid-stream (acked ${acked} of ${total / batch})`);
+    assert.ok(acked <= heldBack, `acked ${acked} of the ${heldBack} batches sent before the kill`);
     client.close();
 
     collector = await startCollector(['--grpc-listen', target, ...args]);
@@ -249,7 +258,8 @@ describe('collector killed with SIGKILL mid-stream', () => {
     stream = new RawStream(again, undefined);
     // Replay from the first unacknowledged batch, as the agent's spool does, and one batch
     // that was acknowledged (the collector must store it once).
-    send(stream, Math.max(0, acked - 1) * batch);
+    hello(stream);
+    send(stream, Math.max(0, acked - 1));
     await eventually(
       () =>
         stream.received.some((m) => (m.ack?.sequence ?? 0) === total / batch) ? true : undefined,

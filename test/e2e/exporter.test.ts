@@ -53,6 +53,8 @@ class FakeCollector {
   readonly store: FakeStore;
   readonly received: v1.AgentMessage[] = [];
   readonly tokens: (string | null)[] = [];
+  /** When each stream arrived (performance.now()), in order. */
+  readonly attemptTimes: number[] = [];
   private server: grpc.Server | null = null;
   port = 0;
 
@@ -97,6 +99,7 @@ class FakeCollector {
   private handle(call: IngestServerStream): void {
     const token = bearerToken(call.metadata);
     this.tokens.push(token);
+    this.attemptTimes.push(performance.now());
     if (this.options.token !== undefined && token !== this.options.token) {
       call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'unknown token' });
       return;
@@ -281,7 +284,8 @@ describe('collector exporter over loopback gRPC', () => {
     exporter.flow(flow(2));
     await waitFor('the timed batch', () => collector.store.stored.length === 1);
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 140 && elapsed < 1000, `batch went out after ${elapsed} ms`);
+    // Timers never fire early, so only the lower bound is a property (a slow CI may be late).
+    assert.ok(elapsed >= 140, `batch went out after ${elapsed} ms, before its 150 ms delay`);
     assert.equal(collector.store.stored[0]?.records, 2);
     await exporter.stop();
   });
@@ -348,7 +352,10 @@ describe('collector exporter over loopback gRPC', () => {
     // Records keep coming while the collector is away, and reconnects fail for a while.
     for (let i = 4; i < 6; i++) exporter.flow(flow(i));
     assert.equal(spool.length, 3);
-    await sleep(300);
+    await waitFor(
+      'a failed reconnect',
+      async () => (await metric(metrics, 'snatscope_agent_export_reconnects_total')) >= 1,
+    );
 
     const second = new FakeCollector({ store });
     t.after(() => {
@@ -538,13 +545,16 @@ describe('collector exporter over loopback gRPC', () => {
       });
       exporter.start();
       exporter.flow(flow(1));
-      await sleep(650);
-      const attempts = collector.tokens.length;
-      // Without backoff this would be hundreds; with it: t=0, ~100, ~300 (and ~700 is too late).
-      assert.ok(attempts >= 2 && attempts <= 3, `${attempts} attempts in 650 ms`);
-      assert.equal(
-        await metric(metrics, 'snatscope_agent_export_errors_total', { code: 'UNAUTHENTICATED' }),
-        attempts,
+      await waitFor('three attempts', () => collector.tokens.length >= 3, 10_000);
+      const [first = 0, second = 0, third = 0] = collector.attemptTimes;
+      // Without backoff the retries would come at once; with it each waits its full ceiling
+      // (timers never fire early; a small allowance for the two clocks' rounding).
+      assert.ok(second - first >= 95, `second attempt ${second - first} ms after the first`);
+      assert.ok(third - second >= 195, `third attempt ${third - second} ms after the second`);
+      assert.ok(
+        (await metric(metrics, 'snatscope_agent_export_errors_total', {
+          code: 'UNAUTHENTICATED',
+        })) >= 2,
       );
       const refused = lines.filter((line) =>
         line.msg.startsWith('collector refused our credentials'),
