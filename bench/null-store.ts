@@ -39,8 +39,8 @@ export class NullFlowStore implements FlowStore {
     // Nothing is kept.
   }
 
-  prune(_before: number): number {
-    return 0;
+  pruneSteps(_before: number): Iterable<number> {
+    return [];
   }
 
   countFlows(): number {

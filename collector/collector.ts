@@ -31,6 +31,8 @@ export interface CollectorConfig {
 // Correlation is rebuilt from this much stored history at start (a restart keeps its verdicts).
 const REBUILD_WINDOW_S = 3600;
 const PRUNE_EVERY_MS = 60_000;
+// After a failed prune (store locked, disk full) the next try comes sooner than the period.
+const PRUNE_RETRY_MS = 5_000;
 /** The collector: start() listens, stop() drains and closes. */
 export class Collector {
   readonly metrics = new CollectorMetrics();
@@ -42,6 +44,9 @@ export class Collector {
   private readonly grpcServer = new grpc.Server(COLLECTOR_SERVER_OPTIONS);
   private httpServer: HttpServer | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
+  /** The housekeeping run in progress (stop() waits for it before closing the store). */
+  private pruning: Promise<void> = Promise.resolve();
+  private stopping = false;
   private rebuilding = true;
   /** Ports actually bound (useful with port 0). */
   grpcPort = 0;
@@ -93,11 +98,7 @@ export class Collector {
         else resolve(bound);
       });
     });
-    this.pruneTimer = setInterval(() => {
-      this.prune();
-    }, PRUNE_EVERY_MS);
-    this.pruneTimer.unref();
-    this.prune();
+    this.schedulePrune(0);
     this.log.info(
       { grpc: this.grpcPort, http: this.httpPort, db: this.config.dbPath },
       'collector listening',
@@ -106,7 +107,9 @@ export class Collector {
 
   /** Stops taking messages, stores and acknowledges what was received, closes everything. */
   async stop(): Promise<void> {
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.stopping = true;
+    if (this.pruneTimer) clearTimeout(this.pruneTimer);
+    await this.pruning;
     await this.ingest.shutdown();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -150,13 +153,41 @@ export class Collector {
     this.log.info({ flows, ms: Date.now() - started }, 'correlation rebuilt from the store');
   }
 
-  private prune(): void {
-    const before = Date.now() / 1000 - this.config.retentionMs / 1000;
-    const pruned = this.store.prune(before);
-    this.stitcher.prune(Date.now() / 1000);
-    if (pruned > 0) {
-      this.metrics.storePruned.inc(pruned);
-      this.log.info({ pruned }, 'pruned flows past retention');
+  private schedulePrune(delayMs: number): void {
+    this.pruneTimer = setTimeout(() => {
+      this.pruning = this.housekeeping().then((ok) => {
+        if (!this.stopping) this.schedulePrune(ok ? PRUNE_EVERY_MS : PRUNE_RETRY_MS);
+      });
+    }, delayMs);
+    this.pruneTimer.unref();
+  }
+
+  /**
+   * Prunes the store past retention, yielding to ingest and queries between chunks, and forgets
+   * idle in-memory state. A store error is logged and counted, never thrown: false means retry.
+   */
+  private async housekeeping(): Promise<boolean> {
+    const now = Date.now();
+    this.stitcher.prune(now / 1000);
+    this.ingest.forgetIdleProgress(now);
+    const before = now / 1000 - this.config.retentionMs / 1000;
+    let pruned = 0;
+    try {
+      for (const deleted of this.store.pruneSteps(before)) {
+        pruned += deleted;
+        this.metrics.storePruned.inc(deleted);
+        if (this.stopping) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      this.metrics.storeErrors.inc();
+      this.log.error(
+        { err: error, pruned, retryInMs: PRUNE_RETRY_MS },
+        'pruning the store failed; will retry',
+      );
+      return false;
     }
+    if (pruned > 0) this.log.info({ pruned }, 'pruned flows past retention');
+    return true;
   }
 }

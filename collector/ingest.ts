@@ -22,6 +22,15 @@ export interface TokenCheck {
 interface Progress {
   accepted: number;
   stored: number;
+  /**
+   * A write of this boot failed: nothing more is taken until a new stream's hello, once the
+   * writer is drained, restarts from `stored` (so no later batch is stored past the lost one).
+   */
+  failed: boolean;
+  /** Streams bound to this boot and writes not yet settled; 0 lets the entry be forgotten. */
+  users: number;
+  /** When `users` last dropped to 0 (ms), for forgetting idle entries. */
+  idleSince: number;
 }
 
 /** One agent's open stream. */
@@ -30,9 +39,16 @@ interface Session {
   node: string | null;
   bootId: string;
   tokenNode: string | null | undefined;
+  /** The boot's progress, once the hello bound the stream. */
+  progress: Progress | null;
+  /** A write of this stream failed or the stream was refused: it takes nothing more. */
+  ended: boolean;
   /** Messages taken but not yet settled: acks wait for them, in order. */
   inFlight: Promise<void>;
 }
+
+// Progress entries are a cache of the store's last sequences: an idle one is forgotten after this.
+const PROGRESS_IDLE_MS = 10 * 60_000;
 
 const INVALID_ARGUMENT = grpc.status.INVALID_ARGUMENT;
 
@@ -70,6 +86,8 @@ export class IngestService {
       node: null,
       bootId: '',
       tokenNode,
+      progress: null,
+      ended: false,
       inFlight: Promise.resolve(),
     };
     this.sessions.add(session);
@@ -79,6 +97,7 @@ export class IngestService {
     });
     const close = (): void => {
       if (!this.sessions.delete(session)) return;
+      if (session.progress) this.release(session.progress);
       this.metrics.agentsConnected.set(this.sessions.size);
       this.log.info({ node: session.node, peer: call.getPeer() }, 'agent stream closed');
     };
@@ -130,8 +149,24 @@ export class IngestService {
     return node;
   }
 
+  /**
+   * Forgets progress entries of boots that have no stream and no write in flight for a while (the
+   * store keeps the truth; a later hello reads it again). Returns how many were forgotten.
+   */
+  forgetIdleProgress(nowMs: number): number {
+    let forgotten = 0;
+    for (const [key, progress] of this.progress) {
+      if (progress.users === 0 && nowMs - progress.idleSince >= PROGRESS_IDLE_MS) {
+        this.progress.delete(key);
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+
   private receive(session: Session, request: IngestRequest): void {
-    if (this.closing) return; // not acknowledged: the agent replays it to the next collector
+    // Not acknowledged: the agent replays it to the next collector or stream.
+    if (this.closing || session.ended) return;
     if (!request.ok) {
       this.refuse(session, 0, 'undecodable', request.reason);
       return;
@@ -142,12 +177,10 @@ export class IngestService {
       return;
     }
     const node = session.node;
-    if (node === null) {
+    const progress = session.progress;
+    if (node === null || progress === null) {
       this.metrics.ingestRejected.inc({ reason: 'protocol' });
-      session.call.emit('error', {
-        code: INVALID_ARGUMENT,
-        details: 'the first message must be a hello',
-      });
+      this.endSession(session, INVALID_ARGUMENT, 'the first message must be a hello');
       return;
     }
     const batch = message.batch ?? null;
@@ -165,7 +198,10 @@ export class IngestService {
       this.refuse(session, sequence, problem.code, problem.reason, type);
       return;
     }
-    const progress = this.progressOf(node, session.bootId);
+    if (progress.failed) {
+      this.endAfterStoreFailure(session);
+      return;
+    }
     if (sequence <= progress.accepted) {
       this.metrics.ingestMessages.inc({ type, result: 'duplicate' });
       this.ackAfter(session, Promise.resolve(), progress);
@@ -175,6 +211,9 @@ export class IngestService {
     const links = [];
     let backendHalves = 0;
     for (const record of records) {
+      // Which nodes a connection crossed is the collector's finding, never an agent's claim.
+      record.entryNode = null;
+      record.backendNode = null;
       if (record.kind === v1.FlowRecord.Kind.backend) backendHalves++;
       const link = this.stitcher.stitch(record);
       if (link) links.push(link);
@@ -185,19 +224,23 @@ export class IngestService {
     this.metrics.ingestRecords.inc({ kind: 'flow' }, records.length - backendHalves);
     this.metrics.ingestRecords.inc({ kind: 'backend' }, backendHalves);
     const stored: StoreBatch = { node, bootId: session.bootId, sequence, flows: records, services };
+    progress.users++;
     const write = this.writer.write(stored, links).then(
       (outcome) => {
+        this.release(progress);
         this.metrics.ingestMessages.inc({ type, result: outcome });
         progress.stored = Math.max(progress.stored, sequence);
       },
       (error: unknown) => {
-        // Not stored: forget it was taken so the replay after reconnecting is stored.
-        progress.accepted = Math.min(progress.accepted, sequence - 1);
-        this.log.error({ err: error, node, sequence }, 'store write failed; closing the stream');
-        session.call.emit('error', {
-          code: grpc.status.UNAVAILABLE,
-          details: 'store write failed',
-        });
+        this.release(progress);
+        // Runs before the next message is read (a microtask after the commit), so nothing taken
+        // after this batch can be stored past it: the agent replays from the first unstored one.
+        if (!progress.failed) {
+          this.log.error({ err: error, node, sequence }, 'store write failed; closing the stream');
+        }
+        progress.failed = true;
+        progress.accepted = progress.stored;
+        this.endAfterStoreFailure(session);
         throw error;
       },
     );
@@ -207,12 +250,15 @@ export class IngestService {
   private hello(session: Session, hello: v1.IAgentHello): void {
     const node = hello.node ?? '';
     const bootId = hello.bootId ?? '';
+    if (session.node !== null) {
+      // A stream speaks for one agent boot: re-binding it mid-stream would mix two sequences.
+      this.metrics.ingestRejected.inc({ reason: 'protocol' });
+      this.endSession(session, INVALID_ARGUMENT, 'a stream takes one hello');
+      return;
+    }
     if (node === '' || bootId === '') {
       this.metrics.ingestRejected.inc({ reason: 'protocol' });
-      session.call.emit('error', {
-        code: INVALID_ARGUMENT,
-        details: 'hello needs a node name and a boot id',
-      });
+      this.endSession(session, INVALID_ARGUMENT, 'hello needs a node name and a boot id');
       return;
     }
     if (
@@ -221,23 +267,33 @@ export class IngestService {
       session.tokenNode !== node
     ) {
       this.metrics.ingestAuthFailures.inc();
-      session.call.emit('error', {
-        code: grpc.status.PERMISSION_DENIED,
-        details: `this token is for node "${session.tokenNode}", not "${node}"`,
-      });
+      this.endSession(
+        session,
+        grpc.status.PERMISSION_DENIED,
+        `this token is for node "${session.tokenNode}", not "${node}"`,
+      );
       return;
     }
+    const progress = this.progressOf(node, bootId);
     session.node = node;
     session.bootId = bootId;
+    session.progress = progress;
+    progress.users++;
     this.metrics.ingestMessages.inc({ type: 'hello', result: 'stored' });
     this.metrics.agentSeen(node, Date.now() / 1000);
-    const progress = this.progressOf(node, bootId);
     this.log.info(
       { node, bootId, agentVersion: hello.agentVersion, stored: progress.stored },
       'agent connected',
     );
-    // Messages a previous stream of this boot left in the writer must settle before the ack.
-    this.ackAfter(session, this.writer.drain(), progress);
+    // Messages a previous stream of this boot left in the writer must settle before the ack; after
+    // a failed write, this stream starts again from what is durably stored.
+    const settled = this.writer.drain().then(() => {
+      if (progress.failed && !session.ended) {
+        progress.failed = false;
+        progress.accepted = progress.stored;
+      }
+    });
+    this.ackAfter(session, settled, progress);
   }
 
   private progressOf(node: string, bootId: string): Progress {
@@ -245,10 +301,27 @@ export class IngestService {
     let progress = this.progress.get(key);
     if (!progress) {
       const stored = this.store.lastSequence(node, bootId);
-      progress = { accepted: stored, stored };
+      progress = { accepted: stored, stored, failed: false, users: 0, idleSince: Date.now() };
       this.progress.set(key, progress);
     }
     return progress;
+  }
+
+  private release(progress: Progress): void {
+    progress.users--;
+    if (progress.users === 0) progress.idleSince = Date.now();
+  }
+
+  /** Ends a stream whose boot lost a write: the agent reconnects and replays from the ack. */
+  private endAfterStoreFailure(session: Session): void {
+    this.endSession(session, grpc.status.UNAVAILABLE, 'store write failed; reconnect and replay');
+  }
+
+  /** Ends the stream with `code` once; later messages on it are ignored. */
+  private endSession(session: Session, code: grpc.status, details: string): void {
+    if (session.ended) return;
+    session.ended = true;
+    session.call.emit('error', { code, details });
   }
 
   /** Acks the stored watermark once `settled` and everything taken before it on this stream are. */

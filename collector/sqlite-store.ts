@@ -464,36 +464,45 @@ export class SqliteFlowStore implements FlowStore {
 
   /**
    * Deletes flows last seen before `before`, in transactions of at most pruneChunkRows rows so
-   * that ingest waits for the write lock only briefly. Walks the time index with a cursor: rows
-   * first seen long ago but still alive are examined once, not once per chunk.
+   * that ingest waits for the write lock only briefly; yields the rows deleted by each. Walks the
+   * time index with a cursor: rows first seen long ago but still alive are examined once, not once
+   * per chunk.
    */
-  prune(before: number): number {
-    return this.guard('STORE_PRUNE_FAILED', `pruning flows last seen before ${before}`, () => {
-      let total = 0;
-      let cursor = { firstSeen: Number.NEGATIVE_INFINITY, id: 0 };
-      const chunk = this.db.transaction(() => {
-        const rows = this.statements.pruneScan.all(
-          before,
-          cursor.firstSeen,
-          cursor.firstSeen,
-          cursor.id,
-          this.options.pruneChunkRows,
-        );
-        let deleted = 0;
-        for (const row of rows) {
-          if (row.last_seen < before) deleted += this.statements.deleteFlow.run(row.id).changes;
-        }
-        const last = rows.at(-1);
-        if (last !== undefined) cursor = { firstSeen: last.first_seen, id: last.id };
-        return { scanned: rows.length, deleted };
-      });
-      for (;;) {
-        const { scanned, deleted } = chunk.immediate();
-        total += deleted;
-        if (this.rowCount !== null) this.rowCount -= deleted;
-        if (scanned < this.options.pruneChunkRows) return total;
+  *pruneSteps(before: number): Generator<number, void, undefined> {
+    let cursor = { firstSeen: Number.NEGATIVE_INFINITY, id: 0 };
+    const chunk = this.db.transaction(() => {
+      const rows = this.statements.pruneScan.all(
+        before,
+        cursor.firstSeen,
+        cursor.firstSeen,
+        cursor.id,
+        this.options.pruneChunkRows,
+      );
+      let deleted = 0;
+      for (const row of rows) {
+        if (row.last_seen < before) deleted += this.statements.deleteFlow.run(row.id).changes;
       }
+      const last = rows.at(-1);
+      if (last !== undefined) cursor = { firstSeen: last.first_seen, id: last.id };
+      return { scanned: rows.length, deleted };
     });
+    for (;;) {
+      const { scanned, deleted } = this.guard(
+        'STORE_PRUNE_FAILED',
+        `pruning flows last seen before ${before}`,
+        () => chunk.immediate(),
+      );
+      if (this.rowCount !== null) this.rowCount -= deleted;
+      yield deleted;
+      if (scanned < this.options.pruneChunkRows) return;
+    }
+  }
+
+  /** Runs every step of pruneSteps at once; returns the rows deleted. */
+  prune(before: number): number {
+    let total = 0;
+    for (const deleted of this.pruneSteps(before)) total += deleted;
+    return total;
   }
 
   /** Stored flow rows (entry and backend records). */
@@ -545,7 +554,11 @@ export class SqliteFlowStore implements FlowStore {
         );
       }
     };
-    check(read());
+    const found = read();
+    check(found);
+    // A current store opens without the write lock, so a backup or a stuck writer holding it
+    // delays writes (retried) instead of keeping the collector from starting.
+    if (found.version === SCHEMA_VERSION) return;
     // The check runs again under the write lock: another process may be creating the file.
     this.db
       .transaction(() => {

@@ -1,0 +1,164 @@
+// Store faults under a live collector (real gRPC on loopback, a real SQLite file): a write that
+// fails because another process holds the database locked must not let the collector acknowledge
+// past the first unstored batch, and store errors on timers never stop the process.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import Database from 'better-sqlite3';
+import { SqliteFlowStore } from '../../collector/sqlite-store.js';
+import { eventually, startSnatscope } from '../support/daemon.js';
+import { flow, RawStream } from '../support/ingest-stream.js';
+
+/** Whether `url` answers within a quarter second (a blocked event loop does not). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(250) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Another process's write lock on the store file, as a backup tool or a stuck writer holds it. */
+function lockStore(db: string): { release: () => void } {
+  const other = new Database(db);
+  other.exec('BEGIN EXCLUSIVE');
+  return {
+    release: () => {
+      if (!other.open) return;
+      other.exec('ROLLBACK');
+      other.close();
+    },
+  };
+}
+
+describe('collector store faults', () => {
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'snatscope-faults-'));
+  });
+
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('after a failed write, acknowledges nothing past the first unstored batch', async () => {
+    // Out of process: the collector's event loop blocks while SQLite waits for the lock, and the
+    // next batch must reach it during that wait, as it does for an agent under load.
+    const db = join(dir, 'busy.db');
+    const daemon = startSnatscope([
+      'collector',
+      '--grpc-listen',
+      '127.0.0.1:0',
+      '--http-listen',
+      '127.0.0.1:0',
+      '--db',
+      db,
+      '--insecure',
+      '--log-level',
+      'info',
+    ]);
+    const { grpc: grpcPort, http } = JSON.parse(
+      await daemon.waitForStderr(/collector listening/),
+    ) as { grpc: number; http: number };
+    const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    try {
+      const stream = new RawStream(client);
+      stream.send({ hello: { node: 'b1', agentVersion: 't', bootId: 'busy' } });
+      stream.send({ batch: { sequence: 1, records: [flow('b1', 1)] } });
+      await eventually(() => (stream.highestAck() === 1 ? true : undefined), 'batch 1 acked');
+
+      const lock = lockStore(db);
+      stream.send({ batch: { sequence: 2, records: [flow('b1', 2)] } });
+      await eventually(
+        async () => ((await answers(`http://127.0.0.1:${http}/healthz`)) ? undefined : true),
+        'the collector blocked in the write of batch 2',
+      );
+      // Batch 3 arrives while batch 2's commit waits for the lock; the lock goes once 2 failed.
+      stream.send({ batch: { sequence: 3, records: [flow('b1', 3)] } });
+      const status = await stream.status;
+      lock.release();
+      assert.equal(status.code, grpc.status.UNAVAILABLE, status.details);
+      assert.ok(stream.highestAck() < 2, `acked ${stream.highestAck()} with batch 2 unstored`);
+
+      // The agent reconnects: the hello's ack says where to replay from.
+      const again = new RawStream(client);
+      again.send({ hello: { node: 'b1', agentVersion: 't', bootId: 'busy' } });
+      const [helloAck] = await again.waitFor(1);
+      assert.equal(helloAck?.ack?.sequence, 1, 'replay starts at batch 2');
+      again.send({ batch: { sequence: 2, records: [flow('b1', 2)] } });
+      again.send({ batch: { sequence: 3, records: [flow('b1', 3)] } });
+      await eventually(() => (again.highestAck() === 3 ? true : undefined), 'the replay acked');
+      again.end();
+      assert.equal((await again.status).code, grpc.status.OK);
+    } finally {
+      client.close();
+      await daemon.stop();
+    }
+    const store = new SqliteFlowStore(db);
+    try {
+      const ports = store
+        .queryFlows({ node: 'b1', limit: 10 })
+        .map((f) => f.client?.port)
+        .sort();
+      assert.deepEqual(ports, [20001, 20002, 20003], 'every batch stored once');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('keeps serving when pruning fails (store locked at start) and prunes once it is free', async () => {
+    const db = join(dir, 'prune.db');
+    const seeded = new SqliteFlowStore(db);
+    const dayAgo = Date.now() / 1000 - 86_400;
+    seeded.write(
+      [
+        {
+          node: 'p1',
+          bootId: 'old',
+          sequence: 1,
+          flows: [1, 2, 3].map((i) => ({ ...flow('p1', i), observedAt: dayAgo })),
+          services: null,
+        },
+      ],
+      [],
+    );
+    seeded.close();
+    const lock = lockStore(db);
+    const daemon = startSnatscope([
+      'collector',
+      '--grpc-listen',
+      '127.0.0.1:0',
+      '--http-listen',
+      '127.0.0.1:0',
+      '--db',
+      db,
+      '--insecure',
+      '--retention',
+      '1h',
+    ]);
+    try {
+      await daemon.waitForStderr(/pruning the store failed; will retry/, 60_000);
+      const { http } = JSON.parse(await daemon.waitForStderr(/collector listening/)) as {
+        http: number;
+      };
+      const metrics = async (): Promise<string> =>
+        (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
+      assert.match(await metrics(), /^snatscope_store_errors_total [1-9]/m);
+      assert.equal((await fetch(`http://127.0.0.1:${http}/healthz`)).status, 200);
+      lock.release();
+      await eventually(
+        async () => (/^snatscope_store_pruned_total 3$/m.test(await metrics()) ? true : undefined),
+        'the retried prune',
+      );
+      assert.equal(daemon.child.exitCode, null, 'the collector is still running');
+    } finally {
+      lock.release();
+      await daemon.stop();
+    }
+  });
+});
