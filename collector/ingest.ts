@@ -10,7 +10,7 @@ import type { GroupWriter } from './group-writer.js';
 import type { CollectorMetrics } from './metrics.js';
 import type { Stitcher } from './stitch.js';
 import type { FlowStore, StoreBatch } from './store.js';
-import { checkMessage } from './validate.js';
+import { checkHello, checkMessage } from './validate.js';
 
 /** Who may stream: accepted bearer tokens, each optionally bound to one node name. */
 export interface TokenCheck {
@@ -47,6 +47,8 @@ interface Session {
   inFlight: Promise<void>;
 }
 
+// How far an agent's clock may run ahead of the collector's before its times are not believed.
+const MAX_CLOCK_SKEW_S = 300;
 // Progress entries are a cache of the store's last sequences: an idle one is forgotten after this.
 const PROGRESS_IDLE_MS = 10 * 60_000;
 
@@ -210,7 +212,13 @@ export class IngestService {
     progress.accepted = sequence;
     const links = [];
     let backendHalves = 0;
+    const latest = Date.now() / 1000 + MAX_CLOCK_SKEW_S;
     for (const record of records) {
+      // A time in the future would keep a row past every retention prune and skew the windows.
+      if ((record.observedAt ?? 0) > latest) {
+        record.observedAt = latest - MAX_CLOCK_SKEW_S;
+        this.metrics.ingestClampedTimes.inc();
+      }
       // Which nodes a connection crossed is the collector's finding, never an agent's claim.
       record.entryNode = null;
       record.backendNode = null;
@@ -256,9 +264,10 @@ export class IngestService {
       this.endSession(session, INVALID_ARGUMENT, 'a stream takes one hello');
       return;
     }
-    if (node === '' || bootId === '') {
-      this.metrics.ingestRejected.inc({ reason: 'protocol' });
-      this.endSession(session, INVALID_ARGUMENT, 'hello needs a node name and a boot id');
+    const problem = checkHello(hello);
+    if (problem) {
+      this.metrics.ingestRejected.inc({ reason: problem.code });
+      this.endSession(session, INVALID_ARGUMENT, problem.reason);
       return;
     }
     if (

@@ -225,6 +225,11 @@ export class CollectorMetrics {
     registers: [this.registry],
   });
   /** Streams refused for a missing or wrong token. */
+  readonly ingestClampedTimes = new Counter({
+    name: 'snatscope_ingest_clamped_timestamps_total',
+    help: 'Records whose observedAt lay further in the future than the allowed clock skew; stored as the arrival time.',
+    registers: [this.registry],
+  });
   readonly ingestAuthFailures = new Counter({
     name: 'snatscope_ingest_auth_failures_total',
     help: 'Ingest streams refused because authentication failed.',

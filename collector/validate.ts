@@ -11,6 +11,18 @@ export interface Invalid {
 
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
 const MAX_PORT = 65535;
+// Kubernetes' own name rules (DNS-1123 label for namespaces and Service names, IANA service name or
+// number for port names, DNS-1123 subdomain for node names): every one of these becomes a metric
+// label or a stored dictionary entry, so nothing else is let through.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const PORT_NAME = /^([a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?|\d{1,5})?$/;
+const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+// conntrack's TCP/SCTP/DCCP state names (or none for UDP).
+const CONNTRACK_STATE = /^([A-Z][A-Z0-9_]{0,23})?$/;
+const MAX_BOOT_ID = 128;
+const MAX_AGENT_VERSION = 64;
+// Addresses a Service state may list (load balancer, external, cluster IPs; endpoints).
+const MAX_STATE_ADDRESSES = 4096;
 
 const invalid = (code: Invalid['code'], reason: string): Invalid => ({ code, reason });
 
@@ -31,7 +43,47 @@ function checkHostPort(
 function checkService(service: v1.IServicePortName | null | undefined): Invalid | null {
   if (!service?.namespace || !service.name)
     return invalid('service', 'service namespace/name is missing');
+  if (!DNS_LABEL.test(service.namespace))
+    return invalid('service', `service namespace "${clip(service.namespace)}" is not a namespace`);
+  if (!DNS_LABEL.test(service.name))
+    return invalid('service', `service name "${clip(service.name)}" is not a Service name`);
+  if (!PORT_NAME.test(service.port ?? ''))
+    return invalid('service', `service port "${clip(service.port ?? '')}" is not a port name`);
   return null;
+}
+
+/** The first problem of a hello: the node name, boot id and version become labels or keys. */
+export function checkHello(hello: v1.IAgentHello): Invalid | null {
+  const node = hello.node ?? '';
+  const bootId = hello.bootId ?? '';
+  if (node === '' || bootId === '')
+    return invalid('protocol', 'hello needs a node name and a boot id');
+  if (!NODE_NAME.test(node)) return invalid('node', `node name "${clip(node)}" is not a node name`);
+  if (bootId.length > MAX_BOOT_ID || !/^[\x21-\x7e]+$/.test(bootId))
+    return invalid(
+      'protocol',
+      `boot id "${clip(bootId)}" is not printable or longer than ${MAX_BOOT_ID}`,
+    );
+  if ((hello.agentVersion ?? '').length > MAX_AGENT_VERSION)
+    return invalid('protocol', `agent version is longer than ${MAX_AGENT_VERSION}`);
+  return checkEnums(hello.proxyMode, undefined);
+}
+
+/** Proxy mode and traffic policy: unknown values would become labels and verdicts. */
+function checkEnums(
+  proxyMode: v1.ProxyMode | null | undefined,
+  policy: v1.TrafficPolicy | null | undefined,
+): Invalid | null {
+  if (!((proxyMode ?? 0) in v1.ProxyMode))
+    return invalid('enum', `proxyMode ${proxyMode} is unknown`);
+  if (!((policy ?? 0) in v1.TrafficPolicy))
+    return invalid('enum', `externalTrafficPolicy ${policy} is unknown`);
+  return null;
+}
+
+/** At most 40 characters of a refused value, for the reason sent back and logged. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function checkProtocol(protocol: string | null | undefined): Invalid | null {
@@ -50,6 +102,10 @@ export function checkFlowRecord(record: v1.IFlowRecord, node: string): Invalid |
   if (!((record.cause ?? 0) in Cause) || !((record.entryKind ?? 0) in EntryKind)) {
     return invalid('enum', 'cause or entryKind is unknown');
   }
+  const enums = checkEnums(record.proxyMode, record.externalTrafficPolicy);
+  if (enums) return enums;
+  if (!CONNTRACK_STATE.test(record.state ?? ''))
+    return invalid('protocol', `state "${clip(record.state ?? '')}" is not a conntrack state`);
   const observedAt = record.observedAt ?? 0;
   if (!Number.isFinite(observedAt) || observedAt <= 0)
     return invalid('time', `observedAt ${observedAt} is not a time`);
@@ -87,7 +143,30 @@ export function checkServiceState(state: v1.IServiceState, node: string): Invali
       'node',
       `service state node "${state.node ?? ''}" is not the stream's node "${node}"`,
     );
-  return checkProtocol(state.protocol) ?? checkService(state.service);
+  const addresses = [
+    ...(state.loadBalancerIPs ?? []),
+    ...(state.externalIPs ?? []),
+    ...(state.clusterIPs ?? []),
+    ...(state.endpoints ?? []).map((e) => e.ip ?? ''),
+  ];
+  if (addresses.length > MAX_STATE_ADDRESSES)
+    return invalid('service', `${addresses.length} addresses (at most ${MAX_STATE_ADDRESSES})`);
+  const bad = addresses.find((ip) => isIP(ip) === 0);
+  if (bad !== undefined) return invalid('address', `"${clip(bad)}" is not an IP address`);
+  for (const [field, port] of [
+    ['nodePort', state.nodePort],
+    ['healthCheckNodePort', state.healthCheckNodePort],
+    ['port', state.port],
+    ...(state.endpoints ?? []).map((e) => ['endpoint port', e.port] as const),
+  ] as const) {
+    if (port != null && (!Number.isInteger(port) || port > MAX_PORT))
+      return invalid('port', `${field} ${port} is out of range`);
+  }
+  return (
+    checkProtocol(state.protocol) ??
+    checkService(state.service) ??
+    checkEnums(state.proxyMode, state.externalTrafficPolicy)
+  );
 }
 
 /**

@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { flowFilter, parseTimeParameter } from '../../collector/http-api.js';
-import { checkFlowRecord, checkMessage } from '../../collector/validate.js';
+import {
+  checkFlowRecord,
+  checkHello,
+  checkMessage,
+  checkServiceState,
+} from '../../collector/validate.js';
 import { v1 } from '../../proto/index.js';
 
 const { Kind } = v1.FlowRecord;
@@ -78,6 +83,45 @@ describe('checkFlowRecord', () => {
       record: { kind: Kind.flow, node: 'n1', protocol: 'tcp', closed: true, observedAt: 1 },
       problem: /client is missing/,
     },
+    {
+      name: 'an unknown traffic policy (it would become a label)',
+      record: { ...good, externalTrafficPolicy: 7 as unknown as v1.TrafficPolicy },
+      problem: /externalTrafficPolicy 7 is unknown/,
+    },
+    {
+      name: 'an unknown proxy mode',
+      record: { ...good, proxyMode: 99 as unknown as v1.ProxyMode },
+      problem: /proxyMode 99 is unknown/,
+    },
+    {
+      name: 'a namespace that is no Kubernetes name',
+      record: { ...good, service: { namespace: 'Shop!', name: 'api', port: 'http' } },
+      problem: /namespace "Shop!"/,
+    },
+    {
+      name: 'a Service name longer than 63 characters',
+      record: { ...good, service: { namespace: 'shop', name: 'a'.repeat(64), port: '' } },
+      problem: /service name "a{40}…"/,
+    },
+    {
+      name: 'a port name that is no IANA service name',
+      record: { ...good, service: { namespace: 'shop', name: 'api', port: 'HTTP web' } },
+      problem: /service port "HTTP web"/,
+    },
+    {
+      name: 'a numbered port and an SCTP state',
+      record: {
+        ...good,
+        state: 'SHUTDOWN_ACK_SENT',
+        service: { namespace: 'shop', name: 'api', port: '8080' },
+      },
+      problem: null,
+    },
+    {
+      name: 'a state that is no conntrack state',
+      record: { ...good, state: 'x'.repeat(30) },
+      problem: /state "x+" is not a conntrack state/,
+    },
   ];
   for (const c of cases) {
     it(c.problem ? `refuses ${c.name}` : `accepts ${c.name}`, () => {
@@ -95,6 +139,57 @@ describe('checkFlowRecord', () => {
     );
     assert.equal(checkMessage(0, { records: [good] }, 'n1')?.code, 'sequence');
     assert.equal(checkMessage(1, { records: [good] }, 'n1'), null);
+  });
+});
+
+describe('checkServiceState and checkHello', () => {
+  const state: v1.IServiceState = {
+    node: 'n1',
+    service: { namespace: 'shop', name: 'api', port: 'http' },
+    protocol: 'tcp',
+    nodePort: 30080,
+    loadBalancerIPs: ['203.0.113.50'],
+    endpoints: [{ ip: '10.244.1.5', port: 8080, local: true }],
+  };
+  const cases: { name: string; state: v1.IServiceState; problem: RegExp | null }[] = [
+    { name: 'a NodePort Service with a local endpoint', state, problem: null },
+    {
+      name: 'an unknown traffic policy',
+      state: { ...state, externalTrafficPolicy: 3 as unknown as v1.TrafficPolicy },
+      problem: /externalTrafficPolicy 3/,
+    },
+    {
+      name: 'an endpoint that is no address',
+      state: { ...state, endpoints: [{ ip: 'pod-a', port: 80 }] },
+      problem: /"pod-a" is not an IP address/,
+    },
+    {
+      name: 'a node port out of range',
+      state: { ...state, nodePort: 70000 },
+      problem: /nodePort 70000/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.problem ? `refuses ${c.name}` : `accepts ${c.name}`, () => {
+      const problem = checkServiceState(c.state, 'n1');
+      if (c.problem === null) assert.equal(problem, null);
+      else assert.match(problem?.reason ?? 'accepted', c.problem);
+    });
+  }
+
+  it('refuses a hello whose node, boot id or mode cannot be a label', () => {
+    assert.equal(
+      checkHello({ node: 'node-1.example', bootId: 'b-1', agentVersion: '0.1.0' }),
+      null,
+    );
+    assert.match(checkHello({ node: 'Node 1', bootId: 'b' })?.reason ?? '', /node name "Node 1"/);
+    assert.match(checkHello({ node: 'n1', bootId: 'x'.repeat(200) })?.reason ?? '', /boot id/);
+    assert.match(
+      checkHello({ node: 'n1', bootId: 'b', proxyMode: 9 as unknown as v1.ProxyMode })?.reason ??
+        '',
+      /proxyMode 9/,
+    );
+    assert.match(checkHello({ node: '', bootId: 'b' })?.reason ?? '', /needs a node name/);
   });
 });
 
