@@ -8,6 +8,7 @@
 // what was not acknowledged. Such a restart keeps the previous run's boot id and numbering, which
 // is what lets the collector recognise replayed messages as duplicates.
 import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -44,6 +45,12 @@ export interface SpoolConfig {
 export const DEFAULT_SPOOL_MAX_RECORDS = 200_000;
 
 const BOOT_ID_FILE = 'boot-id';
+// "BOOT_ID SEQUENCE": no message of that boot has used a sequence above SEQUENCE. A restart goes on
+// above it, never reusing a number the collector may have stored (and acked) from memory before
+// the message's file was written or after it was deleted.
+const RESERVED_FILE = 'sequence-reserved';
+// Sequences reserved per write of RESERVED_FILE (one synchronous fsync per this many messages).
+const RESERVE_BLOCK = 4096;
 const MESSAGE_FILE = /^(\d{20})\.msg$/;
 const TEMP_SUFFIX = '.tmp';
 const DEFAULT_DROP_WARN_INTERVAL_MS = 10_000;
@@ -59,6 +66,7 @@ export class Spool {
   private head = 0;
   private totalRecords = 0;
   private next: number;
+  private reserved = 0;
   private diskEnabled: boolean;
   // Per live entry: whether its file exists (once written). Deletes chain onto it.
   private readonly fileWritten = new Map<number, Promise<boolean>>();
@@ -71,13 +79,14 @@ export class Spool {
     /** The boot id the hello carries: new per run unless a previous run's messages are replayed. */
     readonly bootId: string,
     leftovers: SpoolEntry[],
+    previouslyReserved: number,
     private readonly config: SpoolConfig,
     private readonly metrics: AgentMetrics,
     private readonly log: Logger,
   ) {
     this.entries = leftovers;
     for (const entry of leftovers) this.totalRecords += entry.records;
-    this.next = (leftovers.at(-1)?.sequence ?? 0) + 1;
+    this.next = Math.max(leftovers.at(-1)?.sequence ?? 0, previouslyReserved) + 1;
     this.diskEnabled = config.dir !== null;
     if (this.diskEnabled) {
       for (const entry of leftovers) this.fileWritten.set(entry.sequence, Promise.resolve(true));
@@ -92,7 +101,7 @@ export class Spool {
    * messages are loaded and its boot id kept. Torn temp files (a crash mid-write) are removed.
    */
   static async open(config: SpoolConfig, metrics: AgentMetrics, log: Logger): Promise<Spool> {
-    if (config.dir === null) return new Spool(randomUUID(), [], config, metrics, log);
+    if (config.dir === null) return new Spool(randomUUID(), [], 0, config, metrics, log);
     const dir = config.dir;
     await mkdir(dir, { recursive: true });
     const leftovers = await loadLeftovers(dir, metrics, log);
@@ -111,7 +120,8 @@ export class Spool {
       leftovers.length = 0;
     }
     const bootId = previousBootId ?? randomUUID();
-    const spool = new Spool(bootId, leftovers, config, metrics, log);
+    const reserved = previousBootId === null ? 0 : await readReserved(dir, previousBootId);
+    const spool = new Spool(bootId, leftovers, reserved, config, metrics, log);
     if (previousBootId !== null) {
       log.info(
         { dir, bootId, messages: leftovers.length, records: spool.records },
@@ -158,6 +168,7 @@ export class Spool {
     build: (sequence: number) => v1.IAgentMessage,
   ): SpoolEntry {
     const sequence = this.next++;
+    if (sequence > this.reserved) this.reserveFrom(sequence);
     const entry: SpoolEntry = {
       sequence,
       type,
@@ -271,6 +282,22 @@ export class Spool {
     this.metrics.spoolMessages.set(this.length);
   }
 
+  /** Records durably that sequences up to a block past `sequence` may be in use by this boot. */
+  private reserveFrom(sequence: number): void {
+    const dir = this.config.dir;
+    if (!this.diskEnabled || dir === null) return;
+    const through = sequence + RESERVE_BLOCK - 1;
+    try {
+      writeFileAtomicallySync(dir, RESERVED_FILE, `${this.bootId} ${through}\n`);
+      this.reserved = through;
+    } catch (error) {
+      // Without the reservation a restart could reuse a stored sequence: keep this run in memory.
+      this.metrics.spoolDiskErrors.inc({ operation: 'write' });
+      this.log.warn({ err: error, dir }, 'cannot reserve spool sequences; spooling in memory only');
+      this.diskEnabled = false;
+    }
+  }
+
   private persist(entry: SpoolEntry): void {
     const dir = this.config.dir;
     if (!this.diskEnabled || dir === null) return;
@@ -334,6 +361,30 @@ async function writeFileAtomically(dir: string, name: string, bytes: Buffer): Pr
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
+  }
+}
+
+/** The synchronous twin of writeFileAtomically, for the rare reservation that must precede a send. */
+function writeFileAtomicallySync(dir: string, name: string, text: string): void {
+  const temp = join(dir, `${name}.${process.pid}.${randomUUID()}${TEMP_SUFFIX}`);
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, join(dir, name));
+}
+
+/** The highest sequence reserved by boot `bootId`, or 0 (none, or another boot's file). */
+async function readReserved(dir: string, bootId: string): Promise<number> {
+  try {
+    const [owner, through] = (await readFile(join(dir, RESERVED_FILE), 'utf8')).trim().split(' ');
+    const value = Number(through);
+    return owner === bootId && Number.isSafeInteger(value) && value > 0 ? value : 0;
+  } catch {
+    return 0;
   }
 }
 

@@ -2,10 +2,18 @@
 // built collector: SIGKILL at many random points of a live stream, and a store that runs out of
 // disk. Counted against what the agent emitted: nothing lost, nothing stored twice.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import {
+  execFileSync,
+  spawn,
+  type ChildProcess,
+  type ChildProcessByStdio,
+} from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
 import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
@@ -159,4 +167,80 @@ describe('collector crash and disk faults', () => {
       execFileSync('umount', [mount]);
     }
   });
+
+  it('agent SIGKILL with a disk spool: every record it spooled is stored once', async (t) => {
+    const db = join(dir, 'agent-kill.db');
+    const spoolDir = join(dir, 'spool');
+    const collector = await startCollector(db, 0);
+    const address = `127.0.0.1:${collector.grpcPort}`;
+    const runs = 10;
+    const range = 1000;
+    const spooled: number[] = [];
+    try {
+      for (let run = 0; run < runs; run++) {
+        const first = run * range;
+        const child = spawnSpoolingAgent(address, spoolDir, String(first));
+        const linesBeforeKill = 1 + (run % 7) * 2;
+        let last = first - 1;
+        await new Promise<void>((resolve, reject) => {
+          let lines = 0;
+          child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+            for (const match of chunk.matchAll(/^spooled (\d+)$/gm)) {
+              last = Number(match[1]);
+              if (++lines === linesBeforeKill) child.kill('SIGKILL');
+            }
+          });
+          child.once('exit', (code, signal) => {
+            if (signal === 'SIGKILL') resolve();
+            else reject(new Error(`spooling agent exited with ${code}: ${stderrOf(child)}`));
+          });
+        });
+        assert.ok(last < first + range, `run ${run} stayed inside its range`);
+        for (let index = first; index <= last; index++) spooled.push(index);
+      }
+      const drain = spawnSpoolingAgent(address, spoolDir, 'drain');
+      const [code] = (await once(drain, 'exit')) as [number | null];
+      assert.equal(code, 0, `the last run replayed every spooled message: ${stderrOf(drain)}`);
+    } finally {
+      await collector.daemon.stop();
+    }
+    const store = new SqliteFlowStore(db);
+    try {
+      const rows = store.queryFlows({ node: 'spool-1', limit: 1_000_000 });
+      const ids = new Set(rows.map((r) => r.conntrackId));
+      const lost = spooled.filter((index) => !ids.has(1000 + index)).length;
+      const duplicates = rows.length - ids.size;
+      t.diagnostic(
+        `agent SIGKILL: ${runs} kills, ${spooled.length} records spooled, ${lost} lost, ${duplicates} stored twice`,
+      );
+      assert.equal(lost, 0);
+      assert.equal(duplicates, 0);
+    } finally {
+      store.close();
+    }
+  });
 });
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const stderrs = new WeakMap<ChildProcess, string[]>();
+
+/** The spooling agent of test/support/spooling-agent.ts, as a child process. */
+function spawnSpoolingAgent(
+  address: string,
+  spoolDir: string,
+  first: string,
+): ChildProcessByStdio<null, Readable, Readable> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'test/support/spooling-agent.ts'), address, spoolDir, first],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const chunks: string[] = [];
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));
+  stderrs.set(child, chunks);
+  return child;
+}
+
+function stderrOf(child: ChildProcess): string {
+  return (stderrs.get(child) ?? []).join('');
+}

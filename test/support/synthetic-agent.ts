@@ -8,12 +8,14 @@ import { AgentMetrics } from '../../agent/metrics.js';
 import { v1 } from '../../proto/index.js';
 import { flow } from './ingest-stream.js';
 
-/** A streaming agent whose records are flow(node, 0), flow(node, 1), ... */
+/** A streaming agent whose records are flow(node, first), flow(node, first + 1), ... */
 export interface SyntheticAgent {
   readonly spool: Spool;
   readonly metrics: AgentMetrics;
   /** Records handed to the exporter so far. */
   readonly emitted: number;
+  /** The index the next record gets. */
+  readonly nextIndex: number;
   /** Hands `count` new records to the exporter. */
   emit(count: number): void;
   /** Records the collector acknowledged so far. */
@@ -26,7 +28,7 @@ export interface SyntheticAgent {
 export async function startSyntheticAgent(
   address: string,
   node: string,
-  options: { spoolDir?: string | null; batchMaxRecords?: number } = {},
+  options: { spoolDir?: string | null; batchMaxRecords?: number; firstIndex?: number } = {},
 ): Promise<SyntheticAgent> {
   const metrics = new AgentMetrics();
   const log = pino({ level: 'silent' });
@@ -53,6 +55,7 @@ export async function startSyntheticAgent(
     log,
   );
   exporter.start();
+  const firstIndex = options.firstIndex ?? 0;
   let emitted = 0;
   return {
     spool,
@@ -60,8 +63,11 @@ export async function startSyntheticAgent(
     get emitted() {
       return emitted;
     },
+    get nextIndex() {
+      return firstIndex + emitted;
+    },
     emit(count) {
-      for (let i = 0; i < count; i++) exporter.flow(flow(node, emitted++));
+      for (let i = 0; i < count; i++) exporter.flow(flow(node, firstIndex + emitted++));
     },
     async acked() {
       const found = metrics.registry.getSingleMetric('snatscope_agent_export_records_acked_total');

@@ -160,21 +160,26 @@ describe('spool on disk', () => {
       '00000000000000000002.msg',
       '00000000000000000004.msg',
       'boot-id',
+      'sequence-reserved',
     ]);
     assert.equal((await readFile(join(dir, 'boot-id'), 'utf8')).trim(), first.bootId);
+    assert.equal(
+      (await readFile(join(dir, 'sequence-reserved'), 'utf8')).trim(),
+      `${first.bootId} 4096`,
+    );
 
     const second = await Spool.open({ maxRecords: 100, dir }, new AgentMetrics(), silent);
     assert.equal(second.bootId, first.bootId);
     assert.equal(second.length, 2);
     assert.equal(second.records, 3);
-    assert.equal(second.nextSequence, 5, 'numbering continues after the highest spooled');
+    assert.equal(second.nextSequence, 4097, 'numbering continues above the reserved block');
     assert.deepEqual(second.firstAfter(0)?.bytes, first.firstAfter(0)?.bytes);
     assert.equal(second.firstAfter(2)?.type, 'services');
-    assert.equal(appendBatch(second, 1), 5);
+    assert.equal(appendBatch(second, 1), 4097);
 
-    second.ackThrough(5);
+    second.ackThrough(4097);
     await second.settled();
-    assert.deepEqual(await readdir(dir), ['boot-id']);
+    assert.deepEqual((await readdir(dir)).sort(), ['boot-id', 'sequence-reserved']);
     const third = await Spool.open({ maxRecords: 100, dir }, new AgentMetrics(), silent);
     assert.notEqual(third.bootId, first.bootId, 'nothing to replay: a new boot');
     assert.equal(third.nextSequence, 1);
@@ -192,7 +197,7 @@ describe('spool on disk', () => {
     const second = await Spool.open({ maxRecords: 100, dir }, metrics, silent);
     assert.equal(second.bootId, first.bootId);
     assert.equal(second.length, 1);
-    assert.equal(second.nextSequence, 2);
+    assert.equal(second.nextSequence, 4097);
     assert.equal(
       await metric(metrics, 'snatscope_agent_spool_dropped_messages_total', {
         reason: 'unreadable',
@@ -203,7 +208,24 @@ describe('spool on disk', () => {
       '00000000000000000001.msg',
       'README',
       'boot-id',
+      'sequence-reserved',
     ]);
+  });
+
+  it('never reuses a sequence the collector may have stored from memory', async () => {
+    // Sequences 2 and 3 were sent, acked and their files deleted before the kill; the delete of 1
+    // had not run yet. Numbering after the highest leftover would send new data as 2, which the
+    // collector takes for a replay it already stored.
+    const dir = await tempDir();
+    const first = await Spool.open({ maxRecords: 100, dir }, new AgentMetrics(), silent);
+    for (let i = 0; i < 3; i++) appendBatch(first, 1);
+    await first.settled();
+    await rm(join(dir, '00000000000000000002.msg'));
+    await rm(join(dir, '00000000000000000003.msg'));
+    const second = await Spool.open({ maxRecords: 100, dir }, new AgentMetrics(), silent);
+    assert.equal(second.bootId, first.bootId);
+    assert.equal(second.length, 1);
+    assert.ok(second.nextSequence > 3, `next sequence ${second.nextSequence}`);
   });
 
   it('drops leftovers that have no boot id rather than send them under a new one', async () => {
@@ -251,7 +273,7 @@ describe('spool on disk', () => {
       await metric(metrics, 'snatscope_agent_spool_disk_errors_total', { operation: 'write' }),
       1,
     );
-    assert.ok(lines.some((line) => line.msg.startsWith('cannot write a spool file')));
+    assert.ok(lines.some((line) => line.msg.startsWith('cannot reserve spool sequences')));
     spool.ackThrough(1);
     await spool.settled();
     assert.equal(
