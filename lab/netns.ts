@@ -30,9 +30,11 @@ export interface RunOptions {
   readonly input?: string;
   /** Exit codes that count as success; default `[0]`. */
   readonly allowExitCodes?: readonly number[];
+  /** A hung command fails after this long; default 30 s (a load run says how long it lasts). */
+  readonly timeoutMs?: number;
 }
 
-/** Runs `argv` (no shell); throws CommandError unless it exits with an allowed code within 30 s. */
+/** Runs `argv` (no shell); throws CommandError unless it exits with an allowed code in time. */
 export async function run(
   argv: readonly string[],
   options: RunOptions = {},
@@ -44,7 +46,7 @@ export async function run(
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     // A hung command fails instead of hanging the lab.
-    timeout: 30_000,
+    timeout: options.timeoutMs ?? 30_000,
   });
   const allowed = options.allowExitCodes ?? [0];
   if (result.exitCode === undefined || result.timedOut || !allowed.includes(result.exitCode)) {

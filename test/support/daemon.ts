@@ -100,10 +100,46 @@ export interface LabPipeline {
  */
 export async function startLabPipeline(
   lab: Lab,
-  options: { dbPath: string; grpcPort: number; httpListen: string },
+  options: {
+    dbPath: string;
+    grpcPort: number;
+    httpListen: string;
+    /** Extra flags per agent, e.g. a --metrics-listen address. */
+    agentArgs?: (node: string) => readonly string[];
+  },
 ): Promise<LabPipeline> {
   const { cluster } = lab;
-  const collector = startSnatscope(
+  const collector = startLabCollector(lab, options);
+  await collector.waitForStderr(/collector listening/);
+  const agents = cluster.nodes.map((node) =>
+    startSnatscope(
+      [
+        'agent',
+        '--node-name',
+        node.name,
+        '--collector',
+        `${cluster.lanRouterIp}:${options.grpcPort}`,
+        '--insecure',
+        '--poll-interval',
+        '1s',
+        ...(options.agentArgs?.(node.name) ?? []),
+      ],
+      lab.nodeNamespace(node.name),
+    ),
+  );
+  return { collector, agents };
+}
+
+/**
+ * Starts `snatscope collector` in the lab's router namespace: gRPC on the LAN address, plaintext,
+ * the NAT load balancer as --upstream-cidr. A restart on the same file and port continues it.
+ */
+export function startLabCollector(
+  lab: Lab,
+  options: { dbPath: string; grpcPort: number; httpListen: string },
+): Daemon {
+  const { cluster } = lab;
+  return startSnatscope(
     [
       'collector',
       '--grpc-listen',
@@ -118,21 +154,4 @@ export async function startLabPipeline(
     ],
     lab.routerNamespace,
   );
-  await collector.waitForStderr(/collector listening/);
-  const agents = cluster.nodes.map((node) =>
-    startSnatscope(
-      [
-        'agent',
-        '--node-name',
-        node.name,
-        '--collector',
-        `${cluster.lanRouterIp}:${options.grpcPort}`,
-        '--insecure',
-        '--poll-interval',
-        '1s',
-      ],
-      lab.nodeNamespace(node.name),
-    ),
-  );
-  return { collector, agents };
 }
