@@ -25,7 +25,8 @@ export class CredentialsError extends Error {
   }
 }
 
-function readPem(path: string, what: string): Buffer {
+/** Reads a PEM file; the error names `what` it is for and the path. */
+export function readPem(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {

@@ -19,6 +19,9 @@ import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
 
 type Json = Record<string, unknown>;
 
+/** The query API token of the collector the protocol tests start (the others serve no-auth). */
+const API_TOKEN = 'ingest-test-query-token';
+
 /** A flow record as node `node` would send it; `index` makes it a distinct connection. */
 function flow(node: string, index: number): v1.IFlowRecord {
   return {
@@ -95,7 +98,7 @@ async function startCollector(args: readonly string[]): Promise<RunningCollector
 }
 
 async function getJson(url: string): Promise<Json> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${API_TOKEN}` } });
   return (await response.json()) as Json;
 }
 
@@ -107,6 +110,7 @@ describe('collector ingest protocol', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'snatscope-ingest-'));
     writeFileSync(join(dir, 'tokens'), '# agent tokens\ngood-token\nn2-token n2\n');
+    writeFileSync(join(dir, 'api-tokens'), `${API_TOKEN}\n`);
     collector = await startCollector([
       '--grpc-listen',
       '127.0.0.1:0',
@@ -117,6 +121,8 @@ describe('collector ingest protocol', () => {
       '--insecure',
       '--token-file',
       join(dir, 'tokens'),
+      '--api-token-file',
+      join(dir, 'api-tokens'),
     ]);
     client = new grpc.Client(collector.grpcTarget, grpc.credentials.createInsecure());
   });
@@ -218,7 +224,14 @@ describe('collector killed with SIGKILL mid-stream', () => {
 
   it('a restart on the same file loses nothing and stores nothing twice', async () => {
     const db = join(dir, 'flows.db');
-    const args = ['--http-listen', '127.0.0.1:0', '--db', db, '--insecure'];
+    const args = [
+      '--http-listen',
+      '127.0.0.1:0',
+      '--db',
+      db,
+      '--insecure',
+      '--api-insecure-no-auth',
+    ];
     let collector = await startCollector(['--grpc-listen', '127.0.0.1:0', ...args]);
     const target = collector.grpcTarget;
     const total = 4000;
@@ -281,7 +294,14 @@ describe('collector start-up errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'snatscope-startup-'));
     try {
       writeFileSync(join(dir, 'not-a-db'), 'plain text\n');
-      const common = ['--grpc-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--insecure'];
+      const common = [
+        '--grpc-listen',
+        '127.0.0.1:0',
+        '--http-listen',
+        '127.0.0.1:0',
+        '--insecure',
+        '--api-insecure-no-auth',
+      ];
       const bad = runCli(['collector', ...common, '--db', join(dir, 'not-a-db')]);
       assert.equal(bad.status, 1, bad.stderr);
       assert.match(

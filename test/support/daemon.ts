@@ -2,6 +2,7 @@
 // network namespace, with their output kept for assertions and failure messages.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../../lab/lab.js';
@@ -91,18 +92,22 @@ export async function eventually<T>(
 export interface LabPipeline {
   collector: Daemon;
   agents: Daemon[];
+  /** The query API token's file (next to the store), for `snatscope flows --token-file`. */
+  apiTokenFile: string;
 }
 
 /**
  * Starts `snatscope collector` in the lab's router namespace (gRPC on the LAN address, plaintext,
- * the NAT load balancer as --upstream-cidr) and `snatscope agent` in every node namespace with
- * 1 s polls; resolves once the collector listens.
+ * the NAT load balancer as --upstream-cidr, a query API token written next to the store) and
+ * `snatscope agent` in every node namespace with 1 s polls; resolves once the collector listens.
  */
 export async function startLabPipeline(
   lab: Lab,
   options: { dbPath: string; grpcPort: number; httpListen: string },
 ): Promise<LabPipeline> {
   const { cluster } = lab;
+  const apiTokenFile = join(dirname(options.dbPath), 'api-token');
+  writeFileSync(apiTokenFile, 'lab-query-token\n');
   const collector = startSnatscope(
     [
       'collector',
@@ -110,6 +115,8 @@ export async function startLabPipeline(
       `${cluster.lanRouterIp}:${options.grpcPort}`,
       '--http-listen',
       options.httpListen,
+      '--api-token-file',
+      apiTokenFile,
       '--db',
       options.dbPath,
       '--upstream-cidr',
@@ -134,5 +141,5 @@ export async function startLabPipeline(
       lab.nodeNamespace(node.name),
     ),
   );
-  return { collector, agents };
+  return { collector, agents, apiTokenFile };
 }
