@@ -113,6 +113,12 @@ export class Collector {
     }, PRUNE_EVERY_MS);
     this.pruneTimer.unref();
     this.prune();
+    if (this.config.api.tokens === null) {
+      this.log.warn(
+        { http: this.httpPort },
+        'the query API serves stored client IPs to anyone who reaches it (--api-insecure-no-auth)',
+      );
+    }
     this.log.info(
       {
         grpc: this.grpcPort,

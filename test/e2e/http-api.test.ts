@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { API_LIMITS } from '../../collector/http-api.js';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
 import { v1 } from '../../proto/index.js';
+import { generateTestCerts, type TestCerts } from '../support/certs.js';
 import { parseNdjson } from '../support/cli.js';
 import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
 
@@ -371,5 +372,64 @@ describe('collector query API over loopback HTTP', () => {
     );
     assert.equal((await get(metricsPort, '/healthz', null)).status, 200);
     assert.ok(memoryKib(pid).peak < DEPLOY_MEMORY_LIMIT_KIB);
+  });
+});
+
+describe('collector query API over HTTPS', () => {
+  let dir = '';
+  let certs: TestCerts;
+  let collector: Daemon;
+  let url = '';
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'snatscope-https-api-'));
+    certs = generateTestCerts();
+    writeFileSync(join(dir, 'api-tokens'), `${TOKEN}\n`);
+    collector = startSnatscope([
+      'collector',
+      '--grpc-listen',
+      '127.0.0.1:0',
+      '--insecure',
+      '--http-listen',
+      '127.0.0.1:0',
+      '--api-token-file',
+      join(dir, 'api-tokens'),
+      '--api-tls-cert',
+      certs.serverCert,
+      '--api-tls-key',
+      certs.serverKey,
+      '--db',
+      join(dir, 'flows.db'),
+    ]);
+    const line = await collector.waitForStderr(/collector listening/);
+    url = `https://127.0.0.1:${(JSON.parse(line) as { http: number }).http}`;
+  });
+
+  after(async () => {
+    await collector.stop();
+    certs.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers `snatscope services --ca` with the token, and refuses a client that does not trust it', async () => {
+    const ok = await cli(
+      ['services', '--collector', url, '--ca', certs.caCert, '--output', 'json'],
+      {
+        SNATSCOPE_TOKEN: TOKEN,
+      },
+    );
+    assert.equal(ok.code, 0, ok.stderr);
+    const untrusted = await cli(['services', '--collector', url, '--ca', certs.foreignCaCert], {
+      SNATSCOPE_TOKEN: TOKEN,
+    });
+    assert.equal(untrusted.code, 1);
+    assert.match(untrusted.stderr, /^snatscope: cannot reach the collector at https:.*: .*\n$/);
+    const plain = await get(Number(new URL(url).port), '/healthz', null).catch(
+      (error: Error) => error,
+    );
+    assert.ok(
+      plain instanceof Error || plain.status === 400,
+      'plain HTTP is not served on the TLS port',
+    );
   });
 });
