@@ -425,10 +425,10 @@ describe('collector query API over HTTPS', () => {
     assert.equal(untrusted.code, 1);
     assert.match(untrusted.stderr, /^snatscope: cannot reach the collector at https:.*: .*\n$/);
     const plain = await get(Number(new URL(url).port), '/healthz', null).catch(
-      (error: Error) => error,
+      (error: unknown) => error,
     );
     assert.ok(
-      plain instanceof Error || plain.status === 400,
+      plain instanceof Error || (plain as { status: number }).status === 400,
       'plain HTTP is not served on the TLS port',
     );
   });
