@@ -88,6 +88,9 @@ export class Collector {
       registry: this.metrics.registry,
       notReady: () => (this.rebuilding ? 'rebuilding correlation from the store' : null),
       log: this.log.child({ component: 'http' }),
+      refused: (reason) => {
+        this.metrics.apiRefused.inc({ reason });
+      },
     };
     const { metricsListen } = this.config;
     this.httpPort = await this.listen(

@@ -15,6 +15,7 @@ import { parseBearer, type TokenTable } from '../common/credentials.js';
 import { parseDuration } from '../common/duration.js';
 import { flowToJson, summaryToJson, findingToJson } from '../proto/json.js';
 import type { Correlator } from './correlate.js';
+import type { ApiRefuseReason } from './metrics.js';
 import type { FlowCursor, FlowFilter, FlowStore } from './store.js';
 
 declare module 'fastify' {
@@ -32,6 +33,8 @@ export interface HttpApiDeps {
   /** Null when ready; otherwise why not (e.g. "rebuilding correlation from the store"). */
   notReady: () => string | null;
   log: Logger;
+  /** Counts a refused request (snatscope_api_refused_total). */
+  refused: (reason: ApiRefuseReason) => void;
 }
 
 /** How the API listener is secured and bounded. */
@@ -220,8 +223,10 @@ function baseApp(deps: HttpApiDeps, tls: HttpApiOptions['tls'], paths: string): 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof BadQuery) return reply.code(400).send({ error: error.message });
-    if (error.validation) return reply.code(400).send({ error: error.message });
+    if (error instanceof BadQuery || error.validation) {
+      deps.refused('bad_query');
+      return reply.code(400).send({ error: error.message });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) deps.log.error({ err: error, url: request.url }, 'HTTP request failed');
     return reply.code(status).send({ error: error.message });
@@ -260,6 +265,7 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions): Fasti
   let inFlight = 0;
   app.addHook('onRequest', async (request, reply) => {
     if (request.raw.url !== undefined && request.raw.url.length > API_LIMITS.maxUrlLength) {
+      deps.refused('url_too_long');
       return reply
         .code(414)
         .send({ error: `the URL is longer than ${API_LIMITS.maxUrlLength} characters` });
@@ -267,12 +273,14 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions): Fasti
     if (request.routeOptions.config.public === true) return;
     // Unknown paths need a token too: a 404 would otherwise tell a stranger which paths exist.
     if (tokens !== null && !tokens.accepts(parseBearer(request.headers.authorization ?? ''))) {
+      deps.refused('unauthorized');
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="snatscope"')
         .send({ error: 'a valid API token is needed: Authorization: Bearer <token>' });
     }
     if (inFlight >= maxConcurrent) {
+      deps.refused('busy');
       return reply
         .code(503)
         .header('retry-after', '1')

@@ -352,8 +352,10 @@ describe('collector query API over loopback HTTP', () => {
       }, 'a request past the concurrency cap to get 503');
       assert.equal(busy.headers['retry-after'], '1');
       assert.match(busy.body, /busy/);
-      // Health stays reachable while the API is saturated.
+      // Health stays reachable while the API is saturated, and the refusals are counted.
       assert.equal((await get(metricsPort, '/healthz', null)).status, 200);
+      const metrics = (await get(metricsPort, '/metrics', null)).body;
+      assert.match(metrics, /^snatscope_api_refused_total\{reason="busy"\} [1-9]/m);
       const during = memoryKib(pid);
       t.diagnostic(
         `${readers.length} slow readers of ${API_LIMITS.maxPageSize}-row pages: RSS ${before.rss} → ${during.rss} KiB, peak ${during.peak} KiB`,

@@ -11,6 +11,7 @@ import { Registry } from 'prom-client';
 import { readTokenFile } from '../../common/credentials.js';
 import { Correlator } from '../../collector/correlate.js';
 import { createHttpApi, createMetricsServer, type HttpApiDeps } from '../../collector/http-api.js';
+import type { ApiRefuseReason } from '../../collector/metrics.js';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
 import { v1 } from '../../proto/index.js';
 
@@ -21,6 +22,7 @@ let dir = '';
 let store: SqliteFlowStore;
 let deps: HttpApiDeps;
 let api: FastifyInstance;
+const refusals: ApiRefuseReason[] = [];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'snatscope-http-'));
@@ -45,6 +47,7 @@ before(async () => {
     registry: new Registry(),
     notReady: () => null,
     log: pino({ level: 'silent' }),
+    refused: (reason) => refusals.push(reason),
   };
   api = createHttpApi(deps, {
     tokens: readTokenFile(join(dir, 'api-tokens'), { nodes: false }),
@@ -93,6 +96,15 @@ describe('query API access', () => {
   it('asks for a token before saying a path does not exist', async () => {
     assert.equal((await api.inject({ url: '/api/v2/secrets' })).statusCode, 401);
     assert.equal((await api.inject({ url: '/api/v2/secrets', headers: auth })).statusCode, 404);
+  });
+
+  it('counts each refusal by reason', async () => {
+    refusals.length = 0;
+    await api.inject({ url: '/api/v1/flows' });
+    await api.inject({ url: '/api/v1/flows?limit=0', headers: auth });
+    await api.inject({ url: '/api/v1/flows?client=x', headers: auth });
+    await api.inject({ url: `/api/v1/flows?node=${'x'.repeat(5000)}` });
+    assert.deepEqual(refusals, ['unauthorized', 'bad_query', 'bad_query', 'url_too_long']);
   });
 
   it('refuses a URL longer than the limit with 414', async () => {
