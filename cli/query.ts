@@ -232,7 +232,12 @@ export function flowsCommand(): Command {
       'only flows first seen since: a duration back (1h) or an RFC 3339 time',
     )
     .option('--until <time>', 'only flows first seen before this time')
-    .option('--limit <n>', 'at most this many flows (most recent first)', positiveInteger, 1000)
+    .option(
+      '--limit <n>',
+      'at most this many flows (most recent first; fetched in pages of up to 5000)',
+      positiveInteger,
+      1000,
+    )
     .addOption(outputOption())
     .action(async (options: FlowsOptions) => {
       const access = apiAccess(options);
