@@ -43,7 +43,9 @@ export interface FlowFilter {
 
 /**
  * A position in the query order (first seen, newest first; the row id breaks ties), so that pages
- * neither skip nor repeat rows while new flows arrive: keyset pagination, not an offset.
+ * neither skip nor repeat rows while new flows arrive: keyset pagination, not an offset. (A row
+ * whose first-seen time moves earlier between two pages, when an agent replays an older record of
+ * the same connection, can show up on both; that is rare and never loses a row.)
  */
 export interface FlowCursor {
   firstSeen: number;
