@@ -55,6 +55,9 @@ async function collectorRole(): Promise<void> {
   const config = {
     grpcListen: { host: '127.0.0.1', port: 0 },
     httpListen: { host: '127.0.0.1', port: 0 },
+    metricsListen: null,
+    // Loopback and nothing queries it during the benchmark.
+    api: { tokens: null, tls: null, maxConcurrent: 8 },
     dbPath: values.db,
     retentionMs: 7 * 86_400_000,
     upstreamCidrs: [],

@@ -2,6 +2,7 @@
 import type {
   BackendLink,
   FlowFilter,
+  FlowPage,
   FlowStore,
   StoreBatch,
   WriteOutcome,
@@ -27,8 +28,8 @@ export class NullFlowStore implements FlowStore {
     });
   }
 
-  queryFlows(_filter: FlowFilter): v1.IFlowRecord[] {
-    return [];
+  queryFlows(_filter: FlowFilter): FlowPage {
+    return { flows: [], next: null };
   }
 
   serviceStates(): v1.IServiceState[] {

@@ -312,7 +312,7 @@ try {
     for (let i = 0; i < QUERIES; i++) {
       const filter = makeFilter();
       const t0 = performance.now();
-      returned += store.queryFlows(filter).length;
+      returned += store.queryFlows(filter).flows.length;
       samples.push(performance.now() - t0);
     }
     const stats = { name, ...latency(samples), meanRows: Math.round(returned / QUERIES) };

@@ -4,9 +4,17 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
-import { CredentialsError, readTokenFile } from '../common/credentials.js';
-import { Collector } from '../collector/collector.js';
-import { CommandFailure, collectCidr, durationMs, listenAddress } from './options.js';
+import { CredentialsError, httpsCredentials, readTokenFile } from '../common/credentials.js';
+import { Collector, type CollectorConfig } from '../collector/collector.js';
+import { API_LIMITS } from '../collector/http-api.js';
+import {
+  CommandFailure,
+  UsageError,
+  collectCidr,
+  durationMs,
+  listenAddress,
+  positiveInteger,
+} from './options.js';
 import {
   addTransportSecurityOptions,
   transportSecurity,
@@ -16,6 +24,12 @@ import {
 interface CollectorOptions extends TransportFlags {
   grpcListen: { host: string; port: number };
   httpListen: { host: string; port: number };
+  metricsListen?: { host: string; port: number };
+  apiTokenFile?: string;
+  apiInsecureNoAuth: boolean;
+  apiTlsCert?: string;
+  apiTlsKey?: string;
+  apiMaxConcurrent: number;
   db: string;
   retention: number;
   upstreamCidr: Cidr[];
@@ -32,8 +46,30 @@ export function collectorCommand(): Command {
     .requiredOption('--grpc-listen <host:port>', 'gRPC ingest address for agents', listenAddress)
     .requiredOption(
       '--http-listen <host:port>',
-      '/metrics, /healthz, /readyz and /api/v1',
+      'the query API /api/v1 (and /metrics, /healthz, /readyz unless --metrics-listen is given)',
       listenAddress,
+    )
+    .option(
+      '--metrics-listen <host:port>',
+      'serve /metrics, /healthz and /readyz here instead, without TLS or token',
+      listenAddress,
+    )
+    .option(
+      '--api-token-file <file>',
+      'accepted query API tokens, one per line (not the agents’ --token-file)',
+    )
+    .option(
+      '--api-insecure-no-auth',
+      'serve the query API (client IPs) to anyone who reaches --http-listen',
+      false,
+    )
+    .option('--api-tls-cert <file>', 'serve the query API over HTTPS with this certificate (PEM)')
+    .option('--api-tls-key <file>', 'the private key (PEM) of --api-tls-cert')
+    .option(
+      '--api-max-concurrent <n>',
+      'query API requests in progress at once; more get 503',
+      positiveInteger,
+      API_LIMITS.defaultMaxConcurrent,
     )
     .requiredOption('--db <path>', 'SQLite file of the flow store (created when missing)')
     .option('--retention <duration>', 'keep flows this long', durationMs, 7 * 86_400_000)
@@ -52,10 +88,12 @@ export function collectorCommand(): Command {
     .addHelpText(
       'after',
       '\nPlaintext gRPC needs --insecure; otherwise give --tls-cert and --tls-key (and --tls-ca to\n' +
-        'require client certificates). SIGTERM stores and acknowledges what was received, then exits.',
+        'require client certificates). The query API needs --api-token-file (or, deliberately,\n' +
+        '--api-insecure-no-auth). SIGTERM stores and acknowledges what was received, then exits.',
     )
     .action(async (options: CollectorOptions) => {
       const security = transportSecurity(options, 'server');
+      const api = apiSettings(options);
       const log = pino(
         { level: options.logLevel, base: { component: 'collector' } },
         pino.destination(2),
@@ -68,6 +106,8 @@ export function collectorCommand(): Command {
           {
             grpcListen: options.grpcListen,
             httpListen: options.httpListen,
+            metricsListen: options.metricsListen ?? null,
+            api,
             dbPath: options.db,
             retentionMs: options.retention,
             upstreamCidrs: options.upstreamCidr,
@@ -97,4 +137,34 @@ export function collectorCommand(): Command {
       await collector.stop();
       log.info('collector stopped');
     });
+}
+
+/**
+ * The query API's security from the flags: a token file, or no authentication only when asked for
+ * by name (the API returns client IPs); HTTPS when both certificate and key are given.
+ */
+function apiSettings(options: CollectorOptions): CollectorConfig['api'] {
+  if (options.apiTokenFile !== undefined && options.apiInsecureNoAuth) {
+    throw new UsageError('--api-token-file and --api-insecure-no-auth exclude each other');
+  }
+  if (options.apiTokenFile === undefined && !options.apiInsecureNoAuth) {
+    throw new UsageError(
+      'the query API needs --api-token-file (one token per line); to serve it to anyone who ' +
+        'reaches --http-listen, say --api-insecure-no-auth',
+    );
+  }
+  if ((options.apiTlsCert === undefined) !== (options.apiTlsKey === undefined)) {
+    throw new UsageError('--api-tls-cert and --api-tls-key go together');
+  }
+  return {
+    tokens:
+      options.apiTokenFile === undefined
+        ? null
+        : readTokenFile(options.apiTokenFile, { nodes: false }),
+    tls:
+      options.apiTlsCert === undefined || options.apiTlsKey === undefined
+        ? null
+        : httpsCredentials(options.apiTlsCert, options.apiTlsKey),
+    maxConcurrent: options.apiMaxConcurrent,
+  };
 }

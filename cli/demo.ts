@@ -252,6 +252,7 @@ async function drive(
     out('');
     out('Where to look (while the demo runs):');
     out(`  curl ${url}/metrics`);
+    out(`  export SNATSCOPE_TOKEN=$(cat ${env.apiTokenFile ?? '<work dir>/api-token'})`);
     out(`  npx snatscope services --collector ${url}`);
     out(`  npx snatscope flows --collector ${url} --client ${client}`);
     out(`  logs: ${env.workDir ?? '-'} (collector.log, agent-n1.log … ; kept with --keep-logs)`);
@@ -261,7 +262,11 @@ async function drive(
 
   const verdicts = async (title: string): Promise<void> => {
     try {
-      const services = await fetchServices(new URL(url));
+      const services = await fetchServices({
+        collector: new URL(url),
+        token: env.apiToken,
+        ca: null,
+      });
       out('');
       out(`${title} (the same as \`snatscope services --collector ${url}\`):`);
       out('');

@@ -1,12 +1,19 @@
-// `snatscope flows` and `snatscope services`: ask a collector's JSON API, print NDJSON records in
-// the contract or tables for people.
+// `snatscope flows` and `snatscope services`: ask a collector's JSON API (with a bearer token,
+// over HTTPS when the collector serves it), print NDJSON records in the contract or tables for people.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
+import { readAgentToken, readPem } from '../common/credentials.js';
 import { renderTable } from '../common/table.js';
+import { API_LIMITS } from '../collector/http-api.js';
 import { CommandFailure, outputOption, positiveInteger, UsageError } from './options.js';
 
 /** The collector could not be reached or answered with an error (exit code 1). */
 export class CollectorUnreachable extends CommandFailure {}
+
+/** The collector refused our token, or we sent none (exit code 1). */
+export class CollectorRefused extends CommandFailure {}
 
 type Json = Record<string, unknown>;
 
@@ -24,21 +31,107 @@ export function collectorUrl(value: string): URL {
   }
 }
 
-async function getJson(base: URL, path: string, params: URLSearchParams): Promise<Json> {
-  const url = new URL(path, base);
+/** Where the collector's API is and how to be let in. */
+export interface ApiAccess {
+  readonly collector: URL;
+  /** Sent as `Authorization: Bearer`; null sends none (a collector with --api-insecure-no-auth). */
+  readonly token: string | null;
+  /** CA certificate (PEM) for an https:// collector; null: the system's CAs. */
+  readonly ca: Buffer | null;
+}
+
+/** The access flags every query command has. */
+interface AccessFlags {
+  collector: URL;
+  tokenFile?: string;
+  ca?: string;
+}
+
+function addAccessOptions(command: Command): Command {
+  return command
+    .requiredOption(
+      '--collector <url>',
+      'the collector’s HTTP address, e.g. http://127.0.0.1:9108',
+      collectorUrl,
+    )
+    .option(
+      '--token-file <file>',
+      'a file holding the API token (default: the SNATSCOPE_TOKEN environment variable)',
+    )
+    .option('--ca <file>', 'CA certificate (PEM) of an https:// collector');
+}
+
+/** --token-file, else $SNATSCOPE_TOKEN, else no token; --ca read now so a bad path fails first. */
+export function apiAccess(flags: AccessFlags, env: NodeJS.ProcessEnv = process.env): ApiAccess {
+  if (flags.ca !== undefined && flags.collector.protocol !== 'https:') {
+    throw new UsageError('--ca is for an https:// collector');
+  }
+  const fromEnv = env.SNATSCOPE_TOKEN?.trim();
+  return {
+    collector: flags.collector,
+    token:
+      flags.tokenFile !== undefined ? readAgentToken(flags.tokenFile) : fromEnv ? fromEnv : null,
+    ca: flags.ca === undefined ? null : readPem(flags.ca, 'collector CA'),
+  };
+}
+
+function get(access: ApiAccess, url: URL): Promise<{ status: number; text: string }> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(
+      url,
+      {
+        headers: {
+          accept: 'application/json',
+          ...(access.token === null ? {} : { authorization: `Bearer ${access.token}` }),
+        },
+        ...(access.ca === null ? {} : { ca: access.ca }),
+        timeout: 30_000,
+      },
+      (response: IncomingMessage) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, text });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('no answer within 30 s')));
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+async function getJson(access: ApiAccess, path: string, params: URLSearchParams): Promise<Json> {
+  const url = new URL(path, access.collector);
   url.search = params.toString();
-  let response: Response;
+  let answer: { status: number; text: string };
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    answer = await get(access, url);
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    const cause = (error as { code?: string }).code ?? (error as Error).message;
     throw new CollectorUnreachable(`cannot reach the collector at ${url.origin}: ${cause}`);
   }
-  const body = (await response.json().catch(() => ({}))) as Json;
+  let body: Json = {};
+  try {
+    body = JSON.parse(answer.text) as Json;
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
   const message = typeof body.error === 'string' ? body.error : '';
-  if (response.status === 400) throw new UsageError(message || 'bad query');
-  if (!response.ok) {
-    throw new CollectorUnreachable(`${url.pathname}: HTTP ${response.status} ${message}`);
+  if (answer.status === 401) {
+    throw new CollectorRefused(
+      `the collector at ${url.origin} refused the query (HTTP 401): ` +
+        (access.token === null
+          ? 'it needs an API token: give --token-file FILE or set SNATSCOPE_TOKEN'
+          : 'the token is not one of its --api-token-file tokens'),
+    );
+  }
+  if (answer.status === 400) throw new UsageError(message || 'bad query');
+  if (answer.status < 200 || answer.status > 299) {
+    throw new CollectorUnreachable(`${url.pathname}: HTTP ${answer.status} ${message}`);
   }
   return body;
 }
@@ -79,8 +172,7 @@ function writeNdjson(records: readonly Json[]): void {
   process.stdout.write(records.map((record) => JSON.stringify(record) + '\n').join(''));
 }
 
-interface FlowsOptions {
-  collector: URL;
+interface FlowsOptions extends AccessFlags {
   client?: string;
   service?: string;
   node?: string;
@@ -124,13 +216,11 @@ function flowsTable(flows: readonly Json[]): string {
 
 /** The flows command. */
 export function flowsCommand(): Command {
-  return new Command('flows')
-    .description('List stored flows from a collector: who the client was and what the backend saw.')
-    .requiredOption(
-      '--collector <url>',
-      'the collector’s HTTP address, e.g. http://127.0.0.1:9108',
-      collectorUrl,
-    )
+  return addAccessOptions(
+    new Command('flows').description(
+      'List stored flows from a collector: who the client was and what the backend saw.',
+    ),
+  )
     .option('--client <ip>', 'only this client address', (value: string) => {
       if (isIP(value) === 0) throw new InvalidArgumentError('expected an IP address');
       return value;
@@ -142,16 +232,30 @@ export function flowsCommand(): Command {
       'only flows first seen since: a duration back (1h) or an RFC 3339 time',
     )
     .option('--until <time>', 'only flows first seen before this time')
-    .option('--limit <n>', 'at most this many flows (most recent first)', positiveInteger, 1000)
+    .option(
+      '--limit <n>',
+      'at most this many flows (most recent first; fetched in pages of up to 5000)',
+      positiveInteger,
+      1000,
+    )
     .addOption(outputOption())
     .action(async (options: FlowsOptions) => {
+      const access = apiAccess(options);
       const params = new URLSearchParams();
       for (const key of ['client', 'service', 'node', 'since', 'until'] as const) {
         const value = options[key];
         if (value !== undefined) params.set(key, value);
       }
-      params.set('limit', String(options.limit));
-      const flows = list(await getJson(options.collector, '/api/v1/flows', params), 'flows');
+      // The collector answers in pages; follow its cursor until --limit flows or the last page.
+      const flows: Json[] = [];
+      let cursor: string | null = null;
+      do {
+        params.set('limit', String(Math.min(options.limit - flows.length, API_LIMITS.maxPageSize)));
+        if (cursor !== null) params.set('cursor', cursor);
+        const body = await getJson(access, '/api/v1/flows', params);
+        flows.push(...list(body, 'flows'));
+        cursor = typeof body.next === 'string' ? body.next : null;
+      } while (cursor !== null && flows.length < options.limit);
       if (options.output === 'json') writeNdjson(flows);
       else process.stdout.write(flows.length === 0 ? 'no flows match\n' : flowsTable(flows));
     });
@@ -205,32 +309,24 @@ export function servicesTable(services: readonly Json[]): string {
 }
 
 /** The collector's per-Service summaries (`/api/v1/services`); throws CollectorUnreachable. */
-export async function fetchServices(collector: URL): Promise<Json[]> {
-  return list(await getJson(collector, '/api/v1/services', new URLSearchParams()), 'services');
+export async function fetchServices(access: ApiAccess): Promise<Json[]> {
+  return list(await getJson(access, '/api/v1/services', new URLSearchParams()), 'services');
 }
 
-interface ServicesOptions {
-  collector: URL;
+interface ServicesOptions extends AccessFlags {
   output: 'table' | 'json';
 }
 
 /** The services command. */
 export function servicesCommand(): Command {
-  return new Command('services')
-    .description(
+  return addAccessOptions(
+    new Command('services').description(
       'Per-Service verdicts from a collector: do backends see client IPs, and what to change.',
-    )
-    .requiredOption(
-      '--collector <url>',
-      'the collector’s HTTP address, e.g. http://127.0.0.1:9108',
-      collectorUrl,
-    )
+    ),
+  )
     .addOption(outputOption())
     .action(async (options: ServicesOptions) => {
-      const services = list(
-        await getJson(options.collector, '/api/v1/services', new URLSearchParams()),
-        'services',
-      );
+      const services = await fetchServices(apiAccess(options));
       if (options.output === 'json') writeNdjson(services);
       else
         process.stdout.write(

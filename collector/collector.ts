@@ -1,8 +1,8 @@
 // The collector process wired in one place: store → ingest (gRPC) → stitch/correlate → metrics and
 // the HTTP API. Nothing runs before start(); stop() stores and acknowledges what was received.
 import * as grpc from '@grpc/grpc-js';
-import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Cidr } from '../common/cidr.js';
 import { serverCredentials, type TransportSecurity } from '../common/credentials.js';
@@ -10,7 +10,12 @@ import { COLLECTOR_SERVER_OPTIONS, ingestServiceDefinition } from '../common/ing
 import type { v1 } from '../proto/index.js';
 import { Correlator } from './correlate.js';
 import { GroupWriter } from './group-writer.js';
-import { createHttpApi } from './http-api.js';
+import {
+  createHttpApi,
+  createMetricsServer,
+  type HttpApiDeps,
+  type HttpApiOptions,
+} from './http-api.js';
 import { IngestService, type TokenCheck } from './ingest.js';
 import { CollectorMetrics } from './metrics.js';
 import { SqliteFlowStore } from './sqlite-store.js';
@@ -20,7 +25,12 @@ import type { FlowStore } from './store.js';
 /** Everything the collector needs to run; validated by the CLI. */
 export interface CollectorConfig {
   grpcListen: { host: string; port: number };
+  /** The query API (and /metrics, /healthz, /readyz unless metricsListen is given). */
   httpListen: { host: string; port: number };
+  /** A listener of its own for /metrics, /healthz and /readyz; null: they share httpListen. */
+  metricsListen: { host: string; port: number } | null;
+  /** Tokens, TLS and the concurrency cap of the query API (`health` follows metricsListen). */
+  api: Omit<HttpApiOptions, 'health'>;
   dbPath: string;
   retentionMs: number;
   upstreamCidrs: readonly Cidr[];
@@ -42,7 +52,7 @@ export class Collector {
   private readonly writer: GroupWriter;
   private readonly ingest: IngestService;
   private readonly grpcServer = new grpc.Server(COLLECTOR_SERVER_OPTIONS);
-  private httpServer: HttpServer | null = null;
+  private readonly httpServers: FastifyInstance[] = [];
   private pruneTimer: NodeJS.Timeout | null = null;
   /** The housekeeping run in progress (stop() waits for it before closing the store). */
   private pruning: Promise<void> = Promise.resolve();
@@ -51,6 +61,8 @@ export class Collector {
   /** Ports actually bound (useful with port 0). */
   grpcPort = 0;
   httpPort = 0;
+  /** The metrics listener's port; equal to httpPort when there is no separate listener. */
+  metricsPort = 0;
 
   /** `store` defaults to the SQLite file at config.dbPath (benchmarks pass another). */
   constructor(
@@ -75,19 +87,25 @@ export class Collector {
 
   /** Rebuilds correlation from the store, then serves HTTP and gRPC. */
   async start(): Promise<void> {
-    this.httpServer = createHttpApi({
+    const deps: HttpApiDeps = {
       store: this.store,
       correlator: this.correlator,
       registry: this.metrics.registry,
       notReady: () => (this.rebuilding ? 'rebuilding correlation from the store' : null),
-    });
-    const { host: httpHost, port: httpPortWanted } = this.config.httpListen;
-    const http = this.httpServer;
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(httpPortWanted, httpHost, resolve);
-    });
-    this.httpPort = (http.address() as AddressInfo).port;
+      log: this.log.child({ component: 'http' }),
+      refused: (reason) => {
+        this.metrics.apiRefused.inc({ reason });
+      },
+    };
+    const { metricsListen } = this.config;
+    this.httpPort = await this.listen(
+      createHttpApi(deps, { ...this.config.api, health: metricsListen === null }),
+      this.config.httpListen,
+    );
+    this.metricsPort =
+      metricsListen === null
+        ? this.httpPort
+        : await this.listen(createMetricsServer(deps), metricsListen);
     this.rebuild();
     this.grpcServer.addService(ingestServiceDefinition, { Stream: this.ingest.handle });
     const { host, port } = this.config.grpcListen;
@@ -99,8 +117,22 @@ export class Collector {
       });
     });
     this.schedulePrune(0);
+    if (this.config.api.tokens === null) {
+      this.log.warn(
+        { http: this.httpPort },
+        'the query API serves stored client IPs to anyone who reaches it (--api-insecure-no-auth)',
+      );
+    }
     this.log.info(
-      { grpc: this.grpcPort, http: this.httpPort, db: this.config.dbPath },
+      {
+        grpc: this.grpcPort,
+        http: this.httpPort,
+        metrics: this.metricsPort,
+        apiAuth:
+          this.config.api.tokens === null ? 'none (--api-insecure-no-auth)' : 'bearer tokens',
+        apiTls: this.config.api.tls !== null,
+        db: this.config.dbPath,
+      },
       'collector listening',
     );
   }
@@ -121,17 +153,26 @@ export class Collector {
         resolve();
       });
     });
-    await new Promise<void>((resolve) => {
-      if (!this.httpServer) {
-        resolve();
-        return;
-      }
-      this.httpServer.close(() => {
-        resolve();
-      });
-      this.httpServer.closeAllConnections();
-    });
+    // forceCloseConnections: a client still reading a page does not hold up the shutdown.
+    await Promise.all(this.httpServers.map((app) => app.close()));
     this.store.close();
+  }
+
+  /** Starts `app` on `address`; resolves with the bound port. */
+  private async listen(
+    app: FastifyInstance,
+    address: { host: string; port: number },
+  ): Promise<number> {
+    this.httpServers.push(app);
+    try {
+      await app.listen({ host: address.host, port: address.port });
+    } catch (error) {
+      throw new Error(
+        `cannot listen for HTTP on ${address.host}:${address.port}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    return (app.server.address() as AddressInfo).port;
   }
 
   /** Feeds the last hour of stored flows and every node's service states to the correlator. */

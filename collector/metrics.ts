@@ -31,6 +31,13 @@ export const INGEST_REJECT_REASONS = [
 ] as const;
 /** One of INGEST_REJECT_REASONS. */
 export type IngestRejectReason = (typeof INGEST_REJECT_REASONS)[number];
+/**
+ * Why the query API refused a request: the only values of snatscope_api_refused_total{reason}
+ * (no valid token, the concurrency cap, a URL past the limit, a query it cannot use).
+ */
+export const API_REFUSE_REASONS = ['unauthorized', 'busy', 'url_too_long', 'bad_query'] as const;
+/** One of API_REFUSE_REASONS. */
+export type ApiRefuseReason = (typeof API_REFUSE_REASONS)[number];
 
 /** Label caps. */
 export interface CollectorMetricsOptions {
@@ -236,6 +243,14 @@ export class CollectorMetrics {
     registers: [this.registry],
   });
 
+  /** Query API requests refused, by reason; only API_REFUSE_REASONS as values. */
+  readonly apiRefused = new Counter({
+    name: 'snatscope_api_refused_total',
+    help: `Query API requests refused, by reason (${API_REFUSE_REASONS.join(', ')}).`,
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   // ---- Store, incremented by the ingest code ----
   /** Time of one store write (one transaction). */
   readonly storeWriteSeconds = new Histogram({
@@ -312,6 +327,7 @@ export class CollectorMetrics {
     this.nodes = new LabelCap(options.maxNodeLabels ?? 1_000);
     // Series that exist from the start, so rate() and absent-series alerts work before traffic.
     for (const reason of INGEST_REJECT_REASONS) this.ingestRejected.inc({ reason }, 0);
+    for (const reason of API_REFUSE_REASONS) this.apiRefused.inc({ reason }, 0);
     for (const kind of ['flow', 'backend']) this.ingestRecords.inc({ kind }, 0);
   }
 

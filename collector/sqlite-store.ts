@@ -4,7 +4,15 @@
 // stay small at tens of millions of flows.
 import Database from 'better-sqlite3';
 import { v1 } from '../proto/index.js';
-import type { BackendLink, FlowFilter, FlowStore, StoreBatch, WriteOutcome } from './store.js';
+import { clientIpForms } from '../common/cidr.js';
+import type {
+  BackendLink,
+  FlowFilter,
+  FlowPage,
+  FlowStore,
+  StoreBatch,
+  WriteOutcome,
+} from './store.js';
 
 /** The schema this code writes (PRAGMA user_version); bump with a migration when it changes. */
 export const SCHEMA_VERSION = 1;
@@ -409,8 +417,11 @@ export class SqliteFlowStore implements FlowStore {
     }
   }
 
-  /** Matching flows, most recent first (first_seen desc); `until` is exclusive, `since` inclusive. */
-  queryFlows(filter: FlowFilter): v1.IFlowRecord[] {
+  /**
+   * Matching flows, most recent first (first_seen desc, then id desc); `until` is exclusive,
+   * `since` inclusive. One row more than the limit is read to know whether a next page exists.
+   */
+  queryFlows(filter: FlowFilter): FlowPage {
     if (!Number.isSafeInteger(filter.limit) || filter.limit < 0) {
       throw new StoreError(
         'STORE_INVALID_INPUT',
@@ -418,10 +429,30 @@ export class SqliteFlowStore implements FlowStore {
         `query limit ${filter.limit} is not a non-negative integer`,
       );
     }
+    const { after } = filter;
+    if (
+      after !== undefined &&
+      (!Number.isFinite(after.firstSeen) || !Number.isSafeInteger(after.id))
+    ) {
+      throw new StoreError(
+        'STORE_INVALID_INPUT',
+        this.path,
+        `query cursor ${JSON.stringify(after)} is not a (time, row id) position`,
+      );
+    }
     return this.guard('STORE_READ_FAILED', 'querying flows', () => {
-      const plan = this.planQuery(filter);
-      if (plan === null || filter.limit === 0) return [];
-      return plan.statement.all(...plan.params).map((row) => this.toRecord(row));
+      const plan = this.planQuery({ ...filter, limit: filter.limit + 1 });
+      if (plan === null || filter.limit === 0) return { flows: [], next: null };
+      const rows = plan.statement.all(...plan.params);
+      const page = rows.slice(0, filter.limit);
+      const last = page.at(-1);
+      return {
+        flows: page.map((row) => this.toRecord(row)),
+        next:
+          rows.length > filter.limit && last !== undefined
+            ? { firstSeen: last.first_seen, id: last.id }
+            : null,
+      };
     });
   }
 
@@ -809,7 +840,13 @@ export class SqliteFlowStore implements FlowStore {
     let probes: Probe[];
     const extra: Probe[] = [];
     if (filter.client !== undefined) {
-      probes = [{ index: 'flows_client', term: 'client_ip = ?', params: [filter.client] }];
+      // One index range per stored form of the address (IPv4 and IPv4-mapped), merged in order.
+      probes = clientIpForms(filter.client).map((ip) => ({
+        index: 'flows_client',
+        term: 'client_ip = ?',
+        params: [ip],
+      }));
+      if (probes.length === 0) return null;
     } else if (serviceIds !== null) {
       probes = serviceIds.map((id) => ({
         index: 'flows_service',
@@ -853,6 +890,14 @@ export class SqliteFlowStore implements FlowStore {
     }
     if (filter.until !== undefined) {
       extra.push({ index: '', term: 'first_seen < ?', params: [filter.until] });
+    }
+    if (filter.after !== undefined) {
+      // The row value comparison is what lets SQLite keep walking the index from the cursor.
+      extra.push({
+        index: '',
+        term: '(first_seen, id) < (?, ?)',
+        params: [filter.after.firstSeen, filter.after.id],
+      });
     }
     if (filter.includeBackend !== true)
       extra.push({ index: '', term: `kind = ${FLOW}`, params: [] });

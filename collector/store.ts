@@ -26,7 +26,7 @@ export type WriteOutcome = 'stored' | 'duplicate';
 
 /** Which flows a query wants. Times are seconds since the epoch (observedAt of the first record). */
 export interface FlowFilter {
-  /** Client IP address (canonical text form). */
+  /** Client IP address; an IPv4 client matches in its IPv4-mapped IPv6 form too, and back. */
   client?: string;
   /** "namespace/name" (every port) or "namespace/name:port". */
   service?: string;
@@ -37,6 +37,25 @@ export interface FlowFilter {
   limit: number;
   /** Also return backend halves (kind backend); by default only entry flows. */
   includeBackend?: boolean;
+  /** Only flows after this position of the order (the previous page's `next`). */
+  after?: FlowCursor;
+}
+
+/**
+ * A position in the query order (first seen, newest first; the row id breaks ties), so that pages
+ * neither skip nor repeat rows while new flows arrive: keyset pagination, not an offset. (A row
+ * whose first-seen time moves earlier between two pages, when an agent replays an older record of
+ * the same connection, can show up on both; that is rare and never loses a row.)
+ */
+export interface FlowCursor {
+  firstSeen: number;
+  id: number;
+}
+
+/** One page of a flow query: `next` is where the following page starts; null on the last page. */
+export interface FlowPage {
+  flows: v1.IFlowRecord[];
+  next: FlowCursor | null;
 }
 
 /** Storage of flows, service states and ingest progress. */
@@ -49,8 +68,8 @@ export interface FlowStore {
    * with the identity of a stored one (same connection, e.g. its `closed` record) updates it.
    */
   write(batches: StoreBatch[], links: BackendLink[]): WriteOutcome[];
-  /** Matching flows, most recent first, at most filter.limit. */
-  queryFlows(filter: FlowFilter): v1.IFlowRecord[];
+  /** Matching flows, most recent first, at most filter.limit, from filter.after on. */
+  queryFlows(filter: FlowFilter): FlowPage;
   /** The latest service state of every node. */
   serviceStates(): v1.IServiceState[];
   /** Calls back with every stored record first seen at or after `since` (oldest first). */

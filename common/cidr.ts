@@ -41,10 +41,32 @@ export function networkAddress(ip: string, prefixLength: number): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 
-/** RFC 5952 form of an IPv6 address (IPv4 unchanged); the input when it is not an address. */
+/**
+ * RFC 5952 form of an IPv6 address (IPv4 unchanged); the input when it is not an address.
+ * IPv4-mapped addresses keep their dotted tail (`::ffff:198.51.100.7`), as inet_ntop() and so
+ * conntrack write them: that is the form the agent reports and the store keeps.
+ */
 export function canonicalIp(ip: string): string {
-  if (!ip.includes(':')) return ip;
-  return ipaddr.isValid(ip) ? ipaddr.parse(ip).toString() : ip;
+  if (!ip.includes(':') || !ipaddr.IPv6.isValid(ip)) return ip;
+  const parsed = ipaddr.IPv6.parse(ip);
+  return parsed.isIPv4MappedAddress()
+    ? `::ffff:${parsed.toIPv4Address().toString()}`
+    : parsed.toString();
+}
+
+/**
+ * Every stored form the client `ip` may have: a dual-stack socket shows an IPv4 client as
+ * `::ffff:a.b.c.d`, while conntrack records the same client as `a.b.c.d` in an IPv4 entry (or
+ * mapped, in the rare IPv6 entry that carries one). Empty when `ip` is not an address.
+ */
+export function clientIpForms(ip: string): string[] {
+  const version = isIP(ip);
+  if (version === 0) return [];
+  if (version === 4) return [ip, `::ffff:${ip}`];
+  const parsed = ipaddr.IPv6.parse(ip);
+  if (!parsed.isIPv4MappedAddress()) return [canonicalIp(ip)];
+  const ipv4 = parsed.toIPv4Address().toString();
+  return [ipv4, `::ffff:${ipv4}`];
 }
 
 /** A set of CIDRs that answers "does it contain this address?". */

@@ -25,7 +25,8 @@ export class CredentialsError extends Error {
   }
 }
 
-function readPem(path: string, what: string): Buffer {
+/** Reads a PEM file; the error names `what` it is for and the path. */
+export function readPem(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
@@ -65,6 +66,11 @@ export function serverCredentials(security: TransportSecurity): grpc.ServerCrede
     [{ cert_chain: readPem(tlsCert, 'TLS certificate'), private_key: readPem(tlsKey, 'TLS key') }],
     Boolean(tlsCa),
   );
+}
+
+/** The PEM certificate chain and key of an HTTPS server (the collector's query API). */
+export function httpsCredentials(certPath: string, keyPath: string): { cert: Buffer; key: Buffer } {
+  return { cert: readPem(certPath, 'TLS certificate'), key: readPem(keyPath, 'TLS key') };
 }
 
 /** Reads the agent's bearer token: the file's one token, trimmed. */
@@ -111,6 +117,11 @@ export class TokenTable {
     return this.byDigest.size;
   }
 
+  /** Whether `token` is one of the accepted tokens (whatever node it is bound to). */
+  accepts(token: string | null): boolean {
+    return token !== null && this.byDigest.has(tokenDigest(token));
+  }
+
   /** The node `token` is bound to: undefined for an unknown token, null for any node. */
   nodeFor(token: string): string | null | undefined {
     return this.byDigest.get(tokenDigest(token))?.node;
@@ -131,9 +142,12 @@ function tokenDigest(token: string): string {
 /**
  * Reads the collector's token file: one token per line, optionally followed by the one node name
  * it may be used for (`TOKEN node-1`); `#` comments and blank lines are ignored. Errors name
- * file:line.
+ * file:line. `nodes: false` is for files whose tokens are bound to no node (the query API's).
  */
-export function readTokenFile(path: string): TokenTable {
+export function readTokenFile(
+  path: string,
+  options: { nodes: boolean } = { nodes: true },
+): TokenTable {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -151,9 +165,9 @@ export function readTokenFile(path: string): TokenTable {
     if (content === '') continue;
     const fields = content.split(/\s+/);
     const [token, node] = fields;
-    if (token === undefined || fields.length > 2) {
+    if (token === undefined || fields.length > (options.nodes ? 2 : 1)) {
       throw new CredentialsError(
-        `${path}:${line}: expected "TOKEN [NODE]", got ${fields.length} fields`,
+        `${path}:${line}: expected "${options.nodes ? 'TOKEN [NODE]' : 'TOKEN'}", got ${fields.length} fields`,
       );
     }
     if (!table.add(token, { node: node ?? null, line })) {
@@ -164,11 +178,16 @@ export function readTokenFile(path: string): TokenTable {
   return table;
 }
 
+/** The token of one `Authorization: Bearer <token>` value (gRPC metadata or HTTP header), or null. */
+export function parseBearer(value: string): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] ?? null;
+}
+
 /** The bearer token of a call's `authorization: Bearer <token>` metadata, or null. */
 export function bearerToken(metadata: grpc.Metadata): string | null {
   for (const value of metadata.get('authorization')) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(typeof value === 'string' ? value : value.toString());
-    if (match?.[1]) return match[1];
+    const token = parseBearer(typeof value === 'string' ? value : value.toString());
+    if (token !== null) return token;
   }
   return null;
 }

@@ -2,7 +2,8 @@
 // one streaming agent per node, a loopback forward to the collector's HTTP API, and client traffic.
 // Every resource is recorded before it is created so that stop() (or stopSync() from an 'exit'
 // handler) removes exactly what this demo made, whatever step set-up failed or was interrupted at.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCluster, type Cluster } from './cluster.js';
@@ -92,6 +93,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export class DemoEnvironment {
   readonly cluster: Cluster = defaultCluster();
   private dir: string | null = null;
+  private token: string | null = null;
   private namespaces: readonly string[] = [];
   private lab: Lab | null = null;
   private collector: NamespaceDaemon | null = null;
@@ -105,6 +107,16 @@ export class DemoEnvironment {
   /** The temp dir holding logs, the flow store and the forward's socket; null before start(). */
   get workDir(): string | null {
     return this.dir;
+  }
+
+  /** The query API token (also in `<work dir>/api-token`); null before start(). */
+  get apiToken(): string | null {
+    return this.token;
+  }
+
+  /** The file holding the query API token, for `--token-file`; null before start(). */
+  get apiTokenFile(): string | null {
+    return this.dir === null ? null : join(this.dir, 'api-token');
   }
 
   /** The collector's HTTP API on the host, `http://127.0.0.1:PORT`; null until it is up. */
@@ -162,6 +174,9 @@ export class DemoEnvironment {
     );
     checkpoint();
 
+    // A fresh token per run: the forward makes the API reachable to anyone on this host.
+    this.token = randomBytes(24).toString('base64url');
+    writeFileSync(join(dir, 'api-token'), `${this.token}\n`, { mode: 0o600 });
     const bin = join(packageRoot, 'bin', 'snatscope.js');
     const routerIp = this.cluster.lanRouterIp;
     this.collector = startNamespaceDaemon(
@@ -173,6 +188,7 @@ export class DemoEnvironment {
         'collector',
         ['--grpc-listen', `${routerIp}:${DEMO_GRPC_PORT}`],
         ['--http-listen', `0.0.0.0:${DEMO_HTTP_PORT}`],
+        ['--api-token-file', join(dir, 'api-token')],
         ['--db', join(dir, 'flows.db')],
         // The NAT load balancer's LAN side: its clients lost their IP before reaching a node.
         ['--upstream-cidr', `${this.cluster.natLoadBalancer.lanIp}/32`],

@@ -47,7 +47,7 @@ async function startCollector(
 function storedCounts(db: string, node: string): { rows: number; distinct: number } {
   const store = new SqliteFlowStore(db);
   try {
-    const rows = store.queryFlows({ node, limit: 1_000_000 });
+    const rows = store.queryFlows({ node, limit: 1_000_000 }).flows;
     return { rows: rows.length, distinct: new Set(rows.map((r) => r.conntrackId)).size };
   } finally {
     store.close();
@@ -206,7 +206,7 @@ describe('collector crash and disk faults', () => {
     }
     const store = new SqliteFlowStore(db);
     try {
-      const rows = store.queryFlows({ node: 'spool-1', limit: 1_000_000 });
+      const rows = store.queryFlows({ node: 'spool-1', limit: 1_000_000 }).flows;
       const ids = new Set(rows.map((r) => r.conntrackId));
       const lost = spooled.filter((index) => !ids.has(1000 + index)).length;
       const duplicates = rows.length - ids.size;

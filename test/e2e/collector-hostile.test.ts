@@ -28,7 +28,7 @@ describe('collector against hostile agents', () => {
   const stored = (node: string): v1.IFlowRecord[] => {
     const store = new SqliteFlowStore(db);
     try {
-      return store.queryFlows({ node, limit: 100_000, includeBackend: true });
+      return store.queryFlows({ node, limit: 100_000, includeBackend: true }).flows;
     } finally {
       store.close();
     }
@@ -230,7 +230,7 @@ describe('collector against hostile agents', () => {
     const others = new SqliteFlowStore(db);
     try {
       const nodes = new Set(
-        others.queryFlows({ limit: 100_000, includeBackend: true }).map((r) => r.node),
+        others.queryFlows({ limit: 100_000, includeBackend: true }).flows.map((r) => r.node),
       );
       for (const node of nodes) assert.ok(/^(h\d|fz)$/.test(node ?? ''), `stored for ${node}`);
     } finally {

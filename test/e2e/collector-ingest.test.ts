@@ -14,6 +14,9 @@ import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
 
 type Json = Record<string, unknown>;
 
+/** The query API token of the collector the protocol tests start (the others serve no-auth). */
+const API_TOKEN = 'ingest-test-query-token';
+
 interface RunningCollector {
   daemon: Daemon;
   grpcTarget: string;
@@ -28,7 +31,7 @@ async function startCollector(args: readonly string[]): Promise<RunningCollector
 }
 
 async function getJson(url: string): Promise<Json> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${API_TOKEN}` } });
   return (await response.json()) as Json;
 }
 
@@ -40,6 +43,7 @@ describe('collector ingest protocol', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'snatscope-ingest-'));
     writeFileSync(join(dir, 'tokens'), '# agent tokens\ngood-token\nn2-token n2\n');
+    writeFileSync(join(dir, 'api-tokens'), `${API_TOKEN}\n`);
     collector = await startCollector([
       '--grpc-listen',
       '127.0.0.1:0',
@@ -50,6 +54,8 @@ describe('collector ingest protocol', () => {
       '--insecure',
       '--token-file',
       join(dir, 'tokens'),
+      '--api-token-file',
+      join(dir, 'api-tokens'),
     ]);
     client = new grpc.Client(collector.grpcTarget, grpc.credentials.createInsecure());
   });
@@ -151,7 +157,14 @@ describe('collector killed with SIGKILL mid-stream', () => {
 
   it('a restart on the same file loses nothing and stores nothing twice', async () => {
     const db = join(dir, 'flows.db');
-    const args = ['--http-listen', '127.0.0.1:0', '--db', db, '--insecure'];
+    const args = [
+      '--http-listen',
+      '127.0.0.1:0',
+      '--db',
+      db,
+      '--insecure',
+      '--api-insecure-no-auth',
+    ];
     let collector = await startCollector(['--grpc-listen', '127.0.0.1:0', ...args]);
     const target = collector.grpcTarget;
     const total = 4000;
@@ -224,7 +237,14 @@ describe('collector start-up errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'snatscope-startup-'));
     try {
       writeFileSync(join(dir, 'not-a-db'), 'plain text\n');
-      const common = ['--grpc-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--insecure'];
+      const common = [
+        '--grpc-listen',
+        '127.0.0.1:0',
+        '--http-listen',
+        '127.0.0.1:0',
+        '--insecure',
+        '--api-insecure-no-auth',
+      ];
       const bad = runCli(['collector', ...common, '--db', join(dir, 'not-a-db')]);
       assert.equal(bad.status, 1, bad.stderr);
       assert.match(

@@ -31,13 +31,16 @@ describe('collector + three streaming agents on a live lab', () => {
   const { replies, drops } = expectations();
   const results = new Map<string, ProbeResult>();
   const collectorUrl = `http://${cluster.lanRouterIp}:${HTTP_PORT}`;
+  let apiTokenFile = '';
 
-  /** Runs the CLI inside the router namespace, where the collector's HTTP side is reachable. */
+  /** Runs a query command inside the router namespace, where the collector's API is reachable. */
   async function cli(args: readonly string[]): Promise<string> {
     const out = await lab.exec(lab.routerNamespace, [
       process.execPath,
       join(root, 'bin', 'snatscope.js'),
       ...args,
+      '--token-file',
+      apiTokenFile,
     ]);
     return out.stdout;
   }
@@ -57,6 +60,7 @@ describe('collector + three streaming agents on a live lab', () => {
       httpListen: `0.0.0.0:${HTTP_PORT}`,
     });
     collector = pipeline.collector;
+    apiTokenFile = pipeline.apiTokenFile;
     agents.push(...pipeline.agents);
     for (const e of [...replies, ...drops]) {
       results.set(e.name, await lab.probe({ ...e.probe, timeoutMs: 1000 }));
@@ -238,6 +242,7 @@ describe('collector with mutual TLS and tokens on a live lab', () => {
     writeFileSync(join(dir, 'tokens'), 'n1-secret n1\nn2-secret n2\n');
     writeFileSync(join(dir, 'n1.token'), 'n1-secret\n');
     writeFileSync(join(dir, 'wrong.token'), 'not-the-secret\n');
+    writeFileSync(join(dir, 'api-token'), 'secure-lab-query-token\n');
     lab = await createLab(cluster, { prefix: newPrefix() });
     collector = startSnatscope(
       [
@@ -246,6 +251,8 @@ describe('collector with mutual TLS and tokens on a live lab', () => {
         `${cluster.lanRouterIp}:${SECURE_GRPC}`,
         '--http-listen',
         `127.0.0.1:${SECURE_HTTP}`,
+        '--api-token-file',
+        join(dir, 'api-token'),
         '--db',
         join(dir, 'flows.db'),
         '--tls-cert',
@@ -344,6 +351,8 @@ describe('collector with mutual TLS and tokens on a live lab', () => {
           'flows',
           '--collector',
           `http://127.0.0.1:${SECURE_HTTP}`,
+          '--token-file',
+          join(dir, 'api-token'),
           '--output',
           'json',
         ])

@@ -69,7 +69,7 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
     const store = new SqliteFlowStore(db);
     try {
       const rows = new Map<string, number>();
-      for (const row of store.queryFlows({ limit: 10_000_000, includeBackend: true })) {
+      for (const row of store.queryFlows({ limit: 10_000_000, includeBackend: true }).flows) {
         const key = `${row.node ?? ''} ${row.kind === v1.FlowRecord.Kind.backend ? 'backend' : 'flow'}`;
         rows.set(key, (rows.get(key) ?? 0) + 1);
       }

@@ -2,6 +2,7 @@
 // network namespace, with their output kept for assertions and failure messages.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../../lab/lab.js';
@@ -91,19 +92,24 @@ export async function eventually<T>(
 export interface LabPipeline {
   collector: Daemon;
   agents: Daemon[];
+  /** The query API token's file (next to the store), for `snatscope flows --token-file`. */
+  apiTokenFile: string;
+}
+
+/** Where the collector was told to listen and store: a restart with the same options continues it. */
+export interface LabCollectorOptions {
+  dbPath: string;
+  grpcPort: number;
+  httpListen: string;
 }
 
 /**
- * Starts `snatscope collector` in the lab's router namespace (gRPC on the LAN address, plaintext,
- * the NAT load balancer as --upstream-cidr) and `snatscope agent` in every node namespace with
- * 1 s polls; resolves once the collector listens.
+ * Starts `snatscope collector` in the lab's router namespace and `snatscope agent` in every node
+ * namespace with 1 s polls; resolves once the collector listens.
  */
 export async function startLabPipeline(
   lab: Lab,
-  options: {
-    dbPath: string;
-    grpcPort: number;
-    httpListen: string;
+  options: LabCollectorOptions & {
     /** Extra flags per agent, e.g. a --metrics-listen address. */
     agentArgs?: (node: string) => readonly string[];
   },
@@ -127,18 +133,23 @@ export async function startLabPipeline(
       lab.nodeNamespace(node.name),
     ),
   );
-  return { collector, agents };
+  return { collector, agents, apiTokenFile: labApiTokenFile(options) };
+}
+
+/** The query API token file of a lab collector: next to its store. */
+export function labApiTokenFile(options: LabCollectorOptions): string {
+  return join(dirname(options.dbPath), 'api-token');
 }
 
 /**
  * Starts `snatscope collector` in the lab's router namespace: gRPC on the LAN address, plaintext,
- * the NAT load balancer as --upstream-cidr. A restart on the same file and port continues it.
+ * the NAT load balancer as --upstream-cidr, a query API token (lab-query-token) written next to
+ * the store. A restart with the same options continues on the same file and port.
  */
-export function startLabCollector(
-  lab: Lab,
-  options: { dbPath: string; grpcPort: number; httpListen: string },
-): Daemon {
+export function startLabCollector(lab: Lab, options: LabCollectorOptions): Daemon {
   const { cluster } = lab;
+  const apiTokenFile = labApiTokenFile(options);
+  writeFileSync(apiTokenFile, 'lab-query-token\n');
   return startSnatscope(
     [
       'collector',
@@ -146,6 +157,8 @@ export function startLabCollector(
       `${cluster.lanRouterIp}:${options.grpcPort}`,
       '--http-listen',
       options.httpListen,
+      '--api-token-file',
+      apiTokenFile,
       '--db',
       options.dbPath,
       '--upstream-cidr',

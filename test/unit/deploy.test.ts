@@ -20,6 +20,7 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { parse, parseAllDocuments } from 'yaml';
 import { agentCommand } from '../../cli/agent.js';
 import { collectorCommand } from '../../cli/collector.js';
@@ -53,6 +54,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'rbac.authorization.k8s.io/v1/Role': Role,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
 };
 
 /** Prometheus Operator kinds: no schema package here, so their required fields by hand. */
@@ -286,12 +288,21 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   );
   assert.equal(argValue(collectorArgs, '--db'), '/data/flows.db');
   assert.ok(!collectorArgs.includes('--insecure'));
+  assert.ok(!collectorArgs.includes('--api-insecure-no-auth'), 'the query API needs tokens');
+  assert.equal(argValue(collectorArgs, '--http-listen'), '0.0.0.0:9108');
+  assert.equal(argValue(collectorArgs, '--metrics-listen'), '0.0.0.0:9110');
   const collectorSecrets = assertSecretFilesMounted(collectorPod, collector, [
     '--tls-cert',
     '--tls-key',
     '--tls-ca',
     '--token-file',
+    '--api-token-file',
   ]);
+  // The API's tokens are not the agents': a node's token must not read every client's flows.
+  assert.notEqual(
+    argValue(collectorArgs, '--api-token-file'),
+    argValue(collectorArgs, '--token-file'),
+  );
   const dataMount = (collector.volumeMounts as Obj[]).find((m) => m.mountPath === '/data');
   const dataVolume = (collectorPod.volumes as Obj[]).find((v) => v.name === dataMount?.name);
   const claim = dataVolume?.persistentVolumeClaim?.claimName as string | undefined;
@@ -299,13 +310,18 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   const ports = new Map((collector.ports as Obj[]).map((p) => [p.name as string, p.containerPort]));
   assert.equal(ports.get('grpc'), 9090);
   assert.equal(ports.get('http'), 9108);
+  assert.equal(ports.get('metrics'), 9110);
+  // The probes need no token: they go to the metrics listener, as /readyz left the API port.
   assert.equal(collector.readinessProbe?.httpGet?.path, '/readyz');
+  assert.equal(collector.readinessProbe?.httpGet?.port, 'metrics');
   assert.equal(collector.livenessProbe?.httpGet?.path, '/healthz');
+  assert.equal(collector.livenessProbe?.httpGet?.port, 'metrics');
   assert.deepEqual([...agentSecrets, ...collectorSecrets].sort(), [
     'snatscope-agent-tls',
     'snatscope-agent-tls',
     'snatscope-agent-tls',
     'snatscope-agent-token',
+    'snatscope-collector-api-tokens',
     'snatscope-collector-tls',
     'snatscope-collector-tls',
     'snatscope-collector-tls',
@@ -323,8 +339,36 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
     [
       ['grpc', 9090],
       ['http', 9108],
+      ['metrics', 9110],
     ],
   );
+
+  // Ingress to the collector, port by port: the API and /metrics only from selected peers.
+  const policy = one(objects, 'NetworkPolicy/snatscope-collector');
+  for (const [label, value] of Object.entries(policy.spec.podSelector.matchLabels as Obj)) {
+    assert.equal(podLabels[label], value, `NetworkPolicy podSelector ${label}`);
+  }
+  assert.deepEqual(policy.spec.policyTypes, ['Ingress']);
+  const rules = policy.spec.ingress as Obj[];
+  const rulesFor = (port: string): Obj[] =>
+    rules.filter((rule) => (rule.ports as Obj[]).some((p) => p.port === port));
+  for (const rule of rules) {
+    assert.ok(Array.isArray(rule.ports) && rule.ports.length > 0, 'every rule names its ports');
+    for (const p of rule.ports as Obj[]) assert.ok(ports.has(p.port as string), String(p.port));
+  }
+  assert.equal(rulesFor('grpc').length, 1, 'agents reach gRPC');
+  for (const port of ['http', 'metrics']) {
+    const [rule, ...others] = rulesFor(port);
+    assert.equal(others.length, 0, `${port}: one rule`);
+    const peers = (rule?.from ?? []) as Obj[];
+    assert.ok(peers.length > 0, `${port}: open to selected peers only, not to everyone`);
+    for (const peer of peers) {
+      assert.ok(peer.namespaceSelector ?? peer.podSelector, `${port}: peers by selector`);
+      assert.equal(peer.ipBlock, undefined, `${port}: no address range`);
+    }
+  }
+  const prometheusPeer = (rulesFor('metrics')[0]?.from as Obj[])[0];
+  assert.ok(prometheusPeer?.namespaceSelector && prometheusPeer.podSelector, 'Prometheus pods');
 
   // Least privilege: the agent may only read Services; the collector has no role at all.
   const role = one(objects, 'ClusterRole/snatscope-agent');
@@ -352,7 +396,7 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   for (const [label, value] of Object.entries(serviceMonitor.spec.selector.matchLabels as Obj)) {
     assert.equal(service.metadata.labels?.[label], value, `ServiceMonitor selector ${label}`);
   }
-  assert.equal(serviceMonitor.spec.endpoints[0].port, 'http');
+  assert.equal(serviceMonitor.spec.endpoints[0].port, 'metrics');
   const podMonitor = one(objects, 'PodMonitor/snatscope-agent');
   assert.equal(podMonitor.spec.podMetricsEndpoints[0].port, 'metrics');
   one(objects, 'PrometheusRule/snatscope');
@@ -380,6 +424,7 @@ describe('deploy/kustomize/base', () => {
       'DaemonSet/snatscope-agent',
       'Deployment/snatscope-collector',
       'Namespace/snatscope',
+      'NetworkPolicy/snatscope-collector',
       'PersistentVolumeClaim/snatscope-collector-data',
       'PodMonitor/snatscope-agent',
       'PrometheusRule/snatscope',

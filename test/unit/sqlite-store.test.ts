@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { v1 } from '../../proto/index.js';
 import { SqliteFlowStore, StoreError } from '../../collector/sqlite-store.js';
-import type { FlowFilter, StoreBatch } from '../../collector/store.js';
+import type { FlowCursor, FlowFilter, StoreBatch } from '../../collector/store.js';
 import {
   CRASH_BATCH_RECORDS,
   CRASH_BOOT,
@@ -208,7 +208,7 @@ describe('SqliteFlowStore', () => {
     store.write([batch('n1', 3, [{ ...closed, backendNode: null, observedAt: 170 }])], []);
     store.write([batch('n1', 1, [open], 'b2')], []);
     assert.equal(store.countFlows(), 1);
-    const [row] = store.queryFlows({ limit: 10 });
+    const [row] = store.queryFlows({ limit: 10 }).flows;
     assert.deepEqual(canonical(row ?? {}), canonical({ ...closed, observedAt: 100 }));
     store.close();
   });
@@ -332,8 +332,8 @@ describe('SqliteFlowStore', () => {
     assert.equal(store.lastSequence('n1', 'b1'), 1);
     // Names interned by the failed transaction were rolled back with it.
     assert.deepEqual(store.write([batch('n1', 2, [fresh])], []), ['stored']);
-    assert.equal(store.queryFlows({ node: 'fresh', limit: 5 }).length, 1);
-    assert.equal(store.queryFlows({ service: 'new/svc:p', limit: 5 }).length, 1);
+    assert.equal(store.queryFlows({ node: 'fresh', limit: 5 }).flows.length, 1);
+    assert.equal(store.queryFlows({ service: 'new/svc:p', limit: 5 }).flows.length, 1);
     // A callback's own error is not wrapped.
     const mine = new Error('mine');
     assert.throws(
@@ -361,12 +361,12 @@ describe('SqliteFlowStore', () => {
       ],
     );
     assert.equal(store.countFlows(), 1);
-    const [stored] = store.queryFlows({ node: 'n3', limit: 5 });
+    const [stored] = store.queryFlows({ node: 'n3', limit: 5 }).flows;
     assert.equal(stored?.backendNode, 'n3');
     // Links in the same call as the batch that stores the entry apply after it.
     const later = flow({ at: 6, ct: 13 });
     store.write([batch('n1', 2, [later])], [{ entry: later, backendNode: 'n2' }]);
-    assert.equal(store.queryFlows({ node: 'n2', limit: 5 })[0]?.conntrackId, 13);
+    assert.equal(store.queryFlows({ node: 'n2', limit: 5 }).flows[0]?.conntrackId, 13);
     store.close();
   });
 
@@ -478,16 +478,41 @@ describe('SqliteFlowStore', () => {
     for (const [name, filter] of cases) {
       it(name, () => {
         const expected = model(filter).map(canonical);
-        assert.deepEqual(store.queryFlows(filter).map(canonical), expected);
+        assert.deepEqual(store.queryFlows(filter).flows.map(canonical), expected);
         if (filter.limit > 0 && name !== 'node unknown' && !name.endsWith('unknown')) {
           assert.ok(expected.length > 0, 'the case should match something');
         }
       });
     }
 
+    it('pages through every case with cursors: each row exactly once, in query order', () => {
+      for (const [name, filter] of cases) {
+        const expected = model({ ...filter, limit: 1_000_000 }).map(canonical);
+        const seen: Record<string, unknown>[] = [];
+        let after: FlowCursor | undefined;
+        for (let pages = 0; pages <= expected.length; pages++) {
+          const page = store.queryFlows({ ...filter, limit: 7, ...(after ? { after } : {}) });
+          seen.push(...page.flows.map(canonical));
+          if (page.next === null) break;
+          after = page.next;
+        }
+        assert.deepEqual(seen, expected, name);
+      }
+    });
+
+    it('says there is no next page when the last page is exactly full', () => {
+      const total = model({ limit: 1_000_000 }).length;
+      assert.equal(store.queryFlows({ limit: total }).next, null);
+      assert.notEqual(store.queryFlows({ limit: total - 1 }).next, null);
+    });
+
     it('refuses a bad limit or service filter with an error naming the file', () => {
       assert.throws(() => store.queryFlows({ limit: -1 }), StoreError);
       assert.throws(() => store.queryFlows({ limit: 1.5 }), StoreError);
+      assert.throws(
+        () => store.queryFlows({ limit: 1, after: { firstSeen: Number.NaN, id: 1 } }),
+        StoreError,
+      );
       assert.throws(
         () => store.queryFlows({ service: 'api', limit: 1 }),
         (error: unknown) =>
@@ -536,6 +561,26 @@ describe('SqliteFlowStore', () => {
     });
   });
 
+  it('finds an IPv4 client by its IPv4-mapped IPv6 form and the other way round', () => {
+    const store = new SqliteFlowStore(newPath());
+    // conntrack writes an IPv4 entry's client dotted, and an IPv6 entry's mapped one as inet_ntop does.
+    store.write(
+      [
+        batch('n1', 1, [
+          flow({ client: '198.51.100.7', at: 10, ct: 1 }),
+          flow({ client: '::ffff:198.51.100.7', at: 20, ct: 2 }),
+          flow({ client: '198.51.100.8', at: 30, ct: 3 }),
+        ]),
+      ],
+      [],
+    );
+    for (const client of ['198.51.100.7', '::ffff:198.51.100.7']) {
+      const ids = store.queryFlows({ client, limit: 10 }).flows.map((r) => r.conntrackId);
+      assert.deepEqual(ids, [2, 1], client);
+    }
+    store.close();
+  });
+
   it('prunes rows last seen before a time, in chunks, keeping long-lived ones', () => {
     const store = new SqliteFlowStore(newPath(), { pruneChunkRows: 3 });
     const flows: v1.IFlowRecord[] = [];
@@ -576,7 +621,7 @@ describe('SqliteFlowStore', () => {
     assert.deepEqual(all(reopened).map(canonical), before);
     assert.equal(reopened.lastSequence('n1', 'b1'), 7);
     assert.equal(reopened.serviceStates()[0]?.port, 80);
-    assert.deepEqual(reopened.queryFlows({ service: 'a/b:c', limit: 1 }).map(canonical), [
+    assert.deepEqual(reopened.queryFlows({ service: 'a/b:c', limit: 1 }).flows.map(canonical), [
       before[0],
     ]);
     assert.deepEqual(reopened.write([batch('n1', 7, flows)], []), ['duplicate']);
