@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { encodeAgentMessage } from '../../common/ingest-rpc.js';
+import { encodeAgentMessage, MAX_INGEST_MESSAGE_BYTES } from '../../common/ingest-rpc.js';
 import { v1 } from '../../proto/index.js';
 import type { AgentMetrics } from '../metrics.js';
 
@@ -38,6 +38,26 @@ export interface SpoolConfig {
   readonly dir: string | null;
   /** Drops are logged at most this often (they are always counted). */
   readonly dropWarnIntervalMs?: number;
+  /** Largest encoded message (default MAX_INGEST_MESSAGE_BYTES, what the collector accepts). */
+  readonly maxMessageBytes?: number;
+}
+
+/**
+ * append() refused a message because its encoding exceeds the bound: the collector would end the
+ * stream on it (RESOURCE_EXHAUSTED) and the agent would replay it forever. Nothing was spooled and
+ * no sequence was used; the caller splits the message and tries again.
+ */
+export class MessageTooLargeError extends Error {
+  readonly code = 'SPOOL_MESSAGE_TOO_LARGE';
+
+  constructor(
+    readonly type: SpoolMessageType,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`a ${type} message of ${bytes} bytes exceeds the ${maxBytes}-byte message bound`);
+    this.name = 'MessageTooLargeError';
+  }
 }
 
 /** 200,000 records: at ~150 bytes each encoded, about 30 MB. */
@@ -64,6 +84,7 @@ export class Spool {
   private readonly fileWritten = new Map<number, Promise<boolean>>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly dropWarnIntervalMs: number;
+  private readonly maxMessageBytes: number;
   private lastDropWarnAt = Number.NEGATIVE_INFINITY;
   private unloggedDrops = { records: 0, messages: 0 };
 
@@ -83,6 +104,7 @@ export class Spool {
       for (const entry of leftovers) this.fileWritten.set(entry.sequence, Promise.resolve(true));
     }
     this.dropWarnIntervalMs = config.dropWarnIntervalMs ?? DEFAULT_DROP_WARN_INTERVAL_MS;
+    this.maxMessageBytes = config.maxMessageBytes ?? MAX_INGEST_MESSAGE_BYTES;
     this.makeRoom(0);
     this.updateGauges();
   }
@@ -150,21 +172,21 @@ export class Spool {
 
   /**
    * Numbers, encodes and spools one message, dropping the oldest ones when the bound is reached.
-   * `build` receives the sequence so it can be put inside the message.
+   * `build` receives the sequence so it can be put inside the message. Throws
+   * MessageTooLargeError, spooling nothing, when the encoding exceeds maxMessageBytes.
    */
   append(
     type: SpoolMessageType,
     records: number,
     build: (sequence: number) => v1.IAgentMessage,
   ): SpoolEntry {
-    const sequence = this.next++;
-    const entry: SpoolEntry = {
-      sequence,
-      type,
-      records,
-      bytes: encodeAgentMessage(build(sequence)),
-      sentAtMs: null,
-    };
+    const sequence = this.next;
+    const bytes = encodeAgentMessage(build(sequence));
+    if (bytes.length > this.maxMessageBytes) {
+      throw new MessageTooLargeError(type, bytes.length, this.maxMessageBytes);
+    }
+    this.next++;
+    const entry: SpoolEntry = { sequence, type, records, bytes, sentAtMs: null };
     this.makeRoom(records);
     this.entries.push(entry);
     this.totalRecords += records;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { pino, type Logger } from 'pino';
-import { Spool } from '../../agent/export/spool.js';
+import { MessageTooLargeError, Spool } from '../../agent/export/spool.js';
 import { AgentMetrics } from '../../agent/metrics.js';
 import { v1 } from '../../proto/index.js';
 
@@ -58,6 +58,22 @@ after(async () => {
 });
 
 describe('spool in memory', () => {
+  it('refuses a message over the byte bound without using a sequence', async () => {
+    const spool = await Spool.open(
+      { maxRecords: 100_000, dir: null, maxMessageBytes: 1000 },
+      new AgentMetrics(),
+      pino({ level: 'silent' }),
+    );
+    assert.equal(appendBatch(spool, 10), 1);
+    assert.throws(
+      () => appendBatch(spool, 1000),
+      (error: unknown) =>
+        error instanceof MessageTooLargeError && error.bytes > 1000 && error.maxBytes === 1000,
+    );
+    assert.equal(spool.length, 1, 'nothing spooled');
+    assert.equal(appendBatch(spool, 10), 2, 'the next message takes the next sequence');
+  });
+
   it('numbers messages from 1 and finds, acks and removes them in order', async () => {
     const metrics = new AgentMetrics();
     const spool = await Spool.open(
