@@ -1,12 +1,16 @@
 // `snatscope collector`: gRPC ingest from every agent, the forensics store, /metrics and the API.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
 import { CredentialsError, readTokenFile } from '../common/credentials.js';
 import { Collector } from '../collector/collector.js';
-import { CommandFailure, collectCidr, durationMs, listenAddress } from './options.js';
+import {
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  MIN_MEMORY_BUDGET_BYTES,
+} from '../collector/memory-budget.js';
+import { byteSize, CommandFailure, collectCidr, durationMs, listenAddress } from './options.js';
 import {
   addTransportSecurityOptions,
   transportSecurity,
@@ -19,6 +23,7 @@ interface CollectorOptions extends TransportFlags {
   db: string;
   retention: number;
   upstreamCidr: Cidr[];
+  memoryBudget: number;
   logLevel: string;
 }
 
@@ -42,6 +47,13 @@ export function collectorCommand(): Command {
       'addresses of load balancers or proxies in front of the nodes: clients from here lost their IP upstream (repeatable)',
       collectCidr,
       [],
+    )
+    .option(
+      '--memory-budget <size>',
+      'memory for the in-memory caches (stitcher, per-Service view, metric series), sized from it; ' +
+        'keep it about half the container limit',
+      budgetBytes,
+      DEFAULT_MEMORY_BUDGET_BYTES,
     )
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info');
   addTransportSecurityOptions(
@@ -71,6 +83,7 @@ export function collectorCommand(): Command {
             dbPath: options.db,
             retentionMs: options.retention,
             upstreamCidrs: options.upstreamCidr,
+            memoryBudgetBytes: options.memoryBudget,
             security,
             tokens: options.tokenFile ? readTokenFile(options.tokenFile) : null,
           },
@@ -97,4 +110,13 @@ export function collectorCommand(): Command {
       await collector.stop();
       log.info('collector stopped');
     });
+}
+
+/** Parses --memory-budget: a size of at least MIN_MEMORY_BUDGET_BYTES. */
+function budgetBytes(value: string): number {
+  const bytes = byteSize(value);
+  if (bytes < MIN_MEMORY_BUDGET_BYTES) {
+    throw new InvalidArgumentError(`expected at least ${MIN_MEMORY_BUDGET_BYTES / 2 ** 20}Mi`);
+  }
+  return bytes;
 }

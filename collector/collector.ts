@@ -12,6 +12,7 @@ import { Correlator } from './correlate.js';
 import { GroupWriter } from './group-writer.js';
 import { createHttpApi } from './http-api.js';
 import { IngestService, type TokenCheck } from './ingest.js';
+import { cacheLimits, DEFAULT_MEMORY_BUDGET_BYTES, type CacheLimits } from './memory-budget.js';
 import { CollectorMetrics } from './metrics.js';
 import { SqliteFlowStore } from './sqlite-store.js';
 import { Stitcher } from './stitch.js';
@@ -24,19 +25,24 @@ export interface CollectorConfig {
   dbPath: string;
   retentionMs: number;
   upstreamCidrs: readonly Cidr[];
+  /** `--memory-budget`: every in-memory cache is sized from it (default: memory-budget.ts). */
+  memoryBudgetBytes?: number;
   security: TransportSecurity;
   tokens: TokenCheck | null;
 }
 
 // Correlation is rebuilt from this much stored history at start (a restart keeps its verdicts).
 const REBUILD_WINDOW_S = 3600;
+// Services idle for longer would not be in a rebuilt view either: the caches forget them.
+const IDLE_S = 2 * REBUILD_WINDOW_S;
 const PRUNE_EVERY_MS = 60_000;
 /** The collector: start() listens, stop() drains and closes. */
 export class Collector {
-  readonly metrics = new CollectorMetrics();
+  readonly metrics: CollectorMetrics;
+  private readonly limits: CacheLimits;
   private readonly store: FlowStore;
   private readonly correlator: Correlator;
-  private readonly stitcher = new Stitcher();
+  private readonly stitcher: Stitcher;
   private readonly writer: GroupWriter;
   private readonly ingest: IngestService;
   private readonly grpcServer = new grpc.Server(COLLECTOR_SERVER_OPTIONS);
@@ -54,7 +60,20 @@ export class Collector {
     store?: FlowStore,
   ) {
     this.store = store ?? new SqliteFlowStore(config.dbPath);
-    this.correlator = new Correlator({ upstreamCidrs: config.upstreamCidrs });
+    this.limits = cacheLimits(config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
+    this.metrics = new CollectorMetrics({
+      maxServiceLabels: this.limits.services,
+      maxNodeLabels: this.limits.nodeLabels,
+      maxSeries: this.limits.metricSeries,
+      idleSeconds: IDLE_S,
+    });
+    this.stitcher = new Stitcher({ maxEntries: this.limits.stitchConnections });
+    this.correlator = new Correlator({
+      upstreamCidrs: config.upstreamCidrs,
+      maxServices: this.limits.services,
+      maxServiceStateBytes: this.limits.serviceStateBytes,
+      idleSeconds: IDLE_S,
+    });
     this.metrics.attach(this.correlator, this.stitcher, this.store);
     this.writer = new GroupWriter(this.store, this.metrics, { maxDelayMs: 10, maxRecords: 20_000 });
     this.ingest = new IngestService(
@@ -99,7 +118,13 @@ export class Collector {
     this.pruneTimer.unref();
     this.prune();
     this.log.info(
-      { grpc: this.grpcPort, http: this.httpPort, db: this.config.dbPath },
+      {
+        grpc: this.grpcPort,
+        http: this.httpPort,
+        db: this.config.dbPath,
+        memoryBudget: this.config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+        cacheLimits: this.limits,
+      },
       'collector listening',
     );
   }
@@ -153,7 +178,11 @@ export class Collector {
   private prune(): void {
     const before = Date.now() / 1000 - this.config.retentionMs / 1000;
     const pruned = this.store.prune(before);
-    this.stitcher.prune(Date.now() / 1000);
+    const now = Date.now() / 1000;
+    this.stitcher.prune(now);
+    this.correlator.prune(now);
+    // After the correlator's: Service labels it still shows stay.
+    this.metrics.prune(now);
     if (pruned > 0) {
       this.metrics.storePruned.inc(pruned);
       this.log.info({ pruned }, 'pruned flows past retention');
