@@ -1,6 +1,7 @@
-// The Ingest stream's message bound over real gRPC on loopback: the collector refuses an oversized
-// message before buffering it (its RSS stays put), and the agent splits a batch that would exceed
-// the bound so a large backlog arrives whole, in several messages.
+// The collector's memory bounds as operators meet them: `--memory-budget` sizes the caches, the
+// Ingest stream's message bound holds over real gRPC on loopback (an oversized message is refused
+// before it is buffered, so RSS stays put), and the agent splits a batch that would exceed the
+// bound so a large backlog arrives whole, in several messages.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,9 @@ import {
   MAX_INGEST_MESSAGE_BYTES,
 } from '../../common/ingest-rpc.js';
 import { Collector } from '../../collector/collector.js';
+import { cacheLimits } from '../../collector/memory-budget.js';
 import { v1 } from '../../proto/index.js';
+import { runCli } from '../support/cli.js';
 import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
 
 /** A flow record of node n1; `index` makes it a distinct connection, `pad` lengthens its name. */
@@ -51,6 +54,51 @@ function rssOf(pid: number): number {
   if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(match[1]) * 1024;
 }
+
+describe('collector --memory-budget', () => {
+  const common = ['--grpc-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--insecure'];
+
+  it('sizes every cache from the budget and prints the bounds at start-up', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'snatscope-budget-'));
+    const daemon = startSnatscope([
+      'collector',
+      ...common,
+      '--db',
+      join(dir, 'flows.db'),
+      '--memory-budget',
+      '64Mi',
+    ]);
+    t.after(async () => {
+      await daemon.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const line = JSON.parse(await daemon.waitForStderr(/collector listening/)) as {
+      memoryBudget: number;
+      cacheLimits: unknown;
+    };
+    assert.equal(line.memoryBudget, 64 * 2 ** 20);
+    assert.deepEqual(line.cacheLimits, cacheLimits(64 * 2 ** 20));
+  });
+
+  it('refuses a malformed or too small budget with a one-line error', () => {
+    for (const [value, message] of [
+      ['lots', /expected a size such as 256Mi/],
+      ['1Mi', /expected at least 16Mi/],
+    ] as const) {
+      const result = runCli([
+        'collector',
+        ...common,
+        '--db',
+        '/nonexistent/x.db',
+        '--memory-budget',
+        value,
+      ]);
+      assert.notEqual(result.status, 0, result.stderr);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+    }
+  });
+});
 
 describe('the collector refuses an oversized message', () => {
   let dir: string;
