@@ -12,7 +12,7 @@ export const INGEST_STREAM_PATH = '/snatscope.v1.Ingest/Stream';
  * memory before decoding it, and the decoded objects take about ten times its size, so one
  * message must stay a small share of the collector's 512Mi limit: a 56 MiB batch took RSS from
  * 82 to 632 MB under the old 64 MiB bound. A batch of 500 flows is ~75 KB and a services snapshot
- * of 10,000 Service ports with 10 endpoints each ~3 MB; the agent splits batches to fit
+ * of 10,000 Service ports with 10 endpoints each ~2.9 MB; the agent splits batches to fit
  * (agent/export/exporter.ts), and grpc-js refuses anything larger with RESOURCE_EXHAUSTED before
  * buffering it.
  */
