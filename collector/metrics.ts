@@ -91,8 +91,10 @@ class LabelCap {
 
   /** True when `value` has (or now gets) a label value of its own. */
   admit(value: string): boolean {
+    // Length first: refused values are not cached, and hashing a huge one on every record costs.
+    if (value.length > MAX_LABEL_VALUE_LENGTH) return false;
     if (this.admitted.has(value)) return true;
-    if (this.admitted.size >= this.max || value.length > MAX_LABEL_VALUE_LENGTH) return false;
+    if (this.admitted.size >= this.max) return false;
     this.admitted.add(value);
     return true;
   }
@@ -131,13 +133,9 @@ class Sums<L extends string> {
     return this.values.values();
   }
 
-  /** The sum of `labels` (or of the "(other)" set it was folded into). */
+  /** The sum of `labels` as entries() gives them (folded ones in their "(other)" form). */
   valueOf(labels: Record<L, string>): number {
-    return (
-      this.values.get(labelKey(labels))?.value ??
-      this.values.get(labelKey(foldLabels(labels)))?.value ??
-      0
-    );
+    return this.values.get(labelKey(labels))?.value ?? 0;
   }
 }
 
