@@ -15,7 +15,7 @@ import type { AgentMetrics } from '../metrics.js';
 import type { RecordSink } from '../pipeline.js';
 import { serviceKey } from '../verdict.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffConfig, type RandomSource } from './backoff.js';
-import { MessageTooLargeError, type Spool, type SpoolEntry } from './spool.js';
+import { countDrop, MessageTooLargeError, type Spool, type SpoolEntry } from './spool.js';
 
 /** Where and as whom the exporter connects. */
 export interface ExporterTarget {
@@ -222,8 +222,7 @@ export class CollectorExporter implements RecordSink {
 
   /** Counts and logs a message that cannot fit the bound however it is split. */
   private dropOversize(error: MessageTooLargeError, records: number): void {
-    this.metrics.spoolDroppedRecords.inc({ reason: 'oversize' }, records);
-    this.metrics.spoolDroppedMessages.inc({ reason: 'oversize' });
+    countDrop(this.metrics, 'oversize', records);
     this.log.error(
       { type: error.type, bytes: error.bytes, maxBytes: error.maxBytes, records },
       'dropped a message larger than the collector accepts (one record or a services snapshot)',

@@ -117,7 +117,12 @@ export class Spool {
     if (config.dir === null) return new Spool(randomUUID(), [], config, metrics, log);
     const dir = config.dir;
     await mkdir(dir, { recursive: true });
-    const leftovers = await loadLeftovers(dir, metrics, log);
+    const leftovers = await loadLeftovers(
+      dir,
+      config.maxMessageBytes ?? MAX_INGEST_MESSAGE_BYTES,
+      metrics,
+      log,
+    );
     const previousBootId = leftovers.length > 0 ? await readBootId(dir) : null;
     if (leftovers.length > 0 && previousBootId === null) {
       // Without the boot id the collector cannot tell replays from new messages; sending them under
@@ -336,7 +341,11 @@ export class Spool {
   }
 }
 
-function countDrop(metrics: AgentMetrics, reason: 'full' | 'unreadable', records: number): void {
+/** Why spooled (or about to be spooled) records were dropped unacknowledged. */
+export type SpoolDropReason = 'full' | 'unreadable' | 'oversize';
+
+/** Counts one dropped message of `records` records. */
+export function countDrop(metrics: AgentMetrics, reason: SpoolDropReason, records: number): void {
   metrics.spoolDroppedRecords.inc({ reason }, records);
   metrics.spoolDroppedMessages.inc({ reason });
 }
@@ -368,9 +377,14 @@ async function readBootId(dir: string): Promise<string | null> {
   }
 }
 
-/** Loads the previous run's message files in sequence order; removes temp and unreadable files. */
+/**
+ * Loads the previous run's message files in sequence order; removes temp and unreadable files,
+ * and files over `maxMessageBytes` (written under an older, larger bound: the collector would end
+ * the stream on each replay of them).
+ */
 async function loadLeftovers(
   dir: string,
+  maxMessageBytes: number,
   metrics: AgentMetrics,
   log: Logger,
 ): Promise<SpoolEntry[]> {
@@ -387,7 +401,17 @@ async function loadLeftovers(
     if (!match) continue;
     const sequence = Number(match[1]);
     try {
-      entries.push(decodeSpoolFile(await readFile(path), sequence));
+      const entry = decodeSpoolFile(await readFile(path), sequence);
+      if (entry.bytes.length <= maxMessageBytes) {
+        entries.push(entry);
+        continue;
+      }
+      countDrop(metrics, 'oversize', entry.records);
+      log.warn(
+        { path, bytes: entry.bytes.length, maxBytes: maxMessageBytes },
+        'dropping a spool file larger than the collector accepts',
+      );
+      await unlink(path).catch(() => undefined);
     } catch (error) {
       metrics.spoolDiskErrors.inc({ operation: 'read' });
       metrics.spoolDroppedMessages.inc({ reason: 'unreadable' });

@@ -162,6 +162,33 @@ describe('spool in memory', () => {
 describe('spool on disk', () => {
   const silent = pino({ level: 'silent' });
 
+  it('drops a leftover file over the message bound instead of replaying it forever', async () => {
+    const dir = await tempDir();
+    const first = await Spool.open({ maxRecords: 10_000, dir }, new AgentMetrics(), silent);
+    appendBatch(first, 2);
+    appendBatch(first, 1000); // written under a larger bound, as an older agent did
+    appendBatch(first, 3);
+    await first.settled();
+    const metrics = new AgentMetrics();
+    const second = await Spool.open(
+      { maxRecords: 10_000, dir, maxMessageBytes: 1000 },
+      metrics,
+      silent,
+    );
+    assert.deepEqual(
+      [second.firstAfter(0)?.records, second.firstAfter(1)?.records, second.length],
+      [2, 3, 2],
+    );
+    assert.match(
+      await metrics.registry.getSingleMetricAsString('snatscope_agent_spool_dropped_records_total'),
+      /\{reason="oversize"\} 1000$/m,
+    );
+    assert.deepEqual((await readdir(dir)).filter((name) => name.endsWith('.msg')).sort(), [
+      '00000000000000000001.msg',
+      '00000000000000000003.msg',
+    ]);
+  });
+
   it('replays unacknowledged messages under the previous boot id and numbering', async () => {
     const dir = await tempDir();
     const first = await Spool.open({ maxRecords: 100, dir }, new AgentMetrics(), silent);
