@@ -33,8 +33,6 @@ export interface CollectorConfig {
 
 // Correlation is rebuilt from this much stored history at start (a restart keeps its verdicts).
 const REBUILD_WINDOW_S = 3600;
-// Services idle for longer would not be in a rebuilt view either: the caches forget them.
-const IDLE_S = 2 * REBUILD_WINDOW_S;
 const PRUNE_EVERY_MS = 60_000;
 /** The collector: start() listens, stop() drains and closes. */
 export class Collector {
@@ -65,14 +63,12 @@ export class Collector {
       maxServiceLabels: this.limits.services,
       maxNodeLabels: this.limits.nodeLabels,
       maxSeries: this.limits.metricSeries,
-      idleSeconds: IDLE_S,
     });
     this.stitcher = new Stitcher({ maxEntries: this.limits.stitchConnections });
     this.correlator = new Correlator({
       upstreamCidrs: config.upstreamCidrs,
       maxServices: this.limits.services,
       maxServiceStateBytes: this.limits.serviceStateBytes,
-      idleSeconds: IDLE_S,
     });
     this.metrics.attach(this.correlator, this.stitcher, this.store);
     this.writer = new GroupWriter(this.store, this.metrics, { maxDelayMs: 10, maxRecords: 20_000 });
@@ -176,16 +172,21 @@ export class Collector {
   }
 
   private prune(): void {
+    this.pruneCaches();
     const before = Date.now() / 1000 - this.config.retentionMs / 1000;
     const pruned = this.store.prune(before);
+    if (pruned > 0) {
+      this.metrics.storePruned.inc(pruned);
+      this.log.info({ pruned }, 'pruned flows past retention');
+    }
+  }
+
+  /** Forgets what the in-memory caches hold past its age; first, so a store error cannot skip it. */
+  private pruneCaches(): void {
     const now = Date.now() / 1000;
     this.stitcher.prune(now);
     this.correlator.prune(now);
     // After the correlator's: Service labels it still shows stay.
     this.metrics.prune(now);
-    if (pruned > 0) {
-      this.metrics.storePruned.inc(pruned);
-      this.log.info({ pruned }, 'pruned flows past retention');
-    }
   }
 }

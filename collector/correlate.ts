@@ -10,6 +10,7 @@ import {
   DEFAULT_MEMORY_BUDGET_BYTES,
   ENDPOINT_BYTES,
   EvictionCounts,
+  IDLE_SECONDS,
   MAX_CLOCK_SKEW_S,
   SERVICE_STATE_BYTES,
 } from './memory-budget.js';
@@ -28,16 +29,13 @@ export interface CorrelatorOptions {
    * nodes that reported least recently are forgotten, the newest snapshot is always kept.
    */
   maxServiceStateBytes?: number;
-  /** A Service port with no flow for this long is forgotten by prune(). */
+  /** A Service port with no flow for this long is forgotten by prune() (default IDLE_SECONDS). */
   idleSeconds?: number;
   /** Client addresses counted per Service port (top-k). */
   topClients?: number;
 }
 
 const DEFAULT_TOP_CLIENTS = 64;
-// Twice the hour of stored history a restart rebuilds the view from: a Service idle for longer
-// would not be in a rebuilt view either.
-const DEFAULT_IDLE_SECONDS = 2 * 3600;
 // At the bound, this share of the Service ports is evicted at once: one sort pays for many inserts.
 const EVICT_SHARE = 1 / 16;
 /** How many of the busiest clients the findings look at (the rule needs two). */
@@ -257,7 +255,7 @@ export class Correlator {
     const defaults = cacheLimits(DEFAULT_MEMORY_BUDGET_BYTES);
     this.maxServices = options.maxServices ?? defaults.services;
     this.maxServiceStateBytes = options.maxServiceStateBytes ?? defaults.serviceStateBytes;
-    this.idleSeconds = options.idleSeconds ?? DEFAULT_IDLE_SECONDS;
+    this.idleSeconds = options.idleSeconds ?? IDLE_SECONDS;
     this.topClients = options.topClients ?? DEFAULT_TOP_CLIENTS;
   }
 

@@ -26,6 +26,13 @@ export const MIN_MEMORY_BUDGET_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_CLOCK_SKEW_S = 300;
 
+/**
+ * A Service port without a flow for this long is forgotten by the correlator and loses its metric
+ * series: twice the hour of stored history a restart rebuilds the view from (collector.ts), so
+ * nothing is kept that a restarted collector would not show either.
+ */
+export const IDLE_SECONDS = 2 * 3600;
+
 /** Estimated bytes of one stitcher connection (see the table above). */
 export const STITCH_CONNECTION_BYTES = 1200;
 /** Estimated bytes of one correlated Service port. */

@@ -10,6 +10,7 @@ import {
   cacheLimits,
   DEFAULT_MEMORY_BUDGET_BYTES,
   EvictionCounts,
+  IDLE_SECONDS,
   MAX_CLOCK_SKEW_S,
 } from './memory-budget.js';
 import type { Stitcher } from './stitch.js';
@@ -50,7 +51,7 @@ export interface CollectorMetricsOptions {
   maxNodeLabels?: number;
   /** Series of one metric; further label sets are folded into "(other)". */
   maxSeries?: number;
-  /** A Service without a flow for this long loses its snatscope_flows_total series (prune()). */
+  /** A Service without a flow for this long loses its flows_total series (default IDLE_SECONDS). */
   idleSeconds?: number;
 }
 
@@ -61,8 +62,6 @@ const POLICY_SLOTS = v1.TrafficPolicy.Local + 2;
 // Kubernetes names are at most 253 characters; longer values are not names and would bloat
 // every scrape.
 const MAX_LABEL_VALUE_LENGTH = 253;
-// Same as the correlator's: twice the hour of history a restart rebuilds the view from.
-const DEFAULT_IDLE_SECONDS = 2 * 3600;
 
 type FlowLabel = 'service' | 'namespace' | 'node' | 'snat' | 'cause' | 'policy';
 
@@ -391,7 +390,7 @@ export class CollectorMetrics {
     this.services = new LabelCap(options.maxServiceLabels ?? defaults.services);
     this.nodes = new LabelCap(options.maxNodeLabels ?? defaults.nodeLabels);
     this.maxSeries = options.maxSeries ?? defaults.metricSeries;
-    this.idleSeconds = options.idleSeconds ?? DEFAULT_IDLE_SECONDS;
+    this.idleSeconds = options.idleSeconds ?? IDLE_SECONDS;
     // Series that exist from the start, so rate() and absent-series alerts work before traffic.
     for (const reason of INGEST_REJECT_REASONS) this.ingestRejected.inc({ reason }, 0);
     for (const kind of ['flow', 'backend']) this.ingestRecords.inc({ kind }, 0);
