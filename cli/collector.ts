@@ -1,13 +1,18 @@
 // `snatscope collector`: gRPC ingest from every agent, the forensics store, /metrics and the API.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
 import { CredentialsError, httpsCredentials, readTokenFile } from '../common/credentials.js';
 import { Collector, type CollectorConfig } from '../collector/collector.js';
 import { API_LIMITS } from '../collector/http-api.js';
 import {
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  MIN_MEMORY_BUDGET_BYTES,
+} from '../collector/memory-budget.js';
+import {
+  byteSize,
   CommandFailure,
   UsageError,
   collectCidr,
@@ -33,6 +38,7 @@ interface CollectorOptions extends TransportFlags {
   db: string;
   retention: number;
   upstreamCidr: Cidr[];
+  memoryBudget: number;
   logLevel: string;
 }
 
@@ -79,6 +85,13 @@ export function collectorCommand(): Command {
       collectCidr,
       [],
     )
+    .option(
+      '--memory-budget <size>',
+      'memory for the in-memory caches (stitcher, per-Service view, metric series), sized from it; ' +
+        'keep it about half the container limit',
+      budgetBytes,
+      DEFAULT_MEMORY_BUDGET_BYTES,
+    )
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info');
   addTransportSecurityOptions(
     command,
@@ -111,6 +124,7 @@ export function collectorCommand(): Command {
             dbPath: options.db,
             retentionMs: options.retention,
             upstreamCidrs: options.upstreamCidr,
+            memoryBudgetBytes: options.memoryBudget,
             security,
             tokens: options.tokenFile ? readTokenFile(options.tokenFile) : null,
           },
@@ -167,4 +181,13 @@ function apiSettings(options: CollectorOptions): CollectorConfig['api'] {
         : httpsCredentials(options.apiTlsCert, options.apiTlsKey),
     maxConcurrent: options.apiMaxConcurrent,
   };
+}
+
+/** Parses --memory-budget: a size of at least MIN_MEMORY_BUDGET_BYTES. */
+function budgetBytes(value: string): number {
+  const bytes = byteSize(value);
+  if (bytes < MIN_MEMORY_BUDGET_BYTES) {
+    throw new InvalidArgumentError(`expected at least ${MIN_MEMORY_BUDGET_BYTES / 2 ** 20}Mi`);
+  }
+  return bytes;
 }

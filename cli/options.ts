@@ -1,6 +1,7 @@
 // Option parsers and errors shared by the commands.
 import { InvalidArgumentError, Option } from 'commander';
 import { parseCidr, type Cidr } from '../common/cidr.js';
+import { parseByteSize } from '../common/byte-size.js';
 import { parseDuration } from '../common/duration.js';
 import type { InputProblem } from '../agent/snapshot.js';
 
@@ -43,6 +44,13 @@ export function durationMs(value: string): number {
   const ms = parseDuration(value);
   if (ms === null) throw new InvalidArgumentError('expected a duration such as 500ms, 2s, 1m, 7d');
   return ms;
+}
+
+/** Parses a size option value ("256Mi", "1Gi", "500M") into bytes. */
+export function byteSize(value: string): number {
+  const bytes = parseByteSize(value);
+  if (bytes === null) throw new InvalidArgumentError('expected a size such as 256Mi, 1Gi, 500M');
+  return bytes;
 }
 
 /** Parses "host:port" (IPv6 as "[::1]:9100") for listen options. */

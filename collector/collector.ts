@@ -17,6 +17,7 @@ import {
   type HttpApiOptions,
 } from './http-api.js';
 import { IngestService, type TokenCheck } from './ingest.js';
+import { cacheLimits, DEFAULT_MEMORY_BUDGET_BYTES, type CacheLimits } from './memory-budget.js';
 import { CollectorMetrics } from './metrics.js';
 import { SqliteFlowStore } from './sqlite-store.js';
 import { Stitcher } from './stitch.js';
@@ -34,6 +35,8 @@ export interface CollectorConfig {
   dbPath: string;
   retentionMs: number;
   upstreamCidrs: readonly Cidr[];
+  /** `--memory-budget`: every in-memory cache is sized from it (default: memory-budget.ts). */
+  memoryBudgetBytes?: number;
   security: TransportSecurity;
   tokens: TokenCheck | null;
 }
@@ -45,10 +48,11 @@ const PRUNE_EVERY_MS = 60_000;
 const PRUNE_RETRY_MS = 5_000;
 /** The collector: start() listens, stop() drains and closes. */
 export class Collector {
-  readonly metrics = new CollectorMetrics();
+  readonly metrics: CollectorMetrics;
+  private readonly limits: CacheLimits;
   private readonly store: FlowStore;
   private readonly correlator: Correlator;
-  private readonly stitcher = new Stitcher();
+  private readonly stitcher: Stitcher;
   private readonly writer: GroupWriter;
   private readonly ingest: IngestService;
   private readonly grpcServer = new grpc.Server(COLLECTOR_SERVER_OPTIONS);
@@ -71,7 +75,18 @@ export class Collector {
     store?: FlowStore,
   ) {
     this.store = store ?? new SqliteFlowStore(config.dbPath);
-    this.correlator = new Correlator({ upstreamCidrs: config.upstreamCidrs });
+    this.limits = cacheLimits(config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
+    this.metrics = new CollectorMetrics({
+      maxServiceLabels: this.limits.services,
+      maxNodeLabels: this.limits.nodeLabels,
+      maxSeries: this.limits.metricSeries,
+    });
+    this.stitcher = new Stitcher({ maxEntries: this.limits.stitchConnections });
+    this.correlator = new Correlator({
+      upstreamCidrs: config.upstreamCidrs,
+      maxServices: this.limits.services,
+      maxServiceStateBytes: this.limits.serviceStateBytes,
+    });
     this.metrics.attach(this.correlator, this.stitcher, this.store);
     this.writer = new GroupWriter(this.store, this.metrics, { maxDelayMs: 10, maxRecords: 20_000 });
     this.ingest = new IngestService(
@@ -132,6 +147,8 @@ export class Collector {
           this.config.api.tokens === null ? 'none (--api-insecure-no-auth)' : 'bearer tokens',
         apiTls: this.config.api.tls !== null,
         db: this.config.dbPath,
+        memoryBudget: this.config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+        cacheLimits: this.limits,
       },
       'collector listening',
     );
@@ -209,7 +226,7 @@ export class Collector {
    */
   private async housekeeping(): Promise<boolean> {
     const now = Date.now();
-    this.stitcher.prune(now / 1000);
+    this.pruneCaches(now / 1000);
     this.ingest.forgetIdleProgress(now);
     const before = now / 1000 - this.config.retentionMs / 1000;
     let pruned = 0;
@@ -230,5 +247,13 @@ export class Collector {
     }
     if (pruned > 0) this.log.info({ pruned }, 'pruned flows past retention');
     return true;
+  }
+
+  /** Forgets what the in-memory caches hold past its age; first, so a store error cannot skip it. */
+  private pruneCaches(now: number): void {
+    this.stitcher.prune(now);
+    this.correlator.prune(now);
+    // After the correlator's: Service labels it still shows stay.
+    this.metrics.prune(now);
   }
 }

@@ -5,19 +5,39 @@
 import { CidrSet, parseCidr, type Cidr } from '../common/cidr.js';
 import { v1 } from '../proto/index.js';
 import { findingsFor, SEVERITIES, type NodeFlows, type ServiceView } from './findings.js';
+import {
+  cacheLimits,
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  ENDPOINT_BYTES,
+  EvictionCounts,
+  IDLE_SECONDS,
+  MAX_CLOCK_SKEW_S,
+  SERVICE_STATE_BYTES,
+} from './memory-budget.js';
 
 /** Tuning of the correlator. */
 export interface CorrelatorOptions {
   /** `--upstream-cidr`: addresses of load balancers or proxies that NAT before the node. */
   upstreamCidrs?: readonly (Cidr | string)[];
-  /** Service ports tracked at most; records of further ones are counted and dropped. */
+  /**
+   * Service ports tracked at most; beyond it the least recently seen ones are forgotten (default:
+   * the default memory budget's).
+   */
   maxServices?: number;
+  /**
+   * Estimated bytes of all nodes' service states together (see memory-budget.ts); beyond it the
+   * nodes that reported least recently are forgotten, the newest snapshot is always kept.
+   */
+  maxServiceStateBytes?: number;
+  /** A Service port with no flow for this long is forgotten by prune() (default IDLE_SECONDS). */
+  idleSeconds?: number;
   /** Client addresses counted per Service port (top-k). */
   topClients?: number;
 }
 
-const DEFAULT_MAX_SERVICES = 10_000;
 const DEFAULT_TOP_CLIENTS = 64;
+// At the bound, this share of the Service ports is evicted at once: one sort pays for many inserts.
+const EVICT_SHARE = 1 / 16;
 /** How many of the busiest clients the findings look at (the rule needs two). */
 const CLIENTS_IN_VIEW = 2;
 
@@ -202,16 +222,29 @@ class ServiceFlows {
   }
 }
 
+/** One node's latest snapshot and its estimated size. */
+interface NodeStates {
+  readonly states: readonly v1.IServiceState[];
+  readonly bytes: number;
+}
+
 /** Aggregates flow records and node service states per Service port. */
 export class Correlator {
   private readonly upstream: UpstreamCidrs;
   private readonly maxServices: number;
+  private readonly maxServiceStateBytes: number;
+  private readonly idleSeconds: number;
   private readonly topClients: number;
   private readonly services = new Map<string, ServiceFlows>();
-  private readonly states = new Map<string, readonly v1.IServiceState[]>();
+  /** By node, least recently reported first (setServices re-inserts). */
+  private readonly states = new Map<string, NodeStates>();
+  private stateBytes = 0;
   private readonly opened = new OpenedFlows();
-  private dropped = 0;
   private unattributed = 0;
+  /** Service ports forgotten (prune() for age, the bound for size). */
+  readonly serviceEvictions = new EvictionCounts();
+  /** Nodes whose service states were forgotten to stay within the bound. */
+  readonly nodeStateEvictions = new EvictionCounts();
 
   constructor(options: CorrelatorOptions = {}) {
     this.upstream = new UpstreamCidrs(
@@ -219,7 +252,10 @@ export class Correlator {
         .map((cidr) => (typeof cidr === 'string' ? parseCidr(cidr) : cidr))
         .filter((cidr): cidr is Cidr => cidr !== null),
     );
-    this.maxServices = options.maxServices ?? DEFAULT_MAX_SERVICES;
+    const defaults = cacheLimits(DEFAULT_MEMORY_BUDGET_BYTES);
+    this.maxServices = options.maxServices ?? defaults.services;
+    this.maxServiceStateBytes = options.maxServiceStateBytes ?? defaults.serviceStateBytes;
+    this.idleSeconds = options.idleSeconds ?? IDLE_SECONDS;
     this.topClients = options.topClients ?? DEFAULT_TOP_CLIENTS;
   }
 
@@ -228,9 +264,9 @@ export class Correlator {
     return this.services.size;
   }
 
-  /** Records not aggregated because maxServices Service ports were already tracked. */
-  get droppedRecords(): number {
-    return this.dropped;
+  /** Nodes whose service states are kept. */
+  get nodeCount(): number {
+    return this.states.size;
   }
 
   /** Records without a Service (the agent's closed records carry none; their open record did). */
@@ -249,10 +285,6 @@ export class Correlator {
       return;
     }
     const flows = this.flowsOf(service, record.protocol ?? '');
-    if (flows === null) {
-      this.dropped++;
-      return;
-    }
     const at = record.observedAt ?? 0;
     if (at > flows.lastSeen) flows.lastSeen = at;
     const node = record.node ?? '';
@@ -281,21 +313,60 @@ export class Correlator {
     }
   }
 
-  /** Replaces everything `node` reported about its Service ports (its latest snapshot). */
+  /**
+   * Replaces everything `node` reported about its Service ports (its latest snapshot). Node
+   * states are not forgotten for age: an agent sends a snapshot only when it changes, so a quiet
+   * node's last one is still its truth. Beyond the bound, the nodes that reported least recently go.
+   */
   setServices(node: string, states: readonly v1.IServiceState[]): void {
-    if (states.length === 0) this.states.delete(node);
-    else this.states.set(node, states);
+    const previous = this.states.get(node);
+    if (previous !== undefined) {
+      this.states.delete(node);
+      this.stateBytes -= previous.bytes;
+    }
+    if (states.length === 0) return;
+    const bytes = states.reduce(
+      (total, state) =>
+        total + SERVICE_STATE_BYTES + (state.endpoints?.length ?? 0) * ENDPOINT_BYTES,
+      0,
+    );
+    this.states.set(node, { states, bytes });
+    this.stateBytes += bytes;
+    for (const [oldest, kept] of this.states) {
+      if (this.stateBytes <= this.maxServiceStateBytes || oldest === node) break;
+      this.states.delete(oldest);
+      this.stateBytes -= kept.bytes;
+      this.nodeStateEvictions.size++;
+    }
+  }
+
+  /**
+   * Forgets Service ports without a flow for idleSeconds before nowSeconds, or stamped beyond the
+   * clock skew in the future (they would never age out); returns how many.
+   */
+  prune(nowSeconds: number): number {
+    const before = nowSeconds - this.idleSeconds;
+    const after = nowSeconds + MAX_CLOCK_SKEW_S;
+    let dropped = 0;
+    for (const [key, flows] of this.services) {
+      if (flows.lastSeen < before || flows.lastSeen > after) {
+        this.services.delete(key);
+        dropped++;
+      }
+    }
+    this.serviceEvictions.age += dropped;
+    return dropped;
   }
 
   /** The latest service states of every node. */
   serviceStates(): v1.IServiceState[] {
-    return [...this.states.values()].flat();
+    return [...this.states.values()].flatMap((node) => node.states);
   }
 
   /** Every Service port seen in flows or states; those with findings and lost client IPs first. */
   summaries(): v1.IServiceSummary[] {
     const statesByKey = new Map<string, v1.IServiceState[]>();
-    for (const states of this.states.values()) {
+    for (const { states } of this.states.values()) {
       for (const state of states) {
         const key = serviceKey(state.service ?? {}, state.protocol ?? '');
         const list = statesByKey.get(key);
@@ -315,11 +386,11 @@ export class Correlator {
     return this.summaries().flatMap((summary) => summary.findings ?? []);
   }
 
-  private flowsOf(service: v1.IServicePortName, protocol: string): ServiceFlows | null {
+  private flowsOf(service: v1.IServicePortName, protocol: string): ServiceFlows {
     const key = serviceKey(service, protocol);
     const known = this.services.get(key);
     if (known !== undefined) return known;
-    if (this.services.size >= this.maxServices) return null;
+    if (this.services.size >= this.maxServices) this.evictLeastRecentlySeen();
     const copy = {
       namespace: service.namespace ?? '',
       name: service.name ?? '',
@@ -328,6 +399,16 @@ export class Correlator {
     const created = new ServiceFlows(copy, protocol, this.topClients);
     this.services.set(key, created);
     return created;
+  }
+
+  /** Forgets the EVICT_SHARE of Service ports seen least recently (at least one). */
+  private evictLeastRecentlySeen(): void {
+    const count = Math.max(1, Math.floor(this.maxServices * EVICT_SHARE));
+    const oldest = [...this.services]
+      .sort(([, a], [, b]) => a.lastSeen - b.lastSeen)
+      .slice(0, count);
+    for (const [key] of oldest) this.services.delete(key);
+    this.serviceEvictions.size += oldest.length;
   }
 
   private isNewConnection(record: v1.IFlowRecord): boolean {

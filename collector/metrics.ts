@@ -1,14 +1,25 @@
 // The collector's metrics (prom-client), defined in one place; docs/metrics.md lists them for
-// dashboards and alerts. Never a client IP as a label, and bounded label values: Service and node
-// labels beyond a cap are reported as "(other)".
+// dashboards and alerts. Never a client IP as a label, and bounded label values whatever agents
+// send: enum values this build does not know are "unknown", Service and node labels beyond a cap
+// and label sets beyond a per-metric series cap are reported as "(other)" (and counted), so one
+// batch of made-up names cannot create thousands of series.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { v1 } from '../proto/index.js';
 import type { Correlator } from './correlate.js';
+import {
+  cacheLimits,
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  EvictionCounts,
+  IDLE_SECONDS,
+  MAX_CLOCK_SKEW_S,
+} from './memory-budget.js';
 import type { Stitcher } from './stitch.js';
 import type { FlowStore } from './store.js';
 
 /** The label value that stands for every Service (or node) beyond the label cap. */
 export const OTHER = '(other)';
+/** The label value of an enum value this build does not know (a newer agent, or garbage). */
+export const UNKNOWN = 'unknown';
 
 /** Agent message types counted by snatscope_ingest_messages_total. */
 export type IngestMessageType = 'batch' | 'services' | 'hello';
@@ -39,19 +50,33 @@ export const API_REFUSE_REASONS = ['unauthorized', 'busy', 'url_too_long', 'bad_
 /** One of API_REFUSE_REASONS. */
 export type ApiRefuseReason = (typeof API_REFUSE_REASONS)[number];
 
-/** Label caps. */
+/** Label caps, from the memory budget by default (see memory-budget.ts). */
 export interface CollectorMetricsOptions {
-  /** Distinct Services with their own label values (default 1,000). */
+  /** Distinct Services with their own label values. */
   maxServiceLabels?: number;
-  /** Distinct nodes with their own label values (default 1,000). */
+  /** Distinct nodes with their own label values. */
   maxNodeLabels?: number;
+  /** Series of one metric; further label sets are folded into "(other)". */
+  maxSeries?: number;
+  /** A Service without a flow for this long loses its flows_total series (default IDLE_SECONDS). */
+  idleSeconds?: number;
 }
 
 const { Cause } = v1.FlowRecord;
+// Enum indexes of a flow series: the known values, then one slot for every unknown value.
+const CAUSE_SLOTS = Cause.OtherSnat + 2;
+const POLICY_SLOTS = v1.TrafficPolicy.Local + 2;
+// Kubernetes names are at most 253 characters; longer values are not names and would bloat
+// every scrape.
+const MAX_LABEL_VALUE_LENGTH = 253;
+
+type FlowLabel = 'service' | 'namespace' | 'node' | 'snat' | 'cause' | 'policy';
 
 /** Label values of one series of snatscope_flows_total, and its count not yet exported. */
 interface FlowSeries {
-  readonly labels: Record<'service' | 'namespace' | 'node' | 'snat' | 'cause' | 'policy', string>;
+  readonly labels: Record<FlowLabel, string>;
+  /** Some of its labels stand for several values ("(other)"): its observations are counted. */
+  readonly folded: boolean;
   pending: number;
 }
 
@@ -60,30 +85,52 @@ interface ServiceSlot {
   readonly namespace: string;
   readonly service: string;
   readonly byNode: Map<string, (FlowSeries | undefined)[]>;
+  /** Latest observedAt of its flows (agents' clocks, like the correlator's lastSeen). */
+  lastSeen: number;
 }
 
-/** Admits the first `max` distinct values; later ones are reported as OTHER. */
+/** Admits up to `max` distinct values of at most MAX_LABEL_VALUE_LENGTH; others are OTHER. */
 class LabelCap {
-  private readonly admitted = new Set<string>();
+  private admitted = new Set<string>();
 
   constructor(private readonly max: number) {}
 
   /** True when `value` has (or now gets) a label value of its own. */
   admit(value: string): boolean {
+    // Length first: refused values are not cached, and hashing a huge one on every record costs.
+    if (value.length > MAX_LABEL_VALUE_LENGTH) return false;
     if (this.admitted.has(value)) return true;
     if (this.admitted.size >= this.max) return false;
     this.admitted.add(value);
     return true;
   }
+
+  /** Frees every admitted value not in `live`, so that new values get their own labels again. */
+  retain(live: ReadonlySet<string>): void {
+    this.admitted = new Set([...this.admitted].filter((value) => live.has(value)));
+  }
 }
 
-/** Sums gauge values per label set before they are set (several Services may be "(other)"). */
+/**
+ * Sums gauge values per label set before they are set (several Services may be "(other)"). Beyond
+ * `maxSeries` label sets, new ones are folded into their "(other)" form and counted.
+ */
 class Sums<L extends string> {
   private readonly values = new Map<string, { labels: Record<L, string>; value: number }>();
+  /** Label sets folded into "(other)" because of the series cap. */
+  folded = 0;
+
+  constructor(private readonly maxSeries: number) {}
 
   add(labels: Record<L, string>, value: number): void {
-    const key = Object.values(labels).join('\u0000');
-    const known = this.values.get(key);
+    let key = labelKey(labels);
+    let known = this.values.get(key);
+    if (known === undefined && this.values.size >= this.maxSeries) {
+      labels = foldLabels(labels);
+      key = labelKey(labels);
+      known = this.values.get(key);
+      this.folded++;
+    }
     if (known) known.value += value;
     else this.values.set(key, { labels, value });
   }
@@ -91,12 +138,17 @@ class Sums<L extends string> {
   entries(): Iterable<{ labels: Record<L, string>; value: number }> {
     return this.values.values();
   }
+
+  /** The sum of `labels` as entries() gives them (folded ones in their "(other)" form). */
+  valueOf(labels: Record<L, string>): number {
+    return this.values.get(labelKey(labels))?.value ?? 0;
+  }
 }
 
 /** What the scrape-time metrics read; see attach(). */
 interface Sources {
   correlator: Correlator;
-  stitcher: Pick<Stitcher, 'size' | 'stitched' | 'evicted'>;
+  stitcher: Pick<Stitcher, 'size' | 'stitched' | 'evicted' | 'evictions'>;
   store: Pick<FlowStore, 'countFlows'> | null;
 }
 
@@ -187,13 +239,30 @@ export class CollectorMetrics {
       if (this.sources) this.correlatedServices.set(this.sources.correlator.serviceCount);
     },
   });
-  private readonly correlatorDropped = new Counter({
-    name: 'snatscope_correlator_dropped_records_total',
-    help: 'Records not correlated because the Service-port limit was reached.',
+  private readonly correlatedNodes = new Gauge({
+    name: 'snatscope_correlator_nodes',
+    help: 'Nodes whose latest service states the correlator keeps.',
     registers: [this.registry],
     collect: () => {
-      if (this.sources) setCounter(this.correlatorDropped, this.sources.correlator.droppedRecords);
+      if (this.sources) this.correlatedNodes.set(this.sources.correlator.nodeCount);
     },
+  });
+
+  // ---- Memory bounds (memory-budget.ts) ----
+  private readonly cacheEvictions = new Counter({
+    name: 'snatscope_cache_evictions_total',
+    help: 'Entries the collector forgot to stay within its memory budget, by cache (stitch, correlator_services, correlator_node_states, metric_services) and reason (age: idle too long or stamped in the future; size: the bound was reached, oldest first).',
+    labelNames: ['cache', 'reason'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.collectEvictions();
+    },
+  });
+  private readonly labelOverflow = new Counter({
+    name: 'snatscope_metric_label_overflow_total',
+    help: 'Label sets reported as "(other)" because a Service, node or series cap was reached, by metric: observations for snatscope_flows_total, label sets per scrape for the gauges.',
+    labelNames: ['metric'] as const,
+    registers: [this.registry],
   });
 
   // ---- Ingest, incremented by the ingest code ----
@@ -314,27 +383,45 @@ export class CollectorMetrics {
   });
 
   private readonly services: LabelCap;
+  // Never freed: the agent alerts count every node heard from since the start (rules.yaml).
   private readonly nodes: LabelCap;
+  private readonly maxSeries: number;
+  private readonly idleSeconds: number;
   /** namespace → name → port → labels and flow series: no allocation per observed flow. */
   private readonly slots = new Map<string, Map<string, Map<string, ServiceSlot>>>();
-  private readonly otherSlot: ServiceSlot = { namespace: OTHER, service: OTHER, byNode: new Map() };
-  private readonly flowSeries: FlowSeries[] = [];
+  private readonly otherSlot: ServiceSlot = {
+    namespace: OTHER,
+    service: OTHER,
+    byNode: new Map(),
+    lastSeen: 0,
+  };
+  /** Every series of snatscope_flows_total but the overflow ones: at most maxSeries. */
+  private flowSeries: FlowSeries[] = [];
+  /** The series beyond maxSeries: Service, namespace and node "(other)", by enum index. */
+  private readonly overflowSeries: (FlowSeries | undefined)[] = [];
+  private flowsFolded = 0;
+  /** Service slots of snatscope_flows_total forgotten by prune(). */
+  private readonly slotEvictions = new EvictionCounts();
   private snapshotCache: Snapshot | null = null;
   private sources: Sources | null = null;
 
   constructor(options: CollectorMetricsOptions = {}) {
-    this.services = new LabelCap(options.maxServiceLabels ?? 1_000);
-    this.nodes = new LabelCap(options.maxNodeLabels ?? 1_000);
+    const defaults = cacheLimits(DEFAULT_MEMORY_BUDGET_BYTES);
+    this.services = new LabelCap(options.maxServiceLabels ?? defaults.services);
+    this.nodes = new LabelCap(options.maxNodeLabels ?? defaults.nodeLabels);
+    this.maxSeries = options.maxSeries ?? defaults.metricSeries;
+    this.idleSeconds = options.idleSeconds ?? IDLE_SECONDS;
     // Series that exist from the start, so rate() and absent-series alerts work before traffic.
     for (const reason of INGEST_REJECT_REASONS) this.ingestRejected.inc({ reason }, 0);
     for (const reason of API_REFUSE_REASONS) this.apiRefused.inc({ reason }, 0);
     for (const kind of ['flow', 'backend']) this.ingestRecords.inc({ kind }, 0);
+    this.labelOverflow.inc({ metric: 'snatscope_flows_total' }, 0);
   }
 
   /** Gives the scrape-time metrics their sources; until then they export nothing. */
   attach(
     correlator: Correlator,
-    stitcher: Pick<Stitcher, 'size' | 'stitched' | 'evicted'>,
+    stitcher: Pick<Stitcher, 'size' | 'stitched' | 'evicted' | 'evictions'>,
     store: Pick<FlowStore, 'countFlows'> | null = null,
   ): void {
     this.sources = { correlator, stitcher, store };
@@ -348,6 +435,8 @@ export class CollectorMetrics {
   observeFlow(record: v1.IFlowRecord): void {
     if (record.kind === v1.FlowRecord.Kind.backend || record.closed === true) return;
     const slot = this.slotOf(record.service ?? {});
+    const at = record.observedAt ?? 0;
+    if (at > slot.lastSeen) slot.lastSeen = at;
     let node = record.entryNode ?? record.node ?? '';
     let byNode = slot.byNode.get(node);
     if (byNode === undefined) {
@@ -355,27 +444,83 @@ export class CollectorMetrics {
       byNode = slot.byNode.get(node) ?? [];
       slot.byNode.set(node, byNode);
     }
-    const cause = record.cause ?? Cause.None;
+    // Unknown enum values share one index (and the label "unknown"): a batch of made-up numbers
+    // adds one series, not one per number.
+    const cause = enumIndex(Cause, record.cause ?? Cause.None, CAUSE_SLOTS);
     const snat = record.snat === true;
-    const policy = record.externalTrafficPolicy ?? v1.TrafficPolicy.Cluster;
-    const index = cause * 4 + (snat ? 2 : 0) + policy;
+    const policy = enumIndex(
+      v1.TrafficPolicy,
+      record.externalTrafficPolicy ?? v1.TrafficPolicy.Cluster,
+      POLICY_SLOTS,
+    );
+    const index = (cause * 2 + (snat ? 1 : 0)) * POLICY_SLOTS + policy;
     let series = byNode[index];
     if (series === undefined) {
-      series = {
-        labels: {
-          service: slot.service,
-          namespace: slot.namespace,
-          node,
-          snat: String(snat),
-          cause: nameOf(Cause, cause),
-          policy: nameOf(v1.TrafficPolicy, policy),
-        },
-        pending: 0,
+      const labels = {
+        service: slot.service,
+        namespace: slot.namespace,
+        node,
+        snat: String(snat),
+        cause: nameOf(Cause, cause),
+        policy: nameOf(v1.TrafficPolicy, policy),
       };
+      series = this.flowSeries.length < this.maxSeries ? newSeries(labels) : undefined;
+      if (series) this.flowSeries.push(series);
+      else series = this.overflowSeries[index] ??= newSeries(foldLabels(labels));
       byNode[index] = series;
-      this.flowSeries.push(series);
     }
+    if (series.folded) this.flowsFolded++;
     series.pending++;
+  }
+
+  /**
+   * Forgets the snatscope_flows_total series of Services without a flow for idleSeconds (or
+   * stamped beyond the clock skew in the future), and frees the Service labels nothing uses any
+   * more, so that new Services get labels of their own again. Call after the correlator's prune().
+   */
+  prune(nowSeconds: number): void {
+    const before = nowSeconds - this.idleSeconds;
+    const after = nowSeconds + MAX_CLOCK_SKEW_S;
+    const live = new Set<string>();
+    const forgotten = new Set<FlowSeries>();
+    for (const [namespace, names] of this.slots) {
+      for (const [name, ports] of names) {
+        for (const [port, slot] of ports) {
+          if (slot.lastSeen >= before && slot.lastSeen <= after) {
+            live.add(`${namespace}/${slot.service}`);
+            continue;
+          }
+          ports.delete(port);
+          this.slotEvictions.age++;
+          for (const series of [...slot.byNode.values()].flat()) {
+            if (series === undefined || series.folded) continue;
+            this.flows.remove(series.labels);
+            forgotten.add(series);
+          }
+        }
+        if (ports.size === 0) names.delete(name);
+      }
+      if (names.size === 0) this.slots.delete(namespace);
+    }
+    // Services the scrape-time gauges label (the correlator's view) keep their labels too.
+    for (const summary of this.snapshot().summaries) live.add(serviceLabelKey(summary.service));
+    this.services.retain(live);
+    if (forgotten.size === 0) return;
+    this.flowSeries = this.flowSeries.filter((series) => !forgotten.has(series));
+    // Room again under maxSeries: label sets that were folded for lack of it may get their own.
+    for (const names of this.slots.values()) {
+      for (const ports of names.values()) {
+        for (const slot of ports.values()) {
+          for (const byNode of slot.byNode.values()) {
+            byNode.forEach((series, index) => {
+              if (series !== undefined && this.overflowSeries[index] === series) {
+                byNode[index] = undefined;
+              }
+            });
+          }
+        }
+      }
+    }
   }
 
   /** Records that `node`'s agent was heard from at `atSeconds` (the node label is capped). */
@@ -400,7 +545,7 @@ export class CollectorMetrics {
     const label = serviceLabel(name, port);
     // Services beyond the cap are not cached: their lookup misses and costs one Set lookup.
     if (!this.services.admit(`${namespace}/${label}`)) return this.otherSlot;
-    const slot: ServiceSlot = { namespace, service: label, byNode: new Map() };
+    const slot: ServiceSlot = { namespace, service: label, byNode: new Map(), lastSeen: 0 };
     if (names === undefined) {
       names = new Map();
       this.slots.set(namespace, names);
@@ -414,10 +559,29 @@ export class CollectorMetrics {
   }
 
   private flushFlows(): void {
-    for (const series of this.flowSeries) {
-      if (series.pending === 0) continue;
+    for (const series of [...this.flowSeries, ...this.overflowSeries]) {
+      if (series === undefined || series.pending === 0) continue;
       this.flows.inc(series.labels, series.pending);
       series.pending = 0;
+    }
+    if (this.flowsFolded > 0) {
+      this.labelOverflow.inc({ metric: 'snatscope_flows_total' }, this.flowsFolded);
+      this.flowsFolded = 0;
+    }
+  }
+
+  private collectEvictions(): void {
+    const caches: [string, EvictionCounts | undefined][] = [
+      ['stitch', this.sources?.stitcher.evictions],
+      ['correlator_services', this.sources?.correlator.serviceEvictions],
+      ['correlator_node_states', this.sources?.correlator.nodeStateEvictions],
+      ['metric_services', this.slotEvictions],
+    ];
+    for (const [cache, counts] of caches) {
+      for (const reason of ['age', 'size'] as const) {
+        this.cacheEvictions.remove({ cache, reason });
+        this.cacheEvictions.inc({ cache, reason }, counts?.[reason] ?? 0);
+      }
     }
   }
 
@@ -459,57 +623,62 @@ export class CollectorMetrics {
       : { service: OTHER, namespace: OTHER };
   }
 
+  /** Replaces every series of a gauge (series of Services that are gone disappear). */
+  private setGauge<L extends string>(gauge: Gauge<L>, sums: Sums<L>): void {
+    gauge.reset();
+    for (const { labels, value } of sums.entries()) gauge.set(labels, value);
+    this.countFolded(gauge, sums);
+  }
+
+  /** Counts the label sets the series cap folded into "(other)" in one scrape of `gauge`. */
+  private countFolded<L extends string>(gauge: Gauge<L>, sums: Sums<L>): void {
+    if (sums.folded > 0) this.labelOverflow.inc({ metric: metricName(gauge) }, sums.folded);
+  }
+
   private collectServiceFlows(): void {
-    const sums = new Sums<'service' | 'namespace' | 'cause'>();
+    const sums = new Sums<'service' | 'namespace' | 'cause'>(this.maxSeries);
     for (const summary of this.snapshot().summaries) {
       const labels = this.labelsOf(summary.service);
       for (const [cause, flows] of Object.entries(summary.causes ?? {})) {
-        sums.add({ ...labels, cause }, flows);
+        sums.add({ ...labels, cause: causeLabel(cause) }, flows);
       }
     }
-    setGauge(this.serviceFlows, sums);
+    this.setGauge(this.serviceFlows, sums);
   }
 
   private collectPreservedRatio(): void {
-    // Summed before dividing: the ratio of "(other)" is over all of its Services' flows.
-    const totals = new Map<
-      string,
-      {
-        labels: Record<'service' | 'namespace' | 'policy', string>;
-        flows: number;
-        preserved: number;
-      }
-    >();
+    // Summed before dividing: the ratio of "(other)" is over all of its Services' flows. Both
+    // sums see the same label sets in the same order, so the cap folds the same ones.
+    const flows = new Sums<'service' | 'namespace' | 'policy'>(this.maxSeries);
+    const preserved = new Sums<'service' | 'namespace' | 'policy'>(this.maxSeries);
     for (const summary of this.snapshot().summaries) {
-      const flows = summary.flows ?? 0;
-      if (flows === 0) continue;
+      const count = summary.flows ?? 0;
+      if (count === 0) continue;
       const labels = { ...this.labelsOf(summary.service), policy: policyName(summary) };
-      const key = Object.values(labels).join('\u0000');
-      const total = totals.get(key) ?? { labels, flows: 0, preserved: 0 };
-      total.flows += flows;
-      total.preserved += flows - (summary.snatFlows ?? 0);
-      totals.set(key, total);
+      flows.add(labels, count);
+      preserved.add(labels, count - (summary.snatFlows ?? 0));
     }
     this.preservedRatio.reset();
-    for (const { labels, flows, preserved } of totals.values()) {
-      this.preservedRatio.set(labels, preserved / flows);
+    for (const { labels, value } of flows.entries()) {
+      this.preservedRatio.set(labels, preserved.valueOf(labels) / value);
     }
+    this.countFolded(this.preservedRatio, flows);
   }
 
   private collectNodes(
     gauge: Gauge<'service' | 'namespace' | 'policy'>,
     count: (summary: v1.IServiceSummary) => number,
   ): void {
-    const sums = new Sums<'service' | 'namespace' | 'policy'>();
+    const sums = new Sums<'service' | 'namespace' | 'policy'>(this.maxSeries);
     for (const summary of this.snapshot().summaries) {
       if ((summary.nodes?.length ?? 0) === 0) continue;
       sums.add({ ...this.labelsOf(summary.service), policy: policyName(summary) }, count(summary));
     }
-    setGauge(gauge, sums);
+    this.setGauge(gauge, sums);
   }
 
   private collectDroppedPackets(): void {
-    const sums = new Sums<'service' | 'namespace' | 'node'>();
+    const sums = new Sums<'service' | 'namespace' | 'node'>(this.maxSeries);
     for (const state of this.snapshot().states) {
       const packets = state.noLocalEndpointDrops?.packets ?? 0;
       // Only Local-policy Services have the drop rule; zeros elsewhere would be noise.
@@ -520,11 +689,11 @@ export class CollectorMetrics {
         packets,
       );
     }
-    setGauge(this.droppedPackets, sums);
+    this.setGauge(this.droppedPackets, sums);
   }
 
   private collectFindings(): void {
-    const sums = new Sums<'service' | 'namespace' | 'code' | 'severity'>();
+    const sums = new Sums<'service' | 'namespace' | 'code' | 'severity'>(this.maxSeries);
     for (const summary of this.snapshot().summaries) {
       for (const finding of summary.findings ?? []) {
         sums.add(
@@ -537,7 +706,7 @@ export class CollectorMetrics {
         );
       }
     }
-    setGauge(this.findings, sums);
+    this.setGauge(this.findings, sums);
   }
 }
 
@@ -546,20 +715,60 @@ function serviceLabel(name: string, port: string): string {
   return port === '' ? name : `${name}:${port}`;
 }
 
+/** The key the Service label cap admits: "namespace/name:port". */
+function serviceLabelKey(service: v1.IServicePortName | null | undefined): string {
+  return `${service?.namespace ?? ''}/${serviceLabel(service?.name ?? '', service?.port ?? '')}`;
+}
+
 function policyName(summary: v1.IServiceSummary): string {
   const policy = summary.externalTrafficPolicy ?? v1.TrafficPolicy.Cluster;
   return nameOf(v1.TrafficPolicy, policy);
 }
 
-/** An enum value's name; the number when this build does not know it (a newer agent). */
-function nameOf(names: Readonly<Record<number, string | undefined>>, value: number): string {
-  return names[value] ?? String(value);
+/** A cause name as the correlator writes it, or UNKNOWN when this build has no such cause. */
+function causeLabel(name: string): string {
+  return typeof (Cause as Readonly<Record<string, unknown>>)[name] === 'number' ? name : UNKNOWN;
 }
 
-/** Replaces every series of a gauge (series of Services that are gone disappear). */
-function setGauge<L extends string>(gauge: Gauge<L>, sums: Sums<L>): void {
-  gauge.reset();
-  for (const { labels, value } of sums.entries()) gauge.set(labels, value);
+/** The index of an enum value among `slots`: its number when known, else the last slot. */
+function enumIndex(
+  names: Readonly<Record<number, string | undefined>>,
+  value: number,
+  slots: number,
+): number {
+  return Number.isInteger(value) && value >= 0 && value < slots - 1 && names[value] !== undefined
+    ? value
+    : slots - 1;
+}
+
+/** An enum value's name; UNKNOWN when this build does not know it (a newer agent, or garbage). */
+function nameOf(names: Readonly<Record<number, string | undefined>>, value: number): string {
+  return (Number.isInteger(value) ? names[value] : undefined) ?? UNKNOWN;
+}
+
+/** A new series of snatscope_flows_total with no count yet. */
+function newSeries(labels: Record<FlowLabel, string>): FlowSeries {
+  return { labels, folded: Object.values(labels).includes(OTHER), pending: 0 };
+}
+
+/** A metric's name: prom-client keeps it on the object, its typings omit it. */
+function metricName(metric: object): string {
+  const name: unknown = Reflect.get(metric, 'name');
+  return typeof name === 'string' ? name : String(name);
+}
+
+/** The key of a label set in a Map. */
+function labelKey(labels: Readonly<Record<string, string>>): string {
+  return Object.values(labels).join('\u0000');
+}
+
+/** The label set with its Service, namespace and node labels (those that grow) as "(other)". */
+function foldLabels<L extends string>(labels: Record<L, string>): Record<L, string> {
+  const folded: Record<L, string> = { ...labels };
+  for (const name of ['service', 'namespace', 'node']) {
+    if (name in folded) folded[name as L] = OTHER;
+  }
+  return folded;
 }
 
 /** Sets a label-less counter to a total kept elsewhere (prom-client counters have no set). */

@@ -3,18 +3,23 @@
 // reported by the node hosting the endpoint). Both carry the source the backend saw and the
 // backend address, which together name the connection on the wire between the two nodes.
 import { v1 } from '../proto/index.js';
+import {
+  cacheLimits,
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  EvictionCounts,
+  MAX_CLOCK_SKEW_S,
+} from './memory-budget.js';
 import type { BackendLink } from './store.js';
 
 /** Tuning of the stitcher. */
 export interface StitcherOptions {
   /** Longest gap in seconds between the halves' observedAt (source ports get reused later). */
   windowSeconds?: number;
-  /** Connections remembered at most; the oldest are evicted first. */
+  /** Connections remembered at most; the oldest are evicted first (default: the default budget's). */
   maxEntries?: number;
 }
 
 const DEFAULT_WINDOW_SECONDS = 120;
-const DEFAULT_MAX_ENTRIES = 1_000_000;
 
 /** What is known about one connection while its halves meet. One hidden class for all. */
 class Connection {
@@ -33,12 +38,14 @@ export class Stitcher {
   private readonly connections = new Map<string, Connection>();
   private readonly windowSeconds: number;
   private readonly maxEntries: number;
-  private evictedCount = 0;
   private stitchedCount = 0;
+  /** Connections forgotten by prune() (age) or to stay under maxEntries (size). */
+  readonly evictions = new EvictionCounts();
 
   constructor(options: StitcherOptions = {}) {
     this.windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
-    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.maxEntries =
+      options.maxEntries ?? cacheLimits(DEFAULT_MEMORY_BUDGET_BYTES).stitchConnections;
   }
 
   /** Connections remembered now (halves waiting for their other half, or stitched and open). */
@@ -48,7 +55,7 @@ export class Stitcher {
 
   /** Connections dropped to stay under maxEntries (their halves will not be stitched). */
   get evicted(): number {
-    return this.evictedCount;
+    return this.evictions.size;
   }
 
   /** Connections whose two halves were joined. */
@@ -99,17 +106,22 @@ export class Stitcher {
     return null;
   }
 
-  /** Drops connections last seen before nowSeconds - window; returns how many. */
+  /**
+   * Drops connections last seen before nowSeconds - window, or stamped beyond the clock skew in
+   * the future (they would never age out); returns how many.
+   */
   prune(nowSeconds: number): number {
     const before = nowSeconds - this.windowSeconds;
+    const after = nowSeconds + MAX_CLOCK_SKEW_S;
     let dropped = 0;
     // Updates do not move a key in the Map, so a full scan: ~20 ms for a million connections.
     for (const [key, connection] of this.connections) {
-      if (connection.seenAt < before) {
+      if (connection.seenAt < before || connection.seenAt > after) {
         this.connections.delete(key);
         dropped++;
       }
     }
+    this.evictions.age += dropped;
     return dropped;
   }
 
@@ -128,7 +140,7 @@ export class Stitcher {
     } else if (this.connections.size >= this.maxEntries) {
       const oldest = this.connections.keys().next();
       if (oldest.done !== true) this.connections.delete(oldest.value);
-      this.evictedCount++;
+      this.evictions.size++;
     }
     const connection = new Connection(at);
     this.connections.set(key, connection);

@@ -7,22 +7,39 @@ import { v1 } from '../proto/index.js';
 /** The full gRPC method path of `snatscope.v1.Ingest/Stream`. */
 export const INGEST_STREAM_PATH = '/snatscope.v1.Ingest/Stream';
 
-/** Channel options every agent uses: keepalive pings find a dead collector behind a silent NAT. */
+/**
+ * The largest encoded message on the Ingest stream, both ways. grpc-js holds a whole message in
+ * memory before decoding it, and the decoded objects take about ten times its size, so one
+ * message must stay a small share of the collector's 512Mi limit: a 56 MiB batch took RSS from
+ * 82 to 632 MB under the old 64 MiB bound. A batch of 500 flows is ~75 KB and a services snapshot
+ * of 10,000 Service ports with 10 endpoints each ~2.9 MB; the agent splits batches to fit
+ * (agent/export/exporter.ts), and grpc-js refuses anything larger with RESOURCE_EXHAUSTED before
+ * buffering it.
+ */
+export const MAX_INGEST_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Channel options every agent uses: keepalive pings find a dead collector behind a silent NAT;
+ * the send bound fails a message the collector would refuse on our side, with a clear status.
+ */
 export const AGENT_CHANNEL_OPTIONS: Readonly<grpc.ChannelOptions> = Object.freeze({
   'grpc.keepalive_time_ms': 20_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 1,
+  'grpc.max_send_message_length': MAX_INGEST_MESSAGE_BYTES,
+  'grpc.max_receive_message_length': MAX_INGEST_MESSAGE_BYTES,
 });
 
 /**
  * Server options that go with AGENT_CHANNEL_OPTIONS: grpc-js servers do not police client pings,
- * but these keep the server pinging idle agents too and let a large services snapshot through.
+ * but these keep the server pinging idle agents too; the receive bound is MAX_INGEST_MESSAGE_BYTES.
  */
 export const COLLECTOR_SERVER_OPTIONS: Readonly<grpc.ServerOptions> = Object.freeze({
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 1,
-  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  'grpc.max_receive_message_length': MAX_INGEST_MESSAGE_BYTES,
+  'grpc.max_send_message_length': MAX_INGEST_MESSAGE_BYTES,
 });
 
 /** Encodes one agent message as the bytes the stream carries. */

@@ -15,7 +15,7 @@ import type { AgentMetrics } from '../metrics.js';
 import type { RecordSink } from '../pipeline.js';
 import { serviceKey } from '../verdict.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffConfig, type RandomSource } from './backoff.js';
-import type { Spool, SpoolEntry } from './spool.js';
+import { countDrop, MessageTooLargeError, type Spool, type SpoolEntry } from './spool.js';
 
 /** Where and as whom the exporter connects. */
 export interface ExporterTarget {
@@ -131,9 +131,15 @@ export class CollectorExporter implements RecordSink {
     if (this.servicesChanged) {
       this.servicesChanged = false;
       const services = [...this.services.values()];
-      this.spool.append('services', services.length, (sequence) => ({
-        services: { sequence, services },
-      }));
+      try {
+        this.spool.append('services', services.length, (sequence) => ({
+          services: { sequence, services },
+        }));
+      } catch (error) {
+        // A snapshot replaces the node's previous one on the collector, so it cannot be split.
+        if (!(error instanceof MessageTooLargeError)) throw error;
+        this.dropOversize(error, services.length);
+      }
     }
     this.closeBatch();
   }
@@ -189,8 +195,38 @@ export class CollectorExporter implements RecordSink {
     if (this.batch.length === 0) return;
     const records = this.batch;
     this.batch = [];
-    this.spool.append('batch', records.length, (sequence) => ({ batch: { sequence, records } }));
+    this.spoolBatch(records);
     this.pump();
+  }
+
+  /**
+   * Spools `records` as one batch, or as several when the encoding exceeds the message bound (a
+   * large --batch-size, long names): split in proportion to the size, each part checked again.
+   */
+  private spoolBatch(records: v1.IFlowRecord[]): void {
+    try {
+      this.spool.append('batch', records.length, (sequence) => ({ batch: { sequence, records } }));
+    } catch (error) {
+      if (!(error instanceof MessageTooLargeError)) throw error;
+      if (records.length === 1) {
+        this.dropOversize(error, 1);
+        return;
+      }
+      const parts = Math.min(records.length, Math.ceil(error.bytes / error.maxBytes) + 1);
+      const size = Math.ceil(records.length / parts);
+      for (let start = 0; start < records.length; start += size) {
+        this.spoolBatch(records.slice(start, start + size));
+      }
+    }
+  }
+
+  /** Counts and logs a message that cannot fit the bound however it is split. */
+  private dropOversize(error: MessageTooLargeError, records: number): void {
+    countDrop(this.metrics, 'oversize', records);
+    this.log.error(
+      { type: error.type, bytes: error.bytes, maxBytes: error.maxBytes, records },
+      'dropped a message larger than the collector accepts (one record or a services snapshot)',
+    );
   }
 
   private async run(): Promise<void> {

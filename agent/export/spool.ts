@@ -12,7 +12,7 @@ import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { encodeAgentMessage } from '../../common/ingest-rpc.js';
+import { encodeAgentMessage, MAX_INGEST_MESSAGE_BYTES } from '../../common/ingest-rpc.js';
 import { v1 } from '../../proto/index.js';
 import type { AgentMetrics } from '../metrics.js';
 
@@ -39,6 +39,26 @@ export interface SpoolConfig {
   readonly dir: string | null;
   /** Drops are logged at most this often (they are always counted). */
   readonly dropWarnIntervalMs?: number;
+  /** Largest encoded message (default MAX_INGEST_MESSAGE_BYTES, what the collector accepts). */
+  readonly maxMessageBytes?: number;
+}
+
+/**
+ * append() refused a message because its encoding exceeds the bound: the collector would end the
+ * stream on it (RESOURCE_EXHAUSTED) and the agent would replay it forever. Nothing was spooled and
+ * no sequence was used; the caller splits the message and tries again.
+ */
+export class MessageTooLargeError extends Error {
+  readonly code = 'SPOOL_MESSAGE_TOO_LARGE';
+
+  constructor(
+    readonly type: SpoolMessageType,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`a ${type} message of ${bytes} bytes exceeds the ${maxBytes}-byte message bound`);
+    this.name = 'MessageTooLargeError';
+  }
 }
 
 /** 200,000 records: at ~150 bytes each encoded, about 30 MB. */
@@ -72,6 +92,7 @@ export class Spool {
   private readonly fileWritten = new Map<number, Promise<boolean>>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly dropWarnIntervalMs: number;
+  private readonly maxMessageBytes: number;
   private lastDropWarnAt = Number.NEGATIVE_INFINITY;
   private unloggedDrops = { records: 0, messages: 0 };
 
@@ -92,6 +113,7 @@ export class Spool {
       for (const entry of leftovers) this.fileWritten.set(entry.sequence, Promise.resolve(true));
     }
     this.dropWarnIntervalMs = config.dropWarnIntervalMs ?? DEFAULT_DROP_WARN_INTERVAL_MS;
+    this.maxMessageBytes = config.maxMessageBytes ?? MAX_INGEST_MESSAGE_BYTES;
     this.makeRoom(0);
     this.updateGauges();
   }
@@ -104,7 +126,12 @@ export class Spool {
     if (config.dir === null) return new Spool(randomUUID(), [], 0, config, metrics, log);
     const dir = config.dir;
     await mkdir(dir, { recursive: true });
-    const leftovers = await loadLeftovers(dir, metrics, log);
+    const leftovers = await loadLeftovers(
+      dir,
+      config.maxMessageBytes ?? MAX_INGEST_MESSAGE_BYTES,
+      metrics,
+      log,
+    );
     const previousBootId = leftovers.length > 0 ? await readBootId(dir) : null;
     if (leftovers.length > 0 && previousBootId === null) {
       // Without the boot id the collector cannot tell replays from new messages; sending them under
@@ -160,22 +187,22 @@ export class Spool {
 
   /**
    * Numbers, encodes and spools one message, dropping the oldest ones when the bound is reached.
-   * `build` receives the sequence so it can be put inside the message.
+   * `build` receives the sequence so it can be put inside the message. Throws
+   * MessageTooLargeError, spooling nothing, when the encoding exceeds maxMessageBytes.
    */
   append(
     type: SpoolMessageType,
     records: number,
     build: (sequence: number) => v1.IAgentMessage,
   ): SpoolEntry {
-    const sequence = this.next++;
+    const sequence = this.next;
+    const bytes = encodeAgentMessage(build(sequence));
+    if (bytes.length > this.maxMessageBytes) {
+      throw new MessageTooLargeError(type, bytes.length, this.maxMessageBytes);
+    }
+    this.next++;
     if (sequence > this.reserved) this.reserveFrom(sequence);
-    const entry: SpoolEntry = {
-      sequence,
-      type,
-      records,
-      bytes: encodeAgentMessage(build(sequence)),
-      sentAtMs: null,
-    };
+    const entry: SpoolEntry = { sequence, type, records, bytes, sentAtMs: null };
     this.makeRoom(records);
     this.entries.push(entry);
     this.totalRecords += records;
@@ -341,7 +368,11 @@ export class Spool {
   }
 }
 
-function countDrop(metrics: AgentMetrics, reason: 'full' | 'unreadable', records: number): void {
+/** Why spooled (or about to be spooled) records were dropped unacknowledged. */
+export type SpoolDropReason = 'full' | 'unreadable' | 'oversize';
+
+/** Counts one dropped message of `records` records. */
+export function countDrop(metrics: AgentMetrics, reason: SpoolDropReason, records: number): void {
   metrics.spoolDroppedRecords.inc({ reason }, records);
   metrics.spoolDroppedMessages.inc({ reason });
 }
@@ -397,9 +428,14 @@ async function readBootId(dir: string): Promise<string | null> {
   }
 }
 
-/** Loads the previous run's message files in sequence order; removes temp and unreadable files. */
+/**
+ * Loads the previous run's message files in sequence order; removes temp and unreadable files,
+ * and files over `maxMessageBytes` (written under an older, larger bound: the collector would end
+ * the stream on each replay of them).
+ */
 async function loadLeftovers(
   dir: string,
+  maxMessageBytes: number,
   metrics: AgentMetrics,
   log: Logger,
 ): Promise<SpoolEntry[]> {
@@ -416,7 +452,17 @@ async function loadLeftovers(
     if (!match) continue;
     const sequence = Number(match[1]);
     try {
-      entries.push(decodeSpoolFile(await readFile(path), sequence));
+      const entry = decodeSpoolFile(await readFile(path), sequence);
+      if (entry.bytes.length <= maxMessageBytes) {
+        entries.push(entry);
+        continue;
+      }
+      countDrop(metrics, 'oversize', entry.records);
+      log.warn(
+        { path, bytes: entry.bytes.length, maxBytes: maxMessageBytes },
+        'dropping a spool file larger than the collector accepts',
+      );
+      await unlink(path).catch(() => undefined);
     } catch (error) {
       metrics.spoolDiskErrors.inc({ operation: 'read' });
       metrics.spoolDroppedMessages.inc({ reason: 'unreadable' });

@@ -188,3 +188,138 @@ describe('CollectorMetrics', () => {
     assert.match(text, /snatscope_ingest_records_total\{kind="backend"\} 0/);
   });
 });
+
+describe('CollectorMetrics label bounds', () => {
+  /**
+   * An entry flow whose every label-bound field is made up from `i`, decoded from the wire as the
+   * ingest gets it (protobufjs keeps enum numbers it does not know).
+   */
+  const hostile = (i: number, overrides: v1.IFlowRecord = {}): v1.IFlowRecord => {
+    const record: v1.IFlowRecord = {
+      kind: v1.FlowRecord.Kind.flow,
+      node: `node-${i}`,
+      protocol: 'tcp',
+      client: { ip: '198.51.100.50', port: 1024 + i },
+      snat: i % 2 === 0,
+      service: { namespace: `ns-${i}`, name: `svc-${i}`, port: 'http' },
+      conntrackId: i + 1,
+      observedAt: 1000,
+    };
+    const garbage = v1.FlowRecord.fromObject({
+      ...record,
+      cause: 1000 + i,
+      externalTrafficPolicy: 7 + i,
+      proxyMode: 9 + i,
+      ...overrides,
+    });
+    return v1.FlowRecord.decode(v1.FlowRecord.encode(garbage).finish());
+  };
+
+  /** Enum values this build knows, for records whose names are the point. */
+  const known: v1.IFlowRecord = {
+    cause: v1.FlowRecord.Cause.None,
+    externalTrafficPolicy: v1.TrafficPolicy.Cluster,
+  };
+
+  /** Metrics fed like the ingest feeds them: correlator first, then the flow counter. */
+  function feed(
+    metrics: CollectorMetrics,
+    records: v1.IFlowRecord[],
+    correlator = new Correlator(),
+  ): Correlator {
+    metrics.attach(correlator, new Stitcher());
+    for (const record of records) {
+      correlator.addFlow(record);
+      metrics.observeFlow(record);
+    }
+    return correlator;
+  }
+
+  /** Series per metric in the text exposition. */
+  async function seriesCounts(metrics: CollectorMetrics): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const line of (await metrics.text()).split('\n')) {
+      const name = /^(snatscope_\w+)\{/.exec(line)?.[1];
+      if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  it('labels 2,000 made-up enum values as "unknown": 2 series, not 2,001', async () => {
+    const metrics = new CollectorMetrics();
+    const records = Array.from({ length: 2000 }, (_, i) =>
+      hostile(i, {
+        node: 'n1',
+        service: { namespace: 'shop', name: 'api', port: 'http' },
+      }),
+    );
+    feed(metrics, records);
+    assert.deepEqual(await samples(metrics, 'snatscope_flows_total'), [
+      'service=api:http,namespace=shop,node=n1,snat=false,cause=unknown,policy=unknown 1000',
+      'service=api:http,namespace=shop,node=n1,snat=true,cause=unknown,policy=unknown 1000',
+    ]);
+    const counts = await seriesCounts(metrics);
+    assert.ok((counts.get('snatscope_service_flows') ?? 0) <= 1, 'one cause label: unknown');
+  });
+
+  it('keeps 2,000 made-up Services and nodes within the series caps and counts the overflow', async () => {
+    const metrics = new CollectorMetrics({
+      maxServiceLabels: 50,
+      maxNodeLabels: 10,
+      maxSeries: 40,
+    });
+    feed(
+      metrics,
+      Array.from({ length: 2000 }, (_, i) => hostile(i)),
+    );
+    const counts = await seriesCounts(metrics);
+    // 40 series of their own plus the "(other)" ones: unknown cause × snat × unknown policy.
+    assert.ok((counts.get('snatscope_flows_total') ?? 0) <= 40 + 2, JSON.stringify([...counts]));
+    for (const [name, count] of counts) {
+      assert.ok(count <= 40 + 36, `${name} has ${count} series`);
+    }
+    const overflow = await samples(metrics, 'snatscope_metric_label_overflow_total');
+    const folded = overflow.find((s) => s.startsWith('metric=snatscope_flows_total '));
+    assert.ok(folded !== undefined && Number(folded.split(' ')[1]) >= 2000 - 40, folded);
+    const total = (await samples(metrics, 'snatscope_flows_total'))
+      .map((s) => Number(s.split(' ').at(-1)))
+      .reduce((a, b) => a + b, 0);
+    assert.equal(total, 2000, 'every flow still counted, under "(other)" beyond the caps');
+  });
+
+  it('folds over-long names into "(other)"', async () => {
+    const metrics = new CollectorMetrics();
+    feed(metrics, [hostile(1, { ...known, node: 'n'.repeat(300) })]);
+    assert.deepEqual(await samples(metrics, 'snatscope_flows_total'), [
+      'service=svc-1:http,namespace=ns-1,node=(other),snat=false,cause=None,policy=Cluster 1',
+    ]);
+  });
+
+  it('prune() forgets idle Services’ series and frees their labels for new Services', async () => {
+    const metrics = new CollectorMetrics({ maxServiceLabels: 1, idleSeconds: 100 });
+    const correlator = feed(
+      metrics,
+      [hostile(1, { ...known, observedAt: 1000 })],
+      new Correlator({ idleSeconds: 100 }),
+    );
+    const later = hostile(2, { ...known, observedAt: 1500 });
+    correlator.addFlow(later);
+    metrics.observeFlow(later);
+    assert.deepEqual(
+      (await samples(metrics, 'snatscope_flows_total')).map((s) => /service=([^,]+)/.exec(s)?.[1]),
+      ['(other)', 'svc-1:http'],
+    );
+    correlator.prune(1550);
+    metrics.prune(1550);
+    const newest = hostile(3, { ...known, observedAt: 1600 });
+    correlator.addFlow(newest);
+    metrics.observeFlow(newest);
+    assert.deepEqual(
+      (await samples(metrics, 'snatscope_flows_total')).map((s) => /service=([^,]+)/.exec(s)?.[1]),
+      ['(other)', 'svc-3:http'],
+    );
+    const evictions = await samples(metrics, 'snatscope_cache_evictions_total');
+    assert.ok(evictions.includes('cache=metric_services,reason=age 1'), evictions.join('\n'));
+    assert.ok(evictions.includes('cache=correlator_services,reason=age 1'), evictions.join('\n'));
+  });
+});

@@ -4,6 +4,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Correlator } from '../../collector/correlate.js';
+import {
+  cacheLimits,
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  ENDPOINT_BYTES,
+  SERVICE_STATE_BYTES,
+} from '../../collector/memory-budget.js';
 import { v1 } from '../../proto/index.js';
 
 const { Kind, Cause } = v1.FlowRecord;
@@ -271,15 +277,6 @@ describe('Correlator counting', () => {
     assert.equal(correlator.serviceStates().length, 5);
   });
 
-  it('bounds the Services tracked and counts the records over the bound', () => {
-    const correlator = new Correlator({ maxServices: 1 });
-    correlator.addFlow(flow());
-    correlator.addFlow(flow({ service: { namespace: 'shop', name: 'web', port: 'http' } }));
-    correlator.addFlow(flow({ service: { namespace: 'shop', name: 'web', port: 'http' } }));
-    assert.equal(correlator.serviceCount, 1);
-    assert.equal(correlator.droppedRecords, 2);
-  });
-
   it('suspects an upstream proxy when 58 of 60 flows come from one address', () => {
     const correlator = new Correlator({ topClients: 4 });
     for (let i = 0; i < 60; i++) {
@@ -326,5 +323,74 @@ describe('Correlator counting', () => {
       upstream.findings().map((f) => `${f.code ?? ''} ${f.severity ?? ''}`),
       ['ClusterPolicyMasquerade warning', 'ClientIpLostUpstream warning'],
     );
+  });
+});
+
+describe('Correlator memory bounds', () => {
+  /** A flow of Service port `svc-<i>`, seen at 1000 + i. */
+  const flowOf = (i: number): v1.IFlowRecord =>
+    flow({
+      service: { namespace: 'shop', name: `svc-${i}`, port: 'http' },
+      conntrackId: i + 1,
+      observedAt: 1000 + i,
+    });
+  const names = (correlator: Correlator): string[] =>
+    correlator.summaries().map((s) => s.service?.name ?? '');
+
+  it('keeps at most the default budget’s Service ports, the most recently seen', () => {
+    const correlator = new Correlator();
+    const bound = cacheLimits(DEFAULT_MEMORY_BUDGET_BYTES).services;
+    const total = bound + 1000;
+    for (let i = 0; i < total; i++) correlator.addFlow(flowOf(i));
+    assert.ok(correlator.serviceCount <= bound, `${correlator.serviceCount} > ${bound}`);
+    assert.equal(correlator.serviceEvictions.size, total - correlator.serviceCount);
+    const kept = new Set(names(correlator));
+    assert.ok(kept.has(`svc-${total - 1}`), 'the newest is kept');
+    assert.ok(!kept.has('svc-0'), 'the oldest is gone');
+  });
+
+  it('evicts the least recently seen Service ports, not the ones still busy', () => {
+    const correlator = new Correlator({ maxServices: 16 });
+    for (let i = 0; i < 16; i++) correlator.addFlow(flowOf(i));
+    // svc-0 is busy again: it is now the most recently seen.
+    correlator.addFlow(flow({ ...flowOf(0), conntrackId: 999, observedAt: 2000 }));
+    correlator.addFlow(flowOf(100));
+    const kept = new Set(names(correlator));
+    assert.equal(correlator.serviceEvictions.size, 1);
+    assert.ok(kept.has('svc-0') && kept.has('svc-100') && !kept.has('svc-1'), [...kept].join());
+  });
+
+  it('prune() forgets Service ports idle past idleSeconds or stamped in the future', () => {
+    const correlator = new Correlator({ idleSeconds: 100 });
+    correlator.addFlow(flowOf(0)); // seen at 1000
+    correlator.addFlow(flowOf(500)); // seen at 1500
+    correlator.addFlow(flow({ ...flowOf(7), observedAt: 1e12 }));
+    assert.equal(correlator.prune(1550), 2);
+    assert.deepEqual(names(correlator), ['svc-500']);
+    assert.equal(correlator.serviceEvictions.age, 2);
+  });
+
+  it('bounds the nodes’ service states by estimated bytes, forgetting the least recent node', () => {
+    const state = (node: string): v1.IServiceState => ({
+      node,
+      service: { namespace: 'shop', name: 'api', port: 'http' },
+      protocol: 'tcp',
+      endpoints: [{ ip: '10.244.2.10', port: 8080, local: false }],
+    });
+    const perNode = SERVICE_STATE_BYTES + ENDPOINT_BYTES;
+    const correlator = new Correlator({ maxServiceStateBytes: 3 * perNode });
+    for (const node of ['n1', 'n2', 'n3']) correlator.setServices(node, [state(node)]);
+    correlator.setServices('n1', [state('n1')]); // n1 reported again: n2 is now the least recent
+    correlator.setServices('n4', [state('n4')]);
+    correlator.setServices('n5', [state('n5')]);
+    assert.equal(correlator.nodeCount, 3);
+    assert.deepEqual(
+      correlator.serviceStates().map((s) => s.node),
+      ['n1', 'n4', 'n5'],
+    );
+    assert.equal(correlator.nodeStateEvictions.size, 2);
+    // A snapshot larger than the whole bound is kept alone: it is the newest truth.
+    correlator.setServices('n6', [state('n6'), state('n6'), state('n6'), state('n6')]);
+    assert.deepEqual([...new Set(correlator.serviceStates().map((s) => s.node))], ['n6']);
   });
 });

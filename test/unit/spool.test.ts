@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { pino, type Logger } from 'pino';
-import { Spool } from '../../agent/export/spool.js';
+import { MessageTooLargeError, Spool } from '../../agent/export/spool.js';
 import { AgentMetrics } from '../../agent/metrics.js';
 import { v1 } from '../../proto/index.js';
 
@@ -58,6 +58,22 @@ after(async () => {
 });
 
 describe('spool in memory', () => {
+  it('refuses a message over the byte bound without using a sequence', async () => {
+    const spool = await Spool.open(
+      { maxRecords: 100_000, dir: null, maxMessageBytes: 1000 },
+      new AgentMetrics(),
+      pino({ level: 'silent' }),
+    );
+    assert.equal(appendBatch(spool, 10), 1);
+    assert.throws(
+      () => appendBatch(spool, 1000),
+      (error: unknown) =>
+        error instanceof MessageTooLargeError && error.bytes > 1000 && error.maxBytes === 1000,
+    );
+    assert.equal(spool.length, 1, 'nothing spooled');
+    assert.equal(appendBatch(spool, 10), 2, 'the next message takes the next sequence');
+  });
+
   it('numbers messages from 1 and finds, acks and removes them in order', async () => {
     const metrics = new AgentMetrics();
     const spool = await Spool.open(
@@ -145,6 +161,33 @@ describe('spool in memory', () => {
 
 describe('spool on disk', () => {
   const silent = pino({ level: 'silent' });
+
+  it('drops a leftover file over the message bound instead of replaying it forever', async () => {
+    const dir = await tempDir();
+    const first = await Spool.open({ maxRecords: 10_000, dir }, new AgentMetrics(), silent);
+    appendBatch(first, 2);
+    appendBatch(first, 1000); // written under a larger bound, as an older agent did
+    appendBatch(first, 3);
+    await first.settled();
+    const metrics = new AgentMetrics();
+    const second = await Spool.open(
+      { maxRecords: 10_000, dir, maxMessageBytes: 1000 },
+      metrics,
+      silent,
+    );
+    assert.deepEqual(
+      [second.firstAfter(0)?.records, second.firstAfter(1)?.records, second.length],
+      [2, 3, 2],
+    );
+    assert.match(
+      await metrics.registry.getSingleMetricAsString('snatscope_agent_spool_dropped_records_total'),
+      /\{reason="oversize"\} 1000$/m,
+    );
+    assert.deepEqual((await readdir(dir)).filter((name) => name.endsWith('.msg')).sort(), [
+      '00000000000000000001.msg',
+      '00000000000000000003.msg',
+    ]);
+  });
 
   it('replays unacknowledged messages under the previous boot id and numbering', async () => {
     const dir = await tempDir();

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { cacheLimits, DEFAULT_MEMORY_BUDGET_BYTES } from '../../collector/memory-budget.js';
 import { Stitcher } from '../../collector/stitch.js';
 import { v1 } from '../../proto/index.js';
 
@@ -227,5 +230,63 @@ describe('Stitcher cases', () => {
     assert.equal(stitcher.prune(1200), 1);
     assert.equal(stitcher.size, 1);
     assert.equal(stitcher.stitch(backendHalf({ observedAt: 1201 })), null, 'pruned: no link');
+  });
+});
+
+describe('Stitcher memory bound', () => {
+  /** The entry half of connection `i`, decoded from the wire as the ingest holds it. */
+  const pending = (i: number): v1.IFlowRecord =>
+    v1.FlowRecord.decode(
+      v1.FlowRecord.encode(
+        entry({
+          client: { ip: `198.51.${(i >> 8) & 255}.${i & 255}`, port: 20000 + (i % 40000) },
+          observedSource: {
+            ip: `203.0.${(i >> 16) & 255}.${(i >> 8) & 255}`,
+            port: 1024 + (i & 255),
+          },
+          conntrackId: i + 1,
+          observedAt: 1000 + i / 1000,
+        }),
+      ).finish(),
+    );
+  const limits = cacheLimits(DEFAULT_MEMORY_BUDGET_BYTES);
+
+  it('holds at most the default budget’s connections, the newest, and counts the evictions', () => {
+    const stitcher = new Stitcher();
+    const total = limits.stitchConnections + 5000;
+    for (let i = 0; i < total; i++) stitcher.stitch(pending(i));
+    assert.equal(stitcher.size, limits.stitchConnections);
+    assert.equal(stitcher.evictions.size, 5000);
+    assert.equal(stitcher.evicted, 5000);
+    const newest = pending(total - 1);
+    const link = stitcher.stitch(
+      backendHalf({ observedSource: newest.observedSource, observedAt: newest.observedAt }),
+    );
+    assert.equal(link?.entry.conntrackId, total, 'the newest half is still waiting');
+  });
+
+  it('keeps 200,000 pending halves within the stitcher’s share of the budget', () => {
+    // gc() without --expose-gc on the command line, so the test runs like every other one.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const stitcher = new Stitcher();
+    for (let i = 0; i < 200_000; i++) stitcher.stitch(pending(i));
+    gc();
+    const retained = process.memoryUsage().heapUsed - before;
+    assert.equal(stitcher.size, limits.stitchConnections);
+    // Half of the budget is the stitcher's (memory-budget.ts).
+    const share = DEFAULT_MEMORY_BUDGET_BYTES / 2;
+    assert.ok(retained < share, `${Math.round(retained / 2 ** 20)} MiB retained`);
+  });
+
+  it('prune drops connections stamped beyond the clock skew in the future', () => {
+    const stitcher = new Stitcher();
+    stitcher.stitch(entry({ observedAt: 1e12 }));
+    stitcher.stitch(entry({ observedSource: { ip: '203.0.113.11', port: 40002 } }));
+    assert.equal(stitcher.prune(1050), 1);
+    assert.equal(stitcher.size, 1);
+    assert.equal(stitcher.evictions.age, 1);
   });
 });
