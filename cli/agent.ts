@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as grpc from '@grpc/grpc-js';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino, type Logger } from 'pino';
 import type { Cidr } from '../common/cidr.js';
@@ -225,21 +226,26 @@ async function collectorExporter(
   metrics: AgentMetrics,
   log: Logger,
 ): Promise<CollectorExporter> {
-  let token: string | null;
+  const exportLog = log.child({ component: 'export' });
+  const tokenFile = security.tokenFile;
+  let credentials: () => grpc.ChannelCredentials;
+  let token: () => string | null;
   try {
-    channelCredentials(security);
-    token = security.tokenFile ? readAgentToken(security.tokenFile) : null;
+    credentials = rereadOnConnect(() => channelCredentials(security), 'TLS files', exportLog);
+    token = rereadOnConnect(
+      () => (tokenFile === null ? null : readAgentToken(tokenFile)),
+      'token file',
+      exportLog,
+    );
   } catch (error) {
     if (error instanceof CredentialsError) throw new UsageError(error.message);
     throw error;
   }
-  const exportLog = log.child({ component: 'export' });
   const spool = await Spool.open(
     { maxRecords: options.spoolMaxRecords, dir: options.spoolDir ?? null },
     metrics,
     exportLog,
   );
-  const tokenFile = security.tokenFile;
   return new CollectorExporter(
     {
       address,
@@ -247,17 +253,8 @@ async function collectorExporter(
       agentVersion: agentVersion(),
       // The pipeline does not expose the mode it found, and only iptables mode is read live yet.
       proxyMode: v1.ProxyMode.iptables,
-      credentials: () => channelCredentials(security),
-      token: () => {
-        if (tokenFile === null) return null;
-        // Re-read on every connect so a rotated Secret takes effect; a bad read keeps the last token.
-        try {
-          token = readAgentToken(tokenFile);
-        } catch (error) {
-          exportLog.warn({ err: error }, 'cannot re-read the token file; using the previous token');
-        }
-        return token;
-      },
+      credentials,
+      token,
       batchMaxRecords: options.batchSize,
       batchMaxDelayMs: options.batchDelay,
     },
@@ -265,6 +262,23 @@ async function collectorExporter(
     metrics,
     exportLog,
   );
+}
+
+/**
+ * Reads credentials now (throwing when they are unusable: a usage error at start-up) and returns
+ * a reader for each reconnect: projected tokens and renewed certificates rotate under a running
+ * agent, and a file caught mid-rotation or broken keeps the last good value (logged).
+ */
+function rereadOnConnect<T>(read: () => T, what: string, log: Logger): () => T {
+  let last = read();
+  return () => {
+    try {
+      last = read();
+    } catch (error) {
+      log.warn({ err: error }, `cannot re-read the ${what}; using the previous ones`);
+    }
+    return last;
+  };
 }
 
 /** This package's version (package.json sits above cli/ in the sources and above dist/cli/). */
