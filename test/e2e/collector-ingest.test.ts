@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
 import { runCli } from '../support/cli.js';
-import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { eventually } from '../support/daemon.js';
 import {
   flow,
   getJson,
