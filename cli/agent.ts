@@ -8,7 +8,12 @@ import type * as grpc from '@grpc/grpc-js';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino, type Logger } from 'pino';
 import type { Cidr } from '../common/cidr.js';
-import { channelCredentials, CredentialsError, readAgentToken } from '../common/credentials.js';
+import {
+  channelCredentials,
+  CredentialsError,
+  readAgentToken,
+  rereadKeepingLastGood,
+} from '../common/credentials.js';
 import { CollectorExporter } from '../agent/export/exporter.js';
 import { DEFAULT_SPOOL_MAX_RECORDS, Spool } from '../agent/export/spool.js';
 import { AgentMetrics } from '../agent/metrics.js';
@@ -231,11 +236,18 @@ async function collectorExporter(
   let credentials: () => grpc.ChannelCredentials;
   let token: () => string | null;
   try {
-    credentials = rereadOnConnect(() => channelCredentials(security), 'TLS files', exportLog);
-    token = rereadOnConnect(
+    // Read on every connect: projected tokens and renewed certificates rotate under the agent.
+    credentials = rereadKeepingLastGood(
+      () => channelCredentials(security),
+      (error) => {
+        exportLog.warn({ err: error }, 'cannot re-read the TLS files; using the previous ones');
+      },
+    );
+    token = rereadKeepingLastGood(
       () => (tokenFile === null ? null : readAgentToken(tokenFile)),
-      'token file',
-      exportLog,
+      (error) => {
+        exportLog.warn({ err: error }, 'cannot re-read the token file; using the previous token');
+      },
     );
   } catch (error) {
     if (error instanceof CredentialsError) throw new UsageError(error.message);
@@ -262,23 +274,6 @@ async function collectorExporter(
     metrics,
     exportLog,
   );
-}
-
-/**
- * Reads credentials now (throwing when they are unusable: a usage error at start-up) and returns
- * a reader for each reconnect: projected tokens and renewed certificates rotate under a running
- * agent, and a file caught mid-rotation or broken keeps the last good value (logged).
- */
-function rereadOnConnect<T>(read: () => T, what: string, log: Logger): () => T {
-  let last = read();
-  return () => {
-    try {
-      last = read();
-    } catch (error) {
-      log.warn({ err: error }, `cannot re-read the ${what}; using the previous ones`);
-    }
-    return last;
-  };
 }
 
 /** This package's version (package.json sits above cli/ in the sources and above dist/cli/). */

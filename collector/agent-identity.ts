@@ -46,7 +46,7 @@ export const NODE_URI_PREFIX = 'urn:snatscope:node:';
 export const NODE_CN_PREFIX = 'node:';
 
 /** A refused credential: the gRPC status the agent gets. */
-interface Refusal {
+export interface Refusal {
   readonly code: grpc.status;
   readonly details: string;
 }

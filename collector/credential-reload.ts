@@ -70,6 +70,10 @@ export class ReloadingCredentials<T> {
   ) {
     this.value = initial.value;
     this.digest = initial.digest;
+    // Both series exist from the start, so an alert on errors sees 0 rather than nothing.
+    for (const result of ['ok', 'error'] as const) {
+      metrics.credentialReloads.inc({ kind: options.kind, result }, 0);
+    }
   }
 
   /** Reads and parses the files now; throws CredentialsError (naming the file) when unusable. */

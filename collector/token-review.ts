@@ -152,7 +152,7 @@ export function tokenVerdict(
     return {
       refused:
         `the token names no node (${NODE_NAME_EXTRA}: Kubernetes 1.30 or later, and a token ` +
-        'projected into a pod, not one made with `kubectl create token`)',
+        'bound to a pod, as the projected token of the agent DaemonSet is)',
       authenticated: true,
     };
   }

@@ -157,6 +157,23 @@ export function readAgentToken(path: string): string {
   return token;
 }
 
+/**
+ * Reads now (throwing when the files are unusable: a usage error at start-up) and returns a reader
+ * that reads again on every call; a file caught mid-rotation or broken later is reported to
+ * `failed` and the last good value is returned instead.
+ */
+export function rereadKeepingLastGood<T>(read: () => T, failed: (error: unknown) => void): () => T {
+  let last = read();
+  return () => {
+    try {
+      last = read();
+    } catch (error) {
+      failed(error);
+    }
+    return last;
+  };
+}
+
 /** One accepted token: the node it is bound to (null: any node) and where it was defined. */
 export interface AcceptedToken {
   readonly node: string | null;

@@ -1,6 +1,7 @@
-// Credentials the collector re-reads when they change on disk: a good new version replaces the
-// old one, an unusable one is logged and counted once while the old one stays in use; and the
-// rule by which a client certificate names its node.
+// Credentials re-read while running: the collector's when they change on disk (a good new version
+// replaces the old one, an unusable one is logged and counted once while the old one stays in
+// use), the agent's token on every reconnect; and the rule by which a client certificate names
+// its node.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,11 @@ import { pino } from 'pino';
 import { certificateNode } from '../../collector/agent-identity.js';
 import { reloadingServerTls, reloadingTokenFile } from '../../collector/credential-reload.js';
 import { CollectorMetrics } from '../../collector/metrics.js';
-import { CredentialsError } from '../../common/credentials.js';
+import {
+  CredentialsError,
+  readAgentToken,
+  rereadKeepingLastGood,
+} from '../../common/credentials.js';
 import { generateTestCerts, type TestCerts } from '../support/certs.js';
 
 const log = pino({ level: 'silent' });
@@ -90,6 +95,39 @@ describe('reloading credential files', () => {
       await metrics.registry.metrics(),
       /^snatscope_credentials_reloads_total\{kind="tls",result="error"\} 1$/m,
     );
+  });
+});
+
+describe("the agent's token, re-read on every reconnect", () => {
+  it('follows a rotated file and keeps the last good token while the file is broken', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snatscope-agent-token-'));
+    try {
+      const path = join(dir, 'token');
+      writeFileSync(path, 'first\n');
+      const failures: unknown[] = [];
+      const token = rereadKeepingLastGood(
+        () => readAgentToken(path),
+        (error) => failures.push(error),
+      );
+      assert.equal(token(), 'first');
+      writeFileSync(path, 'rotated\n');
+      assert.equal(token(), 'rotated');
+      writeFileSync(path, '');
+      assert.equal(token(), 'rotated');
+      assert.match(String(failures[0]), /the token file .*token is empty/);
+      rmSync(path);
+      assert.throws(
+        () =>
+          rereadKeepingLastGood(
+            () => readAgentToken(path),
+            () => undefined,
+          ),
+        /cannot read the token file/,
+        'unusable at start-up: the caller makes it a usage error',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
