@@ -70,10 +70,11 @@ export class ReloadingCredentials<T> {
   ) {
     this.value = initial.value;
     this.digest = initial.digest;
-    // Both series exist from the start, so an alert on errors sees 0 rather than nothing.
+    // Every series exists from the start, so an alert on errors sees 0 rather than nothing.
     for (const result of ['ok', 'error'] as const) {
       metrics.credentialReloads.inc({ kind: options.kind, result }, 0);
     }
+    metrics.credentialsUnusable.set({ kind: options.kind }, 0);
   }
 
   /** Reads and parses the files now; throws CredentialsError (naming the file) when unusable. */
@@ -145,7 +146,12 @@ export class ReloadingCredentials<T> {
       return this.failed(`read:${(error as Error).message}`, error);
     }
     const digest = digestOf(contents);
-    if (digest === this.digest || digest === this.lastFailure) return 'unchanged';
+    if (digest === this.digest) {
+      // Back to the version in use (a bad edit undone): nothing is unusable any more.
+      this.usable();
+      return 'unchanged';
+    }
+    if (digest === this.lastFailure) return 'unchanged';
     let value: T;
     try {
       value = this.options.parse(contents);
@@ -154,17 +160,23 @@ export class ReloadingCredentials<T> {
     }
     this.value = value;
     this.digest = digest;
-    this.lastFailure = null;
+    this.usable();
     this.metrics.credentialReloads.inc({ kind, result: 'ok' });
     this.log.info({ kind, files }, 'credentials changed on disk; reloaded');
     for (const listener of this.listeners) listener(value);
     return 'reloaded';
   }
 
+  private usable(): void {
+    this.lastFailure = null;
+    this.metrics.credentialsUnusable.set({ kind: this.options.kind }, 0);
+  }
+
   private failed(failure: string, error: unknown): ReloadOutcome {
     if (failure === this.lastFailure) return 'unchanged';
     this.lastFailure = failure;
     const { kind, files } = this.options;
+    this.metrics.credentialsUnusable.set({ kind }, 1);
     this.metrics.credentialReloads.inc({ kind, result: 'error' });
     this.log.error(
       { kind, files, err: error },

@@ -238,6 +238,13 @@ export class CollectorMetrics {
     labelNames: ['kind', 'result'] as const,
     registers: [this.registry],
   });
+  /** 1 while the files on disk are unusable and older credentials are in use, by kind. */
+  readonly credentialsUnusable = new Gauge({
+    name: 'snatscope_credentials_unusable',
+    help: '1 while the credential files on disk (kind tls or tokens) are unusable and the collector still uses an older version; 0 otherwise.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
   /** Agent tokens checked with the Kubernetes TokenReview API. */
   readonly tokenReviews = new Counter({
     name: 'snatscope_token_reviews_total',

@@ -56,9 +56,15 @@ describe('reloading credential files', () => {
     assert.equal(await tokens.check(), 'unchanged', 'the same broken file is reported once');
     assert.equal(tokens.current.nodeFor('new-token'), 'n1', 'still the last good file');
 
+    assert.match(
+      await metrics.registry.metrics(),
+      /^snatscope_credentials_unusable\{kind="tokens"\} 1$/m,
+    );
+
     writeFileSync(path, 'newest-token\n');
     assert.equal(await tokens.check(), 'reloaded');
     const text = await metrics.registry.metrics();
+    assert.match(text, /^snatscope_credentials_unusable\{kind="tokens"\} 0$/m);
     assert.match(text, /^snatscope_credentials_reloads_total\{kind="tokens",result="ok"\} 2$/m);
     assert.match(text, /^snatscope_credentials_reloads_total\{kind="tokens",result="error"\} 1$/m);
   });
