@@ -104,26 +104,19 @@ export class AgentIdentity {
       start: (next) => {
         next({
           onReceiveMetadata: (metadata, pass) => {
-            void this.check(metadata, call)
-              .catch((error: unknown): Verdict => {
-                this.log.error({ err: error, peer: call.getPeer() }, 'agent identity check failed');
-                return {
-                  refusal: { code: grpc.status.INTERNAL, details: 'identity check failed' },
-                };
-              })
-              .then((verdict) => {
-                if ('refusal' in verdict) {
-                  this.metrics.ingestAuthFailures.inc();
-                  this.log.warn(
-                    { peer: call.getPeer(), reason: verdict.refusal.details },
-                    'refused an agent stream',
-                  );
-                  call.sendStatus({ ...verdict.refusal, metadata: new grpc.Metadata() });
-                  return;
-                }
-                this.verdicts.set(metadata, verdict.node);
-                pass(metadata);
-              });
+            void this.verdictFor(metadata, call).then((verdict) => {
+              if ('refusal' in verdict) {
+                this.metrics.ingestAuthFailures.inc();
+                this.log.warn(
+                  { peer: call.getPeer(), reason: verdict.refusal.details },
+                  'refused an agent stream',
+                );
+                call.sendStatus({ ...verdict.refusal, metadata: new grpc.Metadata() });
+                return;
+              }
+              this.verdicts.set(metadata, verdict.node);
+              pass(metadata);
+            });
           },
         });
       },
@@ -132,6 +125,19 @@ export class AgentIdentity {
   /** The node a stream may speak for; undefined when the interceptor did not let it through. */
   allowedNode(call: { readonly metadata: grpc.Metadata }): AllowedNode {
     return this.verdicts.get(call.metadata);
+  }
+
+  /** check(), with an unexpected failure turned into a refusal (the call must end either way). */
+  private async verdictFor(
+    metadata: grpc.Metadata,
+    call: grpc.ServerInterceptingCallInterface,
+  ): Promise<Verdict> {
+    try {
+      return await this.check(metadata, call);
+    } catch (error) {
+      this.log.error({ err: error, peer: call.getPeer() }, 'agent identity check failed');
+      return { refusal: { code: grpc.status.INTERNAL, details: 'identity check failed' } };
+    }
   }
 
   private async check(
