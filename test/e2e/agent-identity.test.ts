@@ -291,7 +291,18 @@ describe('a TLS collector that would accept anyone', () => {
       assert.equal(refused.status, 2, refused.stderr);
       assert.match(refused.stderr, /would accept streams from anyone: give --tls-ca/);
       const allowed = await startCollector([...args.slice(1), '--allow-unauthenticated-agents']);
-      await allowed.daemon.stop();
+      // Server-only TLS through the reloading certificate provider (no CA provider at all).
+      const client = new grpc.Client(
+        allowed.grpcTarget,
+        grpc.credentials.createSsl(readFileSync(certs.caCert)),
+      );
+      try {
+        const stream = await helloAcked(new RawStream(client), 'n1', 'anyone');
+        stream.end();
+      } finally {
+        client.close();
+        await allowed.daemon.stop();
+      }
     } finally {
       certs.cleanup();
       rmSync(dir, { recursive: true, force: true });
