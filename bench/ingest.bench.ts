@@ -62,7 +62,9 @@ async function collectorRole(): Promise<void> {
     retentionMs: 7 * 86_400_000,
     upstreamCidrs: [],
     security: { insecure: true },
-    tokens: null,
+    tokenFile: null,
+    tokenReview: null,
+    credentialsPollMs: 5000,
   };
   const collector = new Collector(
     config,

@@ -4,10 +4,16 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as grpc from '@grpc/grpc-js';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino, type Logger } from 'pino';
 import type { Cidr } from '../common/cidr.js';
-import { channelCredentials, CredentialsError, readAgentToken } from '../common/credentials.js';
+import {
+  channelCredentials,
+  CredentialsError,
+  readAgentToken,
+  rereadKeepingLastGood,
+} from '../common/credentials.js';
 import { CollectorExporter } from '../agent/export/exporter.js';
 import { DEFAULT_SPOOL_MAX_RECORDS, Spool } from '../agent/export/spool.js';
 import { AgentMetrics } from '../agent/metrics.js';
@@ -225,21 +231,33 @@ async function collectorExporter(
   metrics: AgentMetrics,
   log: Logger,
 ): Promise<CollectorExporter> {
-  let token: string | null;
+  const exportLog = log.child({ component: 'export' });
+  const tokenFile = security.tokenFile;
+  let credentials: () => grpc.ChannelCredentials;
+  let token: () => string | null;
   try {
-    channelCredentials(security);
-    token = security.tokenFile ? readAgentToken(security.tokenFile) : null;
+    // Read on every connect: projected tokens and renewed certificates rotate under the agent.
+    credentials = rereadKeepingLastGood(
+      () => channelCredentials(security),
+      (error) => {
+        exportLog.warn({ err: error }, 'cannot re-read the TLS files; using the previous ones');
+      },
+    );
+    token = rereadKeepingLastGood(
+      () => (tokenFile === null ? null : readAgentToken(tokenFile)),
+      (error) => {
+        exportLog.warn({ err: error }, 'cannot re-read the token file; using the previous token');
+      },
+    );
   } catch (error) {
     if (error instanceof CredentialsError) throw new UsageError(error.message);
     throw error;
   }
-  const exportLog = log.child({ component: 'export' });
   const spool = await Spool.open(
     { maxRecords: options.spoolMaxRecords, dir: options.spoolDir ?? null },
     metrics,
     exportLog,
   );
-  const tokenFile = security.tokenFile;
   return new CollectorExporter(
     {
       address,
@@ -247,17 +265,8 @@ async function collectorExporter(
       agentVersion: agentVersion(),
       // The pipeline does not expose the mode it found, and only iptables mode is read live yet.
       proxyMode: v1.ProxyMode.iptables,
-      credentials: () => channelCredentials(security),
-      token: () => {
-        if (tokenFile === null) return null;
-        // Re-read on every connect so a rotated Secret takes effect; a bad read keeps the last token.
-        try {
-          token = readAgentToken(tokenFile);
-        } catch (error) {
-          exportLog.warn({ err: error }, 'cannot re-read the token file; using the previous token');
-        }
-        return token;
-      },
+      credentials,
+      token,
       batchMaxRecords: options.batchSize,
       batchMaxDelayMs: options.batchDelay,
     },

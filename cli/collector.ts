@@ -1,6 +1,6 @@
 // `snatscope collector`: gRPC ingest from every agent, the forensics store, /metrics and the API.
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
@@ -11,6 +11,12 @@ import {
   DEFAULT_MEMORY_BUDGET_BYTES,
   MIN_MEMORY_BUDGET_BYTES,
 } from '../collector/memory-budget.js';
+import {
+  IN_CLUSTER_CREDENTIALS_DIR,
+  inClusterApiServer,
+  TOKEN_REVIEW_DEFAULTS,
+  type TokenReviewConfig,
+} from '../collector/token-review.js';
 import {
   byteSize,
   CommandFailure,
@@ -40,6 +46,37 @@ interface CollectorOptions extends TransportFlags {
   upstreamCidr: Cidr[];
   memoryBudget: number;
   logLevel: string;
+  tokenReview: boolean;
+  tokenReviewAudience: string;
+  agentServiceAccount: string;
+  kubeApiServer?: string;
+  kubeCredentialsDir: string;
+  credentialsPoll: number;
+  allowUnauthenticatedAgents: boolean;
+}
+
+/** The TokenReview settings of the flags (in-cluster defaults), or null without --token-review. */
+function tokenReviewConfig(options: CollectorOptions): TokenReviewConfig | null {
+  if (!options.tokenReview) return null;
+  const apiServer = options.kubeApiServer ?? inClusterApiServer(process.env);
+  if (apiServer === null) {
+    throw new UsageError(
+      '--token-review needs the Kubernetes API: run in a pod (KUBERNETES_SERVICE_HOST/PORT) or give --kube-api-server',
+    );
+  }
+  if (!/^system:serviceaccount:[^:]+:[^:]+$/.test(options.agentServiceAccount)) {
+    throw new UsageError(
+      `--agent-service-account: expected system:serviceaccount:NAMESPACE:NAME, got "${options.agentServiceAccount}"`,
+    );
+  }
+  return {
+    ...TOKEN_REVIEW_DEFAULTS,
+    apiServer,
+    tokenFile: join(options.kubeCredentialsDir, 'token'),
+    caFile: join(options.kubeCredentialsDir, 'ca.crt'),
+    audience: options.tokenReviewAudience,
+    agentUser: options.agentServiceAccount,
+  };
 }
 
 /** The collector command. */
@@ -92,21 +129,68 @@ export function collectorCommand(): Command {
       budgetBytes,
       DEFAULT_MEMORY_BUDGET_BYTES,
     )
-    .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info');
+    .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
+    .option(
+      '--token-review',
+      'verify agent tokens with Kubernetes TokenReviews: each agent sends its pod’s projected ServiceAccount token and may speak only for the node its pod runs on (Kubernetes 1.30+)',
+      false,
+    )
+    .option(
+      '--token-review-audience <audience>',
+      'the audience agent tokens must be minted for',
+      'snatscope-collector',
+    )
+    .option(
+      '--agent-service-account <user>',
+      'the user agent tokens must authenticate as',
+      'system:serviceaccount:snatscope:snatscope-agent',
+    )
+    .option(
+      '--kube-api-server <url>',
+      'Kubernetes API for TokenReviews (default: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT)',
+    )
+    .option(
+      '--kube-credentials-dir <dir>',
+      'the collector’s own ServiceAccount "token" and the API server’s "ca.crt"',
+      IN_CLUSTER_CREDENTIALS_DIR,
+    )
+    .option(
+      '--credentials-poll <duration>',
+      'how often TLS and token files are checked for changes (reloaded without a restart)',
+      durationMs,
+      5000,
+    )
+    .option(
+      '--allow-unauthenticated-agents',
+      'accept TLS agent streams with neither client certificates (--tls-ca) nor tokens',
+      false,
+    );
   addTransportSecurityOptions(
     command,
-    'accepted agent tokens, one per line, optionally "TOKEN NODE"',
+    'accepted agent tokens, one per line, optionally "TOKEN NODE" (re-read when it changes)',
   );
   return command
     .addHelpText(
       'after',
       '\nPlaintext gRPC needs --insecure; otherwise give --tls-cert and --tls-key (and --tls-ca to\n' +
-        'require client certificates). The query API needs --api-token-file (or, deliberately,\n' +
-        '--api-insecure-no-auth). SIGTERM stores and acknowledges what was received, then exits.',
+        'require client certificates). A TLS collector also needs a way to tell agents apart:\n' +
+        '--tls-ca, --token-file or --token-review (or --allow-unauthenticated-agents). The query\n' +
+        'API needs --api-token-file (or, deliberately, --api-insecure-no-auth). SIGTERM stores and\n' +
+        'acknowledges what was received, then exits.',
     )
     .action(async (options: CollectorOptions) => {
       const security = transportSecurity(options, 'server');
       const api = apiSettings(options);
+      const tokenReview = tokenReviewConfig(options);
+      // TLS that anyone may use looks safe and is not: make that an explicit choice.
+      const agentCredentials =
+        security.tlsCa !== null || security.tokenFile !== null || tokenReview;
+      if (!security.insecure && !agentCredentials && !options.allowUnauthenticatedAgents) {
+        throw new UsageError(
+          'this TLS collector would accept streams from anyone: give --tls-ca (client certificates), ' +
+            '--token-file or --token-review, or --allow-unauthenticated-agents to mean it',
+        );
+      }
       const log = pino(
         { level: options.logLevel, base: { component: 'collector' } },
         pino.destination(2),
@@ -126,7 +210,9 @@ export function collectorCommand(): Command {
             upstreamCidrs: options.upstreamCidr,
             memoryBudgetBytes: options.memoryBudget,
             security,
-            tokens: options.tokenFile ? readTokenFile(options.tokenFile) : null,
+            tokenFile: security.tokenFile,
+            tokenReview,
+            credentialsPollMs: options.credentialsPoll,
           },
           log,
         );

@@ -5,10 +5,22 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Cidr } from '../common/cidr.js';
-import { serverCredentials, type TransportSecurity } from '../common/credentials.js';
+import {
+  serverTlsFiles,
+  type ServerTls,
+  type TokenTable,
+  type TransportSecurity,
+} from '../common/credentials.js';
 import { COLLECTOR_SERVER_OPTIONS, ingestServiceDefinition } from '../common/ingest-rpc.js';
 import type { v1 } from '../proto/index.js';
+import { AgentIdentity } from './agent-identity.js';
 import { Correlator } from './correlate.js';
+import {
+  reloadingServerCredentials,
+  reloadingServerTls,
+  reloadingTokenFile,
+  type ReloadingCredentials,
+} from './credential-reload.js';
 import { GroupWriter } from './group-writer.js';
 import {
   createHttpApi,
@@ -16,12 +28,13 @@ import {
   type HttpApiDeps,
   type HttpApiOptions,
 } from './http-api.js';
-import { IngestService, type TokenCheck } from './ingest.js';
+import { IngestService } from './ingest.js';
 import { cacheLimits, DEFAULT_MEMORY_BUDGET_BYTES, type CacheLimits } from './memory-budget.js';
 import { CollectorMetrics } from './metrics.js';
 import { SqliteFlowStore } from './sqlite-store.js';
 import { Stitcher } from './stitch.js';
 import type { FlowStore } from './store.js';
+import { TokenReviewer, type TokenReviewConfig } from './token-review.js';
 
 /** Everything the collector needs to run; validated by the CLI. */
 export interface CollectorConfig {
@@ -38,7 +51,12 @@ export interface CollectorConfig {
   /** `--memory-budget`: every in-memory cache is sized from it (default: memory-budget.ts). */
   memoryBudgetBytes?: number;
   security: TransportSecurity;
-  tokens: TokenCheck | null;
+  /** Accepted agent tokens ("TOKEN [NODE]" lines), re-read when the file changes; null: none. */
+  tokenFile: string | null;
+  /** Agent tokens verified with Kubernetes TokenReviews; null: not used. */
+  tokenReview: TokenReviewConfig | null;
+  /** How often the TLS and token files are checked for changes. */
+  credentialsPollMs: number;
 }
 
 // Correlation is rebuilt from this much stored history at start (a restart keeps its verdicts).
@@ -55,7 +73,9 @@ export class Collector {
   private readonly stitcher: Stitcher;
   private readonly writer: GroupWriter;
   private readonly ingest: IngestService;
-  private readonly grpcServer = new grpc.Server(COLLECTOR_SERVER_OPTIONS);
+  private readonly tls: ReloadingCredentials<ServerTls> | null;
+  private readonly tokens: ReloadingCredentials<TokenTable> | null;
+  private readonly grpcServer: grpc.Server;
   private readonly httpServers: FastifyInstance[] = [];
   private pruneTimer: NodeJS.Timeout | null = null;
   /** The housekeeping run in progress (stop() waits for it before closing the store). */
@@ -89,6 +109,36 @@ export class Collector {
     });
     this.metrics.attach(this.correlator, this.stitcher, this.store);
     this.writer = new GroupWriter(this.store, this.metrics, { maxDelayMs: 10, maxRecords: 20_000 });
+    // Read now, so that unusable files stop the start-up; polled for changes from start() on.
+    const credentialsLog = log.child({ component: 'credentials' });
+    const watch = {
+      intervalMs: config.credentialsPollMs,
+      metrics: this.metrics,
+      log: credentialsLog,
+    };
+    const tlsFiles = config.security.insecure ? null : serverTlsFiles(config.security);
+    this.tls = tlsFiles ? reloadingServerTls(tlsFiles, watch) : null;
+    this.tokens = config.tokenFile ? reloadingTokenFile(config.tokenFile, watch) : null;
+    const tokens = this.tokens;
+    const identity = new AgentIdentity(
+      {
+        clientCertificates: tlsFiles !== null && tlsFiles.ca !== null,
+        tokens: tokens && { nodeFor: (token) => tokens.current.nodeFor(token) },
+        tokenReview:
+          config.tokenReview &&
+          new TokenReviewer(
+            config.tokenReview,
+            this.metrics,
+            log.child({ component: 'token-review' }),
+          ),
+      },
+      this.metrics,
+      log.child({ component: 'identity' }),
+    );
+    this.grpcServer = new grpc.Server({
+      ...COLLECTOR_SERVER_OPTIONS,
+      interceptors: [identity.interceptor],
+    });
     this.ingest = new IngestService(
       this.store,
       this.writer,
@@ -96,7 +146,7 @@ export class Collector {
       this.correlator,
       this.metrics,
       log.child({ component: 'ingest' }),
-      config.tokens,
+      identity,
     );
   }
 
@@ -126,11 +176,16 @@ export class Collector {
     const { host, port } = this.config.grpcListen;
     const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     this.grpcPort = await new Promise<number>((resolve, reject) => {
-      this.grpcServer.bindAsync(target, serverCredentials(this.config.security), (error, bound) => {
+      const credentials = this.tls
+        ? reloadingServerCredentials(this.tls)
+        : grpc.ServerCredentials.createInsecure();
+      this.grpcServer.bindAsync(target, credentials, (error, bound) => {
         if (error) reject(new Error(`cannot listen for gRPC on ${target}: ${error.message}`));
         else resolve(bound);
       });
     });
+    this.tls?.start();
+    this.tokens?.start();
     this.schedulePrune(0);
     if (this.config.api.tokens === null) {
       this.log.warn(
@@ -158,6 +213,8 @@ export class Collector {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.pruneTimer) clearTimeout(this.pruneTimer);
+    this.tls?.stop();
+    this.tokens?.stop();
     await this.pruning;
     await this.ingest.shutdown();
     await new Promise<void>((resolve) => {

@@ -5,18 +5,13 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { IngestRequest, IngestServerStream } from '../common/ingest-rpc.js';
 import { v1 } from '../proto/index.js';
+import type { AgentIdentity, AllowedNode } from './agent-identity.js';
 import type { Correlator } from './correlate.js';
 import type { GroupWriter } from './group-writer.js';
 import type { CollectorMetrics } from './metrics.js';
 import type { Stitcher } from './stitch.js';
 import type { FlowStore, StoreBatch } from './store.js';
 import { checkHello, checkMessage } from './validate.js';
-
-/** Who may stream: accepted bearer tokens, each optionally bound to one node name. */
-export interface TokenCheck {
-  /** undefined: unknown token; null: any node; a string: only that node. */
-  nodeFor(token: string): string | null | undefined;
-}
 
 /** Per agent boot: the highest sequence taken for storing, and the highest durably stored. */
 interface Progress {
@@ -67,7 +62,7 @@ export class IngestService {
     private readonly correlator: Correlator,
     private readonly metrics: CollectorMetrics,
     private readonly log: Logger,
-    private readonly tokens: TokenCheck | null,
+    private readonly identity: Pick<AgentIdentity, 'allowedNode'>,
   ) {}
 
   /** Number of agents streaming now. */
@@ -129,24 +124,13 @@ export class IngestService {
     }
   }
 
-  /** The token's node binding, or undefined after refusing the call. */
-  private authenticate(call: IngestServerStream): string | null | undefined {
-    if (!this.tokens) return null;
-    const header = call.metadata.get('authorization')[0];
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    const node = match?.[1] === undefined ? undefined : this.tokens.nodeFor(match[1]);
+  /** The node the stream's credentials allow (agent-identity.ts), or undefined after refusing it. */
+  private authenticate(call: IngestServerStream): AllowedNode {
+    const node = this.identity.allowedNode(call);
     if (node === undefined) {
+      // The identity interceptor ends refused calls before they get here: this one skipped it.
       this.metrics.ingestAuthFailures.inc();
-      this.log.warn(
-        { peer: call.getPeer() },
-        match ? 'agent sent an unknown token' : 'agent sent no token',
-      );
-      call.emit('error', {
-        code: grpc.status.UNAUTHENTICATED,
-        details: match
-          ? 'unknown bearer token'
-          : 'missing "authorization: Bearer <token>" metadata',
-      });
+      call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'no verified identity' });
     }
     return node;
   }

@@ -319,6 +319,27 @@ export class CollectorMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  /** Credential files re-read after they changed, by kind (tls, tokens) and result (ok, error). */
+  readonly credentialReloads = new Counter({
+    name: 'snatscope_credentials_reloads_total',
+    help: 'Credential files re-read after a change, by kind (tls, tokens) and result (ok; error: the new files were unusable and the previous credentials stay in use).',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+  /** 1 while the files on disk are unusable and older credentials are in use, by kind. */
+  readonly credentialsUnusable = new Gauge({
+    name: 'snatscope_credentials_unusable',
+    help: '1 while the credential files on disk (kind tls or tokens) are unusable and the collector still uses an older version; 0 otherwise.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  /** Agent tokens checked with the Kubernetes TokenReview API. */
+  readonly tokenReviews = new Counter({
+    name: 'snatscope_token_reviews_total',
+    help: 'Agent tokens checked with a Kubernetes TokenReview, by source (api, cache) and result (accepted, refused, error: the API could not answer).',
+    labelNames: ['source', 'result'] as const,
+    registers: [this.registry],
+  });
 
   // ---- Store, incremented by the ingest code ----
   /** Time of one store write (one transaction). */

@@ -1,8 +1,10 @@
 // Transport security shared by the agent (client) and the collector (server): TLS or mutual TLS
 // from PEM files, plaintext only when asked for by name, and bearer tokens on top. Files are read
-// when the credentials are built, so calling these again picks up rotated files.
-import { createHash } from 'node:crypto';
+// when the credentials are built, so calling these again picks up rotated files; the collector
+// polls its files through collector/credential-reload.ts with the parsers below.
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 
 /** PEM file paths and the plaintext switch, as the command line gives them. */
@@ -53,18 +55,88 @@ export function channelCredentials(security: TransportSecurity): grpc.ChannelCre
   );
 }
 
-/** The collector's server credentials: TLS, mutual TLS (client certs required) with tlsCa, or plaintext. */
-export function serverCredentials(security: TransportSecurity): grpc.ServerCredentials {
-  if (security.insecure) return grpc.ServerCredentials.createInsecure();
+/** The collector's PEM material: its certificate chain and key, and the agents' CA (mutual TLS). */
+export interface ServerTls {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly ca: Buffer | null;
+}
+
+/** The PEM file paths of a TLS server. */
+export interface ServerTlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string | null;
+}
+
+/** The PEM file paths of a TLS server, checked: both the certificate and the key are given. */
+export function serverTlsFiles(security: TransportSecurity): ServerTlsFiles {
   const { tlsCert, tlsKey, tlsCa } = security;
   if (!tlsCert || !tlsKey) {
     throw new CredentialsError('a TLS server needs --tls-cert and --tls-key');
   }
+  return { cert: tlsCert, key: tlsKey, ca: tlsCa ?? null };
+}
+
+/**
+ * Checks PEM material before it is served: the certificate and key parse and belong together, and
+ * the CA parses. A renewal caught half-written (new certificate, old key) fails here, so the
+ * collector keeps serving the previous pair instead of one that no client can verify.
+ */
+export function checkServerTls(tls: ServerTls, files: ServerTlsFiles): ServerTls {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(tls.cert);
+  } catch (error) {
+    throw new CredentialsError(
+      `the TLS certificate file ${files.cert} holds no PEM certificate: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  try {
+    if (!certificate.checkPrivateKey(createPrivateKey(tls.key))) {
+      throw new Error(`it does not match the certificate in ${files.cert}`);
+    }
+  } catch (error) {
+    throw new CredentialsError(
+      `the TLS key file ${files.key} is unusable: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  try {
+    // Parses the CA bundle the way the TLS server will (X509Certificate reads only the first).
+    if (tls.ca) createSecureContext({ ca: tls.ca });
+  } catch (error) {
+    throw new CredentialsError(
+      `the TLS CA file ${files.ca ?? ''} holds no usable PEM certificate: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return tls;
+}
+
+/** Reads and checks the collector's PEM files once. */
+export function readServerTls(security: TransportSecurity): ServerTls {
+  const files = serverTlsFiles(security);
+  return checkServerTls(
+    {
+      cert: readPem(files.cert, 'TLS certificate'),
+      key: readPem(files.key, 'TLS key'),
+      ca: files.ca === null ? null : readPem(files.ca, 'TLS CA'),
+    },
+    files,
+  );
+}
+
+/** Server credentials of fixed PEM files (the collector itself reloads them: credential-reload.ts). */
+export function serverCredentials(security: TransportSecurity): grpc.ServerCredentials {
+  if (security.insecure) return grpc.ServerCredentials.createInsecure();
+  const tls = readServerTls(security);
   // With a CA, clients must present a certificate it signed: that is the mutual part.
   return grpc.ServerCredentials.createSsl(
-    tlsCa ? readPem(tlsCa, 'TLS CA') : null,
-    [{ cert_chain: readPem(tlsCert, 'TLS certificate'), private_key: readPem(tlsKey, 'TLS key') }],
-    Boolean(tlsCa),
+    tls.ca,
+    [{ cert_chain: tls.cert, private_key: tls.key }],
+    tls.ca !== null,
   );
 }
 
@@ -89,6 +161,23 @@ export function readAgentToken(path: string): string {
     throw new CredentialsError(`the token file ${path} must hold one token (it has whitespace)`);
   }
   return token;
+}
+
+/**
+ * Reads now (throwing when the files are unusable: a usage error at start-up) and returns a reader
+ * that reads again on every call; a file caught mid-rotation or broken later is reported to
+ * `failed` and the last good value is returned instead.
+ */
+export function rereadKeepingLastGood<T>(read: () => T, failed: (error: unknown) => void): () => T {
+  let last = read();
+  return () => {
+    try {
+      last = read();
+    } catch (error) {
+      failed(error);
+    }
+    return last;
+  };
 }
 
 /** One accepted token: the node it is bound to (null: any node) and where it was defined. */
@@ -135,14 +224,14 @@ export class TokenTable {
   }
 }
 
-function tokenDigest(token: string): string {
+/** The SHA-256 of a token (hex): how tokens are keyed without keeping or comparing the secret. */
+export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
 /**
- * Reads the collector's token file: one token per line, optionally followed by the one node name
- * it may be used for (`TOKEN node-1`); `#` comments and blank lines are ignored. Errors name
- * file:line. `nodes: false` is for files whose tokens are bound to no node (the query API's).
+ * Reads the collector's token file: see parseTokenFile. `nodes: false` is for files whose tokens
+ * are bound to no node (the query API's).
  */
 export function readTokenFile(
   path: string,
@@ -156,6 +245,19 @@ export function readTokenFile(
       cause: error,
     });
   }
+  return parseTokenFile(text, path, options);
+}
+
+/**
+ * Parses the collector's token file (`path` names it in errors): one token per line, optionally
+ * followed by the one node name it may be used for (`TOKEN node-1`) unless `nodes` is false; `#`
+ * comments and blank lines are ignored. Errors name file:line.
+ */
+export function parseTokenFile(
+  text: string,
+  path: string,
+  options: { nodes: boolean } = { nodes: true },
+): TokenTable {
   const table = new TokenTable();
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {

@@ -9,31 +9,19 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
 import { runCli } from '../support/cli.js';
-import { flow, RawStream } from '../support/ingest-stream.js';
-import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { eventually } from '../support/daemon.js';
+import {
+  flow,
+  getJson,
+  RawStream,
+  startCollector,
+  type RunningCollector,
+} from '../support/ingest-stream.js';
 
 type Json = Record<string, unknown>;
 
 /** The query API token of the collector the protocol tests start (the others serve no-auth). */
 const API_TOKEN = 'ingest-test-query-token';
-
-interface RunningCollector {
-  daemon: Daemon;
-  grpcTarget: string;
-  httpUrl: string;
-}
-
-async function startCollector(args: readonly string[]): Promise<RunningCollector> {
-  const daemon = startSnatscope(['collector', '--log-level', 'info', ...args]);
-  const line = await daemon.waitForStderr(/collector listening/);
-  const { grpc: grpcPort, http } = JSON.parse(line) as { grpc: number; http: number };
-  return { daemon, grpcTarget: `127.0.0.1:${grpcPort}`, httpUrl: `http://127.0.0.1:${http}` };
-}
-
-async function getJson(url: string): Promise<Json> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${API_TOKEN}` } });
-  return (await response.json()) as Json;
-}
 
 describe('collector ingest protocol', () => {
   let dir: string;
@@ -78,7 +66,7 @@ describe('collector ingest protocol', () => {
     bound.send({ hello: { node: 'n9', agentVersion: 't', bootId: 'b1' } });
     bound.send({ batch: { sequence: 1, records: [flow('n9', 1)] } });
     assert.equal((await bound.status).code, grpc.status.PERMISSION_DENIED);
-    const stored = await getJson(`${collector.httpUrl}/api/v1/flows?node=n9`);
+    const stored = await getJson(`${collector.httpUrl}/api/v1/flows?node=n9`, API_TOKEN);
     assert.deepEqual(stored.flows, []);
     const metrics = await (await fetch(`${collector.httpUrl}/metrics`)).text();
     assert.match(metrics, /^snatscope_ingest_auth_failures_total 3$/m);
@@ -113,7 +101,7 @@ describe('collector ingest protocol', () => {
     assert.match(undecodable.reason ?? '', /undecodable/);
     stream.end();
     assert.equal((await stream.status).code, grpc.status.OK);
-    const stored = (await getJson(`${collector.httpUrl}/api/v1/flows?node=n1`)).flows as Json[];
+    const stored = (await getJson(`${collector.httpUrl}/api/v1/flows?node=n1`, API_TOKEN)).flows as Json[];
     const ports = stored.map((f) => (f.client as { port: number }).port).sort();
     assert.deepEqual(ports, [20001, 20002, 20005], 'nothing of the refused batch was stored');
   });
@@ -134,7 +122,7 @@ describe('collector ingest protocol', () => {
       [1, 1, 2],
     );
     second.end();
-    const services = (await getJson(`${collector.httpUrl}/api/v1/services`)).services as Json[];
+    const services = (await getJson(`${collector.httpUrl}/api/v1/services`, API_TOKEN)).services as Json[];
     const metrics = await (await fetch(`${collector.httpUrl}/metrics`)).text();
     assert.match(
       metrics,
@@ -218,7 +206,7 @@ describe('collector killed with SIGKILL mid-stream', () => {
     );
     stream.end();
     again.close();
-    const services = (await getJson(`${collector.httpUrl}/api/v1/services`)).services as Json[];
+    const services = (await getJson(`${collector.httpUrl}/api/v1/services`, API_TOKEN)).services as Json[];
     const api = services.find((s) => (s.service as Json).name === 'api');
     await collector.daemon.stop();
     assert.equal(api?.flows, total, 'every flow counted exactly once after the restart');

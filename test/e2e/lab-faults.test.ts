@@ -93,22 +93,31 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
     // shop/api (Cluster policy, backends on n2 and n3) through n1's NodePort: an entry half on
     // n1 and a backend half on the backend's node for every connection.
     const loadMs = OUTAGE_MS + 20_000;
-    const load = runInNamespace(
-      lab.clientNamespace('c1'),
-      [
-        process.execPath,
-        join(root, 'lab', 'load-client.mjs'),
-        '--ip',
-        entry.ip,
-        '--port',
-        '30080',
-        '--rate',
-        String(RATE),
-        '--duration-ms',
-        String(loadMs),
-      ],
-      { timeoutMs: loadMs + 60_000 },
-    );
+    // Two clients at half the rate each, with the whole ephemeral port range: no connection reuses
+    // an earlier one's addresses and ports (the kernel would give it the same conntrack id, and the
+    // store rightly takes it for the same connection).
+    const clients = ['c1', 'c2'];
+    const loads = clients.map(async (client) => {
+      const namespace = lab.clientNamespace(client);
+      await lab.exec(namespace, ['sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535']);
+      const { stdout } = await runInNamespace(
+        namespace,
+        [
+          process.execPath,
+          join(root, 'lab', 'load-client.mjs'),
+          '--ip',
+          entry.ip,
+          '--port',
+          '30080',
+          '--rate',
+          String(RATE / clients.length),
+          '--duration-ms',
+          String(loadMs),
+        ],
+        { timeoutMs: loadMs + 60_000 },
+      );
+      return JSON.parse(stdout) as { opened: number; answered: number };
+    });
     const emittedOpen = async (node: string): Promise<number> => {
       const text = await agentMetrics(node);
       return (
@@ -131,7 +140,11 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
     const emittedDuringOutage = (await emittedOpen(entry.name)) - emittedAtKill;
     collector = startLabCollector(lab, options);
     await collector.waitForStderr(/collector listening/);
-    const loadSummary = JSON.parse((await load).stdout) as { opened: number; answered: number };
+    const summaries = await Promise.all(loads);
+    const loadSummary = {
+      opened: summaries.reduce((sum, s) => sum + s.opened, 0),
+      answered: summaries.reduce((sum, s) => sum + s.answered, 0),
+    };
 
     // Everything the agents emitted (their own counters) is stored: one row per record.
     let last = '';

@@ -1,5 +1,6 @@
 // Throwaway PKI for TLS tests, made with the openssl CLI: a CA, a server certificate for loopback,
-// a client certificate from the same CA, and one from a different CA that the server must refuse.
+// a client certificate from the same CA, and one from a different CA that the server must refuse;
+// more leaves on demand (a renewed server certificate, per-node client certificates).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,18 @@ export interface TestCerts {
   readonly foreignCaCert: string;
   readonly foreignClientCert: string;
   readonly foreignClientKey: string;
+  /** Issues another server certificate of the CA with the same names (a renewal). */
+  issueServer(name: string): KeyPair;
+  /** Issues another client certificate of the CA: subject CN `cn`, plus URI SANs `uris`. */
+  issueClient(name: string, subject: { cn: string; uris?: readonly string[] }): KeyPair;
   /** Removes the directory. */
   cleanup(): void;
+}
+
+/** A certificate (PEM file) and its key. */
+export interface KeyPair {
+  readonly cert: string;
+  readonly key: string;
 }
 
 function openssl(dir: string, args: string[]): void {
@@ -29,6 +40,9 @@ function openssl(dir: string, args: string[]): void {
     throw new Error(`openssl ${args.join(' ')} failed: ${stderr || (error as Error).message}`);
   }
 }
+
+// Distinct serials per certificate, even when several are issued within one millisecond.
+let serial = Date.now();
 
 // P-256 keys: fast to generate, and every TLS stack accepts them.
 const KEY_ARGS = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -53,7 +67,7 @@ function makeCa(dir: string, name: string): void {
   ]);
 }
 
-function makeLeaf(dir: string, name: string, ca: string, extensions: string[]): void {
+function makeLeaf(dir: string, name: string, ca: string, extensions: string[], cn = name): void {
   writeFileSync(join(dir, `${name}.ext`), `${extensions.join('\n')}\n`);
   openssl(dir, [
     'req',
@@ -63,7 +77,7 @@ function makeLeaf(dir: string, name: string, ca: string, extensions: string[]): 
     '-out',
     `${name}.csr`,
     '-subj',
-    `/CN=${name}`,
+    `/CN=${cn}`,
   ]);
   openssl(dir, [
     'x509',
@@ -75,7 +89,7 @@ function makeLeaf(dir: string, name: string, ca: string, extensions: string[]): 
     '-CAkey',
     `${ca}.key`,
     '-set_serial',
-    String(Date.now()),
+    String(++serial),
     '-days',
     '2',
     '-out',
@@ -98,9 +112,10 @@ export function generateTestCerts(options: { extraIps?: readonly string[] } = {}
     'keyUsage=critical,digitalSignature,keyEncipherment',
     `extendedKeyUsage=${usage}`,
   ];
+  const serverExtensions = [...leaf('serverAuth'), `subjectAltName=${san.join(',')}`];
   makeCa(dir, 'ca');
   makeCa(dir, 'foreign-ca');
-  makeLeaf(dir, 'server', 'ca', [...leaf('serverAuth'), `subjectAltName=${san.join(',')}`]);
+  makeLeaf(dir, 'server', 'ca', serverExtensions);
   makeLeaf(dir, 'client', 'ca', leaf('clientAuth'));
   makeLeaf(dir, 'foreign-client', 'foreign-ca', leaf('clientAuth'));
   const file = (name: string): string => join(dir, name);
@@ -114,6 +129,19 @@ export function generateTestCerts(options: { extraIps?: readonly string[] } = {}
     foreignCaCert: file('foreign-ca.crt'),
     foreignClientCert: file('foreign-client.crt'),
     foreignClientKey: file('foreign-client.key'),
+    issueServer: (name) => {
+      makeLeaf(dir, name, 'ca', serverExtensions);
+      return { cert: file(`${name}.crt`), key: file(`${name}.key`) };
+    },
+    issueClient: (name, subject) => {
+      const uris = (subject.uris ?? []).map((uri) => `URI:${uri}`);
+      const extensions = [
+        ...leaf('clientAuth'),
+        ...(uris.length > 0 ? [`subjectAltName=${uris.join(',')}`] : []),
+      ];
+      makeLeaf(dir, name, 'ca', extensions, subject.cn);
+      return { cert: file(`${name}.crt`), key: file(`${name}.key`) };
+    },
     cleanup: () => {
       rmSync(dir, { recursive: true, force: true });
     },

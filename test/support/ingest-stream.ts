@@ -1,5 +1,6 @@
-// A hand-driven agent for ingest tests: raw messages over real gRPC, the collector's answers and
-// the final status kept for assertions; and a flow record as a node would send it.
+// Hand-driven agent streams for end-to-end tests of the collector's ingest: the built CLI started
+// on loopback, raw Ingest streams that send what a test wants (including what no agent would),
+// and flow records as a node would send them.
 import * as grpc from '@grpc/grpc-js';
 import {
   decodeCollectorMessage,
@@ -7,7 +8,10 @@ import {
   INGEST_STREAM_PATH,
 } from '../../common/ingest-rpc.js';
 import { v1 } from '../../proto/index.js';
-import { eventually } from './daemon.js';
+import { eventually, startSnatscope, type Daemon } from './daemon.js';
+
+/** A parsed JSON object of the HTTP API. */
+export type Json = Record<string, unknown>;
 
 /** A flow record as node `node` would send it; `index` makes it a distinct connection. */
 export function flow(node: string, index: number): v1.IFlowRecord {
@@ -74,4 +78,27 @@ export class RawStream {
   end(): void {
     this.call.end();
   }
+}
+
+/** A collector started by startCollector. */
+export interface RunningCollector {
+  daemon: Daemon;
+  grpcTarget: string;
+  httpUrl: string;
+}
+
+/** Starts the built CLI's collector with `args`; resolves once it listens. */
+export async function startCollector(args: readonly string[]): Promise<RunningCollector> {
+  const daemon = startSnatscope(['collector', '--log-level', 'info', ...args]);
+  const line = await daemon.waitForStderr(/collector listening/);
+  const { grpc: grpcPort, http } = JSON.parse(line) as { grpc: number; http: number };
+  return { daemon, grpcTarget: `127.0.0.1:${grpcPort}`, httpUrl: `http://127.0.0.1:${http}` };
+}
+
+/** GETs a JSON answer of the HTTP API, with the query API token when one is given. */
+export async function getJson(url: string, token?: string): Promise<Json> {
+  const headers: Record<string, string> =
+    token === undefined ? {} : { authorization: `Bearer ${token}` };
+  const response = await fetch(url, { headers });
+  return (await response.json()) as Json;
 }

@@ -254,8 +254,21 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
     '--tls-ca',
     '--tls-cert',
     '--tls-key',
-    '--token-file',
   ]);
+  // Per-node identity: the token is the pod's own, projected for the collector's audience only.
+  assert.equal(agentPod.automountServiceAccountToken, false, 'no API token on the host network');
+  const tokenPath = argValue(agentArgs, '--token-file') ?? '';
+  const tokenMount = (agent.volumeMounts as Obj[]).find((m) =>
+    tokenPath.startsWith(`${String(m.mountPath)}/`),
+  );
+  assert.ok(tokenMount?.readOnly === true, '--token-file is in a read-only mount');
+  const tokenVolume = (agentPod.volumes as Obj[]).find((v) => v.name === tokenMount.name);
+  assert.ok(tokenVolume?.projected, '--token-file is a projected volume');
+  assert.equal(tokenVolume.projected.defaultMode, 0o400);
+  const projected = (tokenVolume.projected.sources as Obj[])[0]?.serviceAccountToken as Obj;
+  assert.equal(`${String(tokenMount.mountPath)}/${String(projected.path)}`, tokenPath);
+  const lifetime = projected.expirationSeconds as number;
+  assert.ok(lifetime >= 600 && lifetime <= 3600, 'a short-lived token');
   const metricsPort = (agent.ports as Obj[]).find((p) => p.name === 'metrics');
   assert.equal(metricsPort?.containerPort, 9109);
   assert.equal(agent.livenessProbe?.httpGet?.path, '/healthz');
@@ -295,14 +308,17 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
     '--tls-cert',
     '--tls-key',
     '--tls-ca',
-    '--token-file',
     '--api-token-file',
   ]);
-  // The API's tokens are not the agents': a node's token must not read every client's flows.
-  assert.notEqual(
-    argValue(collectorArgs, '--api-token-file'),
-    argValue(collectorArgs, '--token-file'),
+  // The collector checks each agent's token with a TokenReview, for the audience it was minted for
+  // and the agents' ServiceAccount; its own API token is mounted for that.
+  assert.ok(collectorArgs.includes('--token-review'), 'per-node identity by TokenReview');
+  assert.equal(argValue(collectorArgs, '--token-review-audience'), projected.audience);
+  assert.equal(
+    argValue(collectorArgs, '--agent-service-account'),
+    `system:serviceaccount:${namespace}:${String(agentPod.serviceAccountName)}`,
   );
+  assert.equal(collectorPod.automountServiceAccountToken, true);
   const dataMount = (collector.volumeMounts as Obj[]).find((m) => m.mountPath === '/data');
   const dataVolume = (collectorPod.volumes as Obj[]).find((v) => v.name === dataMount?.name);
   const claim = dataVolume?.persistentVolumeClaim?.claimName as string | undefined;
@@ -320,12 +336,10 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
     'snatscope-agent-tls',
     'snatscope-agent-tls',
     'snatscope-agent-tls',
-    'snatscope-agent-token',
     'snatscope-collector-api-tokens',
     'snatscope-collector-tls',
     'snatscope-collector-tls',
     'snatscope-collector-tls',
-    'snatscope-collector-tokens',
   ]);
 
   // The Service the agents dial selects the collector pods and exposes both ports.
@@ -370,7 +384,7 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   const prometheusPeer = (rulesFor('metrics')[0]?.from as Obj[])[0];
   assert.ok(prometheusPeer?.namespaceSelector && prometheusPeer.podSelector, 'Prometheus pods');
 
-  // Least privilege: the agent may only read Services; the collector has no role at all.
+  // Least privilege: the agent may only read Services; the collector may only create TokenReviews.
   const role = one(objects, 'ClusterRole/snatscope-agent');
   for (const rule of role.rules as Obj[]) {
     assert.deepEqual(rule.apiGroups, ['']);
@@ -383,8 +397,14 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   assert.deepEqual(binding.subjects, [
     { kind: 'ServiceAccount', name: 'snatscope-agent', namespace },
   ]);
+  assert.deepEqual(one(objects, 'ClusterRole/snatscope-collector').rules, [
+    { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+  ]);
+  assert.deepEqual(one(objects, 'ClusterRoleBinding/snatscope-collector').subjects, [
+    { kind: 'ServiceAccount', name: 'snatscope-collector', namespace },
+  ]);
   for (const o of objects.values()) {
-    if (['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind as string)) {
+    if (['Role', 'RoleBinding'].includes(o.kind as string)) {
       assert.ok(!JSON.stringify(o).includes('snatscope-collector'), `${key(o)}: collector RBAC`);
     }
   }
@@ -419,7 +439,9 @@ describe('deploy/kustomize/base', () => {
   it('has every object the deployment needs, once', () => {
     assert.deepEqual([...byName.keys()].sort(), [
       'ClusterRole/snatscope-agent',
+      'ClusterRole/snatscope-collector',
       'ClusterRoleBinding/snatscope-agent',
+      'ClusterRoleBinding/snatscope-collector',
       'ConfigMap/snatscope-dashboard',
       'DaemonSet/snatscope-agent',
       'Deployment/snatscope-collector',

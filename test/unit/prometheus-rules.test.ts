@@ -69,10 +69,11 @@ describe('Prometheus rules (promtool)', () => {
         'SnatscopeAgentDown',
         'SnatscopeAgentStale',
         'SnatscopeClientIpLostOnLocalService',
+        'SnatscopeCredentialsUnusable',
         'SnatscopeIngestErrors',
         'SnatscopeTrafficToNodesWithoutLocalEndpoints',
       ],
-      'the alerts issue 6 asks for',
+      'the alerts issues 6 and 10 ask for',
     );
     const cases = testCases();
     for (const alert of alerts) {
