@@ -25,6 +25,7 @@ import { v1 } from '../proto/index.js';
 import { agentRecords, genNodeName } from './flow-gen.js';
 import { NullFlowStore } from './null-store.js';
 import { median } from './stats.js';
+import { loopbackCollectorConfig } from '../test/support/collector-config.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -52,20 +53,8 @@ function peakRssMb(): number {
 /** Child: a collector on loopback ports; prints its ports, stops on SIGTERM and prints its RSS. */
 async function collectorRole(): Promise<void> {
   const log = pino({ level: 'warn' }, pino.destination(2));
-  const config = {
-    grpcListen: { host: '127.0.0.1', port: 0 },
-    httpListen: { host: '127.0.0.1', port: 0 },
-    metricsListen: null,
-    // Loopback and nothing queries it during the benchmark.
-    api: { tokens: null, tls: null, maxConcurrent: 8 },
-    dbPath: values.db,
-    retentionMs: 7 * 86_400_000,
-    upstreamCidrs: [],
-    security: { insecure: true },
-    tokenFile: null,
-    tokenReview: null,
-    credentialsPollMs: 5000,
-  };
+  // Loopback and nothing queries it during the benchmark.
+  const config = loopbackCollectorConfig(values.db);
   const collector = new Collector(
     config,
     log,

@@ -102,8 +102,8 @@ describe('collector store faults', () => {
     const store = new SqliteFlowStore(db);
     try {
       const ports = store
-        .queryFlows({ node: 'b1', limit: 10 }).flows
-        .map((f) => f.client?.port)
+        .queryFlows({ node: 'b1', limit: 10 })
+        .flows.map((f) => f.client?.port)
         .sort();
       assert.deepEqual(ports, [20001, 20002, 20003], 'every batch stored once');
     } finally {

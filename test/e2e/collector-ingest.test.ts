@@ -101,7 +101,8 @@ describe('collector ingest protocol', () => {
     assert.match(undecodable.reason ?? '', /undecodable/);
     stream.end();
     assert.equal((await stream.status).code, grpc.status.OK);
-    const stored = (await getJson(`${collector.httpUrl}/api/v1/flows?node=n1`, API_TOKEN)).flows as Json[];
+    const stored = (await getJson(`${collector.httpUrl}/api/v1/flows?node=n1`, API_TOKEN))
+      .flows as Json[];
     const ports = stored.map((f) => (f.client as { port: number }).port).sort();
     assert.deepEqual(ports, [20001, 20002, 20005], 'nothing of the refused batch was stored');
   });
@@ -122,7 +123,8 @@ describe('collector ingest protocol', () => {
       [1, 1, 2],
     );
     second.end();
-    const services = (await getJson(`${collector.httpUrl}/api/v1/services`, API_TOKEN)).services as Json[];
+    const services = (await getJson(`${collector.httpUrl}/api/v1/services`, API_TOKEN))
+      .services as Json[];
     const metrics = await (await fetch(`${collector.httpUrl}/metrics`)).text();
     assert.match(
       metrics,
@@ -206,7 +208,8 @@ describe('collector killed with SIGKILL mid-stream', () => {
     );
     stream.end();
     again.close();
-    const services = (await getJson(`${collector.httpUrl}/api/v1/services`, API_TOKEN)).services as Json[];
+    const services = (await getJson(`${collector.httpUrl}/api/v1/services`, API_TOKEN))
+      .services as Json[];
     const api = services.find((s) => (s.service as Json).name === 'api');
     await collector.daemon.stop();
     assert.equal(api?.flows, total, 'every flow counted exactly once after the restart');

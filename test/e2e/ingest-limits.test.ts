@@ -24,6 +24,7 @@ import { cacheLimits } from '../../collector/memory-budget.js';
 import { v1 } from '../../proto/index.js';
 import { runCli } from '../support/cli.js';
 import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { loopbackCollectorConfig } from '../support/collector-config.js';
 
 /** A flow record of node n1; `index` makes it a distinct connection, `pad` lengthens its name. */
 function flow(index: number, pad = ''): v1.IFlowRecord {
@@ -164,15 +165,7 @@ describe('the agent splits batches to fit the bound', () => {
     const dir = mkdtempSync(join(tmpdir(), 'snatscope-split-'));
     const log = pino({ level: 'silent' });
     const collector = new Collector(
-      {
-        grpcListen: { host: '127.0.0.1', port: 0 },
-        httpListen: { host: '127.0.0.1', port: 0 },
-        dbPath: join(dir, 'flows.db'),
-        retentionMs: 86_400_000,
-        upstreamCidrs: [],
-        security: { insecure: true },
-        tokens: null,
-      },
+      loopbackCollectorConfig(join(dir, 'flows.db'), { retentionMs: 86_400_000 }),
       log,
     );
     await collector.start();
