@@ -12,7 +12,11 @@ import type { NodeReader } from './sources/node-reader.js';
 
 /** Where the pipeline's records go: NDJSON on stdout, or the gRPC exporter (agent/export/). */
 export interface RecordSink {
-  service(state: v1.IServiceState): void;
+  /**
+   * After a poll in which the node's Service ports changed: `all` is the complete set (a port
+   * that is gone is absent from it), `changed` the ports that are new or differ.
+   */
+  services(all: readonly v1.IServiceState[], changed: readonly v1.IServiceState[]): void;
   flow(record: v1.IFlowRecord): void;
   /** Called after every poll: records of one poll go out together. */
   flush(): void;
@@ -23,6 +27,8 @@ export interface PipelineConfig extends PollConfig {
   pollIntervalMs: number;
   /** Listen to `conntrack -E` to poll sooner after new or ended connections. */
   events: boolean;
+  /** Rules and addresses are re-read at most this often (default TABLES_REFRESH_MS). */
+  tablesRefreshMs?: number;
 }
 
 // After an event, wait this long for more before polling: bursts come together.
@@ -36,7 +42,8 @@ const MIN_EVENT_POLL_GAP_MS = 500;
 /** The continuous agent. Does nothing until start(); stop() ends it cleanly. */
 export class AgentPipeline {
   private readonly tracker = new FlowTracker();
-  private readonly lastServices = new Map<string, string>();
+  // The last set of Service ports sent, by key, as JSON text to compare the next poll's with.
+  private lastServices = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
   private lastPollEnd = 0;
@@ -75,14 +82,15 @@ export class AgentPipeline {
     const now = Date.now() / 1000;
     const end = this.metrics.pollDuration.startTimer();
     const metrics = this.metrics;
+    const refreshMs = this.config.tablesRefreshMs ?? TABLES_REFRESH_MS;
     const reuse =
-      this.tables && Date.now() - this.tablesReadAt < TABLES_REFRESH_MS ? this.tables : undefined;
+      this.tables && Date.now() - this.tablesReadAt < refreshMs ? this.tables : undefined;
     const result = await pollNode(
       this.reader,
       this.config,
       {
-        service: (state) => {
-          this.emitServiceIfChanged(state);
+        services: (states) => {
+          this.emitServicesIfChanged(states);
         },
         isKnown: (entry) => this.tracker.touch(flowKey(entry)),
         record: (record, entry) => {
@@ -128,13 +136,22 @@ export class AgentPipeline {
     this.sink.flow(record);
   }
 
-  private emitServiceIfChanged(state: v1.IServiceState): void {
-    const key = serviceKey(state.service, state.protocol ?? '');
-    const text = JSON.stringify(state);
-    if (this.lastServices.get(key) === text) return;
-    this.lastServices.set(key, text);
-    this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'open' });
-    this.sink.service(state);
+  private emitServicesIfChanged(states: readonly v1.IServiceState[]): void {
+    const current = new Map<string, string>();
+    const changed: v1.IServiceState[] = [];
+    for (const state of states) {
+      const key = serviceKey(state.service, state.protocol ?? '');
+      const text = JSON.stringify(state);
+      current.set(key, text);
+      if (this.lastServices.get(key) !== text) changed.push(state);
+    }
+    let removed = 0;
+    for (const key of this.lastServices.keys()) if (!current.has(key)) removed++;
+    this.lastServices = current;
+    if (changed.length === 0 && removed === 0) return;
+    this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'open' }, changed.length);
+    this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'closed' }, removed);
+    this.sink.services(states, changed);
   }
 
   private schedule(delayMs: number, trigger: 'timer' | 'event'): void {

@@ -26,8 +26,11 @@ export interface PollConfig {
 
 /** Callbacks a poll reports to. */
 export interface PollSink {
-  /** Called for every exposed Service port before any flow of the poll. */
-  service(state: v1.IServiceState): void;
+  /**
+   * Called once per poll, before any flow, with every exposed Service port of the node; not called
+   * when no rules could be read, since an empty set would then claim every Service is gone.
+   */
+  services(states: v1.IServiceState[]): void;
   record(record: v1.IFlowRecord, entry: ConntrackEntry): void;
   /** True for entries the sink already knows: they are not classified again. */
   isKnown?(entry: ConntrackEntry): boolean;
@@ -134,7 +137,7 @@ export async function pollNode(
     podCidrs: config.podCidrs,
     observedAt: now,
   });
-  for (const state of serviceStates(model, config.nodeName, classifier)) sink.service(state);
+  if (node.rulesRead) sink.services(serviceStates(model, config.nodeName, classifier));
   const conntrackLines: PollResult['conntrackLines'] = { ipv4: null, ipv6: null };
   const report = (problem: InputProblem): void => {
     sink.problem(problem);

@@ -136,8 +136,8 @@ async function runOnce(options: AgentOptions): Promise<void> {
     new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
     { nodeName: options.nodeName, nodeIps: options.nodeIp, podCidrs: options.podCidr },
     {
-      service: (state) => {
-        writer.service(state);
+      services: (states) => {
+        for (const state of states) writer.service(state);
       },
       record: (record) => {
         writer.flow(record);

@@ -13,7 +13,6 @@ import {
 import { v1 } from '../../proto/index.js';
 import type { AgentMetrics } from '../metrics.js';
 import type { RecordSink } from '../pipeline.js';
-import { serviceKey } from '../verdict.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffConfig, type RandomSource } from './backoff.js';
 import type { Spool, SpoolEntry } from './spool.js';
 
@@ -85,8 +84,8 @@ export class CollectorExporter implements RecordSink {
   private readonly backoff: Backoff;
   private batch: v1.IFlowRecord[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
-  private readonly services = new Map<string, v1.IServiceState>();
-  private servicesChanged = false;
+  // The node's latest full set of Service ports, until flush() spools it as one snapshot.
+  private pendingServices: readonly v1.IServiceState[] | null = null;
   private loop: Promise<void> | null = null;
   private stream: ActiveStream | null = null;
   private closed = false;
@@ -108,10 +107,12 @@ export class CollectorExporter implements RecordSink {
     this.backoff = new Backoff(tuning.backoff, tuning.random);
   }
 
-  /** Keeps the node's current state of one Service port for the next snapshot. */
-  service(state: v1.IServiceState): void {
-    this.services.set(serviceKey(state.service, state.protocol ?? ''), state);
-    this.servicesChanged = true;
+  /**
+   * Keeps the node's full set of Service ports for the next snapshot: the collector replaces the
+   * node's Services with each snapshot, so a port absent from it is gone.
+   */
+  services(all: readonly v1.IServiceState[]): void {
+    this.pendingServices = all;
   }
 
   /** Adds one record to the open batch, closing it when full. */
@@ -126,13 +127,13 @@ export class CollectorExporter implements RecordSink {
     }
   }
 
-  /** Spools a services snapshot when any state changed, and closes the open batch. */
+  /** Spools a services snapshot when the set changed, and closes the open batch. */
   flush(): void {
-    if (this.servicesChanged) {
-      this.servicesChanged = false;
-      const services = [...this.services.values()];
+    const services = this.pendingServices;
+    if (services !== null) {
+      this.pendingServices = null;
       this.spool.append('services', services.length, (sequence) => ({
-        services: { sequence, services },
+        services: { sequence, services: [...services] },
       }));
     }
     this.closeBatch();

@@ -1,0 +1,115 @@
+// The continuous pipeline on a fake node reader (no root, no tools): what its polls hand to the
+// exporter's spool when the node's rules change between polls.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { pino } from 'pino';
+import { CollectorExporter } from '../../agent/export/exporter.js';
+import { Spool } from '../../agent/export/spool.js';
+import { AgentMetrics } from '../../agent/metrics.js';
+import { AgentPipeline } from '../../agent/pipeline.js';
+import { ToolError } from '../../agent/sources/exec.js';
+import type { NodeReader } from '../../agent/sources/node-reader.js';
+import { channelCredentials } from '../../common/credentials.js';
+import { v1 } from '../../proto/index.js';
+
+const RULES = 'test/fixtures/lab-n1-iptables-save-c.txt';
+const ADDRESSES = 'test/fixtures/lab-n1-ip-addr.json';
+
+/** A node whose rules the test swaps between polls; null rules: iptables-save fails. */
+function fakeNode(addresses: string): { reader: NodeReader; rules: { text: string | null } } {
+  const rules: { text: string | null } = { text: null };
+  const reader: NodeReader = {
+    iptablesSave: (family) => {
+      if (family === 'ipv4' && rules.text !== null) {
+        return Promise.resolve({ text: rules.text, source: 'iptables-save' });
+      }
+      return Promise.reject(new ToolError('iptables-save', ['-c'], 'exit', 'no rules'));
+    },
+    conntrack: () => Promise.resolve(0),
+    nftTable: () => Promise.resolve(null),
+    kubeServices: () => Promise.resolve(null),
+    addresses: () => Promise.resolve(addresses),
+    routes: () => Promise.resolve('[]'),
+  };
+  return { reader, rules };
+}
+
+/** The Service port names of every services snapshot in the spool, oldest first. */
+function spooledSnapshots(spool: Spool): string[][] {
+  const snapshots: string[][] = [];
+  for (let entry = spool.firstAfter(0); entry; entry = spool.firstAfter(entry.sequence)) {
+    const services = v1.AgentMessage.decode(entry.bytes).services;
+    if (!services) continue;
+    snapshots.push(
+      (services.services ?? [])
+        .map((s) => `${s.service?.namespace}/${s.service?.name}:${s.service?.port}`)
+        .sort(),
+    );
+  }
+  return snapshots;
+}
+
+describe('agent pipeline', () => {
+  it('sends a Service that disappears from the rules in no later snapshot', async () => {
+    const metrics = new AgentMetrics();
+    const log = pino({ level: 'silent' });
+    const spool = await Spool.open({ maxRecords: 10_000, dir: null }, metrics, log);
+    // Never started: flush() spools snapshots without connecting, which is all this test reads.
+    const exporter = new CollectorExporter(
+      {
+        address: '127.0.0.1:1',
+        node: 'n1',
+        agentVersion: 'test',
+        proxyMode: v1.ProxyMode.iptables,
+        credentials: () => channelCredentials({ insecure: true }),
+        token: () => null,
+      },
+      spool,
+      metrics,
+      log,
+    );
+    const full = await readFile(RULES, 'utf8');
+    // shop/web:http's chains all carry its hash or its name.
+    const withoutWeb = full
+      .split('\n')
+      .filter((line) => !line.includes('67NZLRHBNDSAWJRO') && !line.includes('shop/web:http'))
+      .join('\n');
+    const { reader, rules } = fakeNode(await readFile(ADDRESSES, 'utf8'));
+    const pipeline = new AgentPipeline(
+      reader,
+      // tablesRefreshMs 0: every poll reads the rules again, as a poll after the reuse window does.
+      {
+        nodeName: 'n1',
+        nodeIps: [],
+        podCidrs: [],
+        pollIntervalMs: 1000,
+        events: false,
+        tablesRefreshMs: 0,
+      },
+      exporter,
+      metrics,
+      log,
+    );
+
+    rules.text = full;
+    await pipeline.pollOnce('timer');
+    const first = spooledSnapshots(spool).at(-1) ?? [];
+    assert.ok(first.includes('shop/web:http'), `first snapshot: ${first.join(', ')}`);
+
+    rules.text = withoutWeb;
+    await pipeline.pollOnce('timer');
+    const second = spooledSnapshots(spool).at(-1) ?? [];
+    assert.deepEqual(
+      second,
+      first.filter((name) => name !== 'shop/web:http'),
+    );
+
+    // Unreadable rules say nothing about Services: no snapshot that would empty the node.
+    rules.text = null;
+    await pipeline.pollOnce('timer');
+    assert.deepEqual(spooledSnapshots(spool).at(-1), second);
+    assert.equal(spooledSnapshots(spool).length, 2);
+    await spool.settled();
+  });
+});
