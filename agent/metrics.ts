@@ -83,13 +83,13 @@ export class AgentMetrics {
   });
   readonly spoolDroppedRecords = new Counter({
     name: 'snatscope_agent_spool_dropped_records_total',
-    help: 'Records dropped unacknowledged, by reason (full: oldest dropped; unreadable: bad file on disk).',
+    help: 'Records dropped unacknowledged, by reason (full: oldest dropped; superseded: a newer services snapshot replaced it; unreadable: bad file on disk).',
     labelNames: ['reason'],
     registers: [this.registry],
   });
   readonly spoolDroppedMessages = new Counter({
     name: 'snatscope_agent_spool_dropped_messages_total',
-    help: 'Messages dropped unacknowledged, by reason (full, unreadable).',
+    help: 'Messages dropped unacknowledged, by reason (full, superseded, unreadable).',
     labelNames: ['reason'],
     registers: [this.registry],
   });

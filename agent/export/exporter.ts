@@ -135,6 +135,8 @@ export class CollectorExporter implements RecordSink {
       this.spool.append('services', services.length, (sequence) => ({
         services: { sequence, services: [...services] },
       }));
+      // A poll may change Services without any flow: no batch would carry the snapshot out.
+      this.pump();
     }
     this.closeBatch();
   }

@@ -2,7 +2,9 @@
 // numbered until the collector acknowledges (or refuses) it, so a collector restart or a network
 // cut loses nothing that fits in the bound. Bounded by records, not messages: a batch of 500 flows
 // and a poll's batch of 3 do not weigh the same. When full, the OLDEST messages go: the newest
-// state of the node is worth more than what it looked like minutes ago.
+// state of the node is worth more than what it looked like minutes ago. The one exception is the
+// latest services snapshot: it is the node's whole account of its Services (the collector replaces
+// the node's set with each), so it is never dropped for room, and a newer snapshot supersedes it.
 //
 // With a directory, each message is also a file, so an agent restart (a DaemonSet rollout) replays
 // what was not acknowledged. Such a restart keeps the previous run's boot id and numbering, which
@@ -66,6 +68,8 @@ export class Spool {
   private readonly dropWarnIntervalMs: number;
   private lastDropWarnAt = Number.NEGATIVE_INFINITY;
   private unloggedDrops = { records: 0, messages: 0 };
+  // Sequence of the newest services snapshot still spooled: the one message never dropped for room.
+  private latestSnapshot: number | null = null;
 
   private constructor(
     /** The boot id the hello carries: new per run unless a previous run's messages are replayed. */
@@ -75,14 +79,16 @@ export class Spool {
     private readonly metrics: AgentMetrics,
     private readonly log: Logger,
   ) {
-    this.entries = leftovers;
-    for (const entry of leftovers) this.totalRecords += entry.records;
+    this.entries = [];
     this.next = (leftovers.at(-1)?.sequence ?? 0) + 1;
     this.diskEnabled = config.dir !== null;
-    if (this.diskEnabled) {
-      for (const entry of leftovers) this.fileWritten.set(entry.sequence, Promise.resolve(true));
-    }
     this.dropWarnIntervalMs = config.dropWarnIntervalMs ?? DEFAULT_DROP_WARN_INTERVAL_MS;
+    // Through the same steps as new messages, so older snapshots are superseded here too.
+    for (const entry of leftovers) {
+      if (this.diskEnabled) this.fileWritten.set(entry.sequence, Promise.resolve(true));
+      if (entry.type === 'services') this.supersedeSnapshot();
+      this.add(entry);
+    }
     this.makeRoom(0);
     this.updateGauges();
   }
@@ -149,7 +155,8 @@ export class Spool {
   }
 
   /**
-   * Numbers, encodes and spools one message, dropping the oldest ones when the bound is reached.
+   * Numbers, encodes and spools one message, dropping the oldest ones when the bound is reached
+   * (never the latest services snapshot; a new snapshot replaces the previous one).
    * `build` receives the sequence so it can be put inside the message.
    */
   append(
@@ -165,9 +172,9 @@ export class Spool {
       bytes: encodeAgentMessage(build(sequence)),
       sentAtMs: null,
     };
+    if (type === 'services') this.supersedeSnapshot();
     this.makeRoom(records);
-    this.entries.push(entry);
-    this.totalRecords += records;
+    this.add(entry);
     this.updateGauges();
     this.persist(entry);
     return entry;
@@ -209,21 +216,42 @@ export class Spool {
     this.logDrops(true);
   }
 
-  /** Drops the oldest messages until `incoming` more records fit (a message larger than the whole bound is kept alone). */
+  /** Adds a message after the others (a snapshot's predecessor must be superseded before). */
+  private add(entry: SpoolEntry): void {
+    this.entries.push(entry);
+    this.totalRecords += entry.records;
+    if (entry.type === 'services') this.latestSnapshot = entry.sequence;
+  }
+
+  /** Removes the spooled snapshot, if any: the one about to be added makes it obsolete. */
+  private supersedeSnapshot(): void {
+    if (this.latestSnapshot === null) return;
+    const superseded = this.remove(this.latestSnapshot);
+    if (superseded) countDrop(this.metrics, 'superseded', superseded.records);
+  }
+
+  /**
+   * Drops the oldest messages, the latest snapshot excepted, until `incoming` more records fit (a
+   * message larger than the whole bound is kept alone, and so is the snapshot).
+   */
   private makeRoom(incoming: number): void {
     let records = 0;
     let messages = 0;
-    while (this.length > 0 && this.totalRecords + incoming > this.config.maxRecords) {
-      const oldest = this.entries[this.head++];
+    while (this.totalRecords + incoming > this.config.maxRecords) {
+      // The snapshot is the only message skipped, so the oldest droppable is one of the first two.
+      const index =
+        this.entries[this.head]?.sequence === this.latestSnapshot ? this.head + 1 : this.head;
+      const oldest = this.entries[index];
       if (!oldest) break;
+      if (index === this.head) this.head++;
+      else this.entries.splice(index, 1);
       this.forget(oldest);
       records += oldest.records;
       messages++;
     }
     if (messages === 0) return;
     this.compact();
-    this.metrics.spoolDroppedRecords.inc({ reason: 'full' }, records);
-    this.metrics.spoolDroppedMessages.inc({ reason: 'full' }, messages);
+    countDrop(this.metrics, 'full', records, messages);
     this.unloggedDrops.records += records;
     this.unloggedDrops.messages += messages;
     this.logDrops(false);
@@ -255,6 +283,7 @@ export class Spool {
   }
 
   private forget(entry: SpoolEntry): void {
+    if (entry.sequence === this.latestSnapshot) this.latestSnapshot = null;
     this.totalRecords -= entry.records;
     this.unpersist(entry);
   }
@@ -314,9 +343,12 @@ export class Spool {
   }
 }
 
-function countDrop(metrics: AgentMetrics, reason: 'full' | 'unreadable', records: number): void {
+/** Why unacknowledged messages left the spool (the label of the drop counters). */
+type DropReason = 'full' | 'superseded' | 'unreadable';
+
+function countDrop(metrics: AgentMetrics, reason: DropReason, records: number, messages = 1): void {
   metrics.spoolDroppedRecords.inc({ reason }, records);
-  metrics.spoolDroppedMessages.inc({ reason });
+  metrics.spoolDroppedMessages.inc({ reason }, messages);
 }
 
 /** Writes a file so that it either exists whole or not at all: temp file, fsync, rename. */

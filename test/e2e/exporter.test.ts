@@ -305,6 +305,8 @@ describe('collector exporter over loopback gRPC', () => {
     exporter.flow(flow(1));
     exporter.flush();
     exporter.flush(); // no new set: no second snapshot
+    // Acked first: an unacked snapshot would be superseded by the next (test/unit/spool.test.ts).
+    await waitFor('first snapshot acked', () => spool.length === 0);
     exporter.services([web]); // api is gone
     exporter.flush();
     await waitFor('three messages stored', () => collector.store.stored.length === 3);
