@@ -9,6 +9,7 @@ import { pollNode, type NodeTables, type PollConfig } from './poll.js';
 import { serviceKey } from './verdict.js';
 import { startTool, type RunningTool } from './sources/exec.js';
 import type { NodeReader } from './sources/node-reader.js';
+import type { InputProblem } from './snapshot.js';
 
 /** Where the pipeline's records go: NDJSON on stdout, or the gRPC exporter (agent/export/). */
 export interface RecordSink {
@@ -98,8 +99,7 @@ export class AgentPipeline {
           this.emitFlow(record, 'open');
         },
         problem: (problem) => {
-          metrics.parseErrors.inc({ source: problem.source.split(' ')[0] ?? problem.source });
-          this.log.warn({ problem }, 'skipped bad input');
+          this.reportProblem(problem);
         },
         toolFailure: (error) => {
           metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });
@@ -154,6 +154,13 @@ export class AgentPipeline {
     this.sink.services(states, changed);
   }
 
+  /** Counts and logs a bad line or document; the poll goes on without it. */
+  private reportProblem(problem: InputProblem): void {
+    const { source, lineNumber, text, reason } = problem;
+    this.metrics.parseErrors.inc({ source: source.split(' ')[0] ?? source });
+    this.log.warn({ problem: { source, lineNumber, text, reason } }, 'skipped bad input');
+  }
+
   private schedule(delayMs: number, trigger: 'timer' | 'event'): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
@@ -184,19 +191,20 @@ export class AgentPipeline {
   }
 
   private startEvents(): void {
-    this.events = startTool(
-      'conntrack',
-      ['-E', '-e', 'NEW,DESTROY', '-o', 'id'],
-      () => {
+    this.events = startTool('conntrack', ['-E', '-e', 'NEW,DESTROY', '-o', 'id'], {
+      line: () => {
         this.pollSooner();
       },
-      (line) => {
+      stderrLine: (line) => {
         if (line.includes('ENOBUFS')) {
           this.metrics.lostEvents.inc();
           this.log.warn('conntrack -E lost events (ENOBUFS); polling still sees every flow');
         }
       },
-    );
+      overlong: (error) => {
+        this.reportProblem(error);
+      },
+    });
     void this.events.done.then((error) => {
       if (error) {
         this.metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });

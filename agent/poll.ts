@@ -13,7 +13,7 @@ import {
 import { ToolError } from './sources/exec.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { IpRouteParseError, parseIpRoute, type NodeRoute } from './sources/ip-route.js';
-import { kubeRuleCount, type NodeReader } from './sources/node-reader.js';
+import { kubeRuleCount, type NodeReader, type RuleText } from './sources/node-reader.js';
 import type { KubeProxyModel } from './model/service-model.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 
@@ -90,7 +90,8 @@ export async function readNodeTables(reader: NodeReader, sink: PollSink): Promis
     settle(reader.addresses(), sink),
     settle(reader.routes(), sink),
   ]);
-  const iptables = [v4, v6].filter((dump): dump is RuleDump => dump !== null);
+  const iptables = [v4, v6].filter((dump): dump is RuleText => dump !== null);
+  for (const dump of iptables) for (const error of dump.skipped) sink.problem(error);
   // nftables mode: kube-proxy's own table exists and no KUBE- iptables rules do.
   const nft = [nft4, nft6].filter((dump): dump is RuleDump => dump !== null);
   const nftablesMode = nft.length > 0 && !iptables.some((dump) => kubeRuleCount(dump.text) > 0);
@@ -151,7 +152,7 @@ export async function pollNode(
   for (const family of families) {
     const source = `conntrack -L -f ${family}`;
     const onLine = conntrackBytesHandler(classifier, source, report, onRecord, skip);
-    conntrackLines[family] = await settle(reader.conntrack(family, onLine), sink);
+    conntrackLines[family] = await settle(reader.conntrack(family, onLine, report), sink);
     if (conntrackLines[family] === null) complete = false;
   }
   return {

@@ -22,7 +22,7 @@ function fakeNode(addresses: string): { reader: NodeReader; rules: { text: strin
   const reader: NodeReader = {
     iptablesSave: (family) => {
       if (family === 'ipv4' && rules.text !== null) {
-        return Promise.resolve({ text: rules.text, source: 'iptables-save' });
+        return Promise.resolve({ text: rules.text, source: 'iptables-save', skipped: [] });
       }
       return Promise.reject(new ToolError('iptables-save', ['-c'], 'exit', 'no rules'));
     },
