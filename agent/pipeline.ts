@@ -51,6 +51,7 @@ export class AgentPipeline {
   private tables: NodeTables | null = null;
   private tablesReadAt = 0;
   private running: Promise<void> | null = null;
+  private lastGoodPollAt: number | null = null;
   private stopped = true;
   private events: RunningTool | null = null;
 
@@ -76,6 +77,11 @@ export class AgentPipeline {
     this.events?.stop();
     await this.events?.done;
     await this.running;
+  }
+
+  /** When the last good poll (rules and every needed conntrack table read) ended, or null. */
+  get lastGoodPollAtMs(): number | null {
+    return this.lastGoodPollAt;
   }
 
   /** Runs one poll now: emits new flows, closed flows and changed service states. */
@@ -116,6 +122,8 @@ export class AgentPipeline {
       this.tables = result.tables;
       this.tablesReadAt = Date.now();
     }
+    // Good: the poll saw the rules and every conntrack table it needed, so its records are whole.
+    if (result.tables.rulesRead && result.complete) this.lastGoodPollAt = Date.now();
     for (const record of this.tracker.endPoll(result.complete, this.config.nodeName, now)) {
       this.emitFlow(record, 'closed');
     }

@@ -11,6 +11,7 @@ import {
   INGEST_STREAM_PATH,
 } from '../../common/ingest-rpc.js';
 import { v1 } from '../../proto/index.js';
+import type { ExportState } from '../health.js';
 import type { AgentMetrics } from '../metrics.js';
 import type { RecordSink } from '../pipeline.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffConfig, type RandomSource } from './backoff.js';
@@ -92,6 +93,8 @@ export class CollectorExporter implements RecordSink {
   private stopping: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private readonly drainedWaiters = new Set<() => void>();
+  // Null while a stream's hello is acknowledged; else since when none is (from construction on).
+  private disconnectedSinceMs: number | null = Date.now();
 
   constructor(
     private readonly config: ExporterConfig,
@@ -139,6 +142,15 @@ export class CollectorExporter implements RecordSink {
       this.pump();
     }
     this.closeBatch();
+  }
+
+  /** The stream's state, for the readiness probe. */
+  state(): ExportState {
+    return {
+      connected: this.disconnectedSinceMs === null,
+      disconnectedSinceMs: this.disconnectedSinceMs ?? Date.now(),
+      spoolFull: this.spool.full,
+    };
   }
 
   /** Connects to the collector and keeps a stream open until stop(). */
@@ -245,6 +257,7 @@ export class CollectorExporter implements RecordSink {
         stream.ended = true;
         if (stream.helloTimer) clearTimeout(stream.helloTimer);
         if (this.stream === stream) this.stream = null;
+        if (stream.helloAcked) this.disconnectedSinceMs = Date.now();
         this.metrics.collectorConnected.set(0);
         client.close();
         resolve({ kind: 'status', status });
@@ -303,6 +316,7 @@ export class CollectorExporter implements RecordSink {
     stream.helloTimer = null;
     stream.sentThrough = sequence;
     this.backoff.reset();
+    this.disconnectedSinceMs = null;
     this.metrics.collectorConnected.set(1);
     if (sequence >= this.spool.nextSequence) {
       // Only possible when a reused boot id met a spool that lost files (a failed disk write):

@@ -144,6 +144,11 @@ export class Spool {
     return this.totalRecords;
   }
 
+  /** Whether the spool holds its bound of records: more would drop the oldest. */
+  get full(): boolean {
+    return this.totalRecords >= this.config.maxRecords;
+  }
+
   /** Spooled messages. */
   get length(): number {
     return this.entries.length - this.head;

@@ -1,39 +1,15 @@
 // The continuous pipeline on a fake node reader (no root, no tools): what its polls hand to the
 // exporter's spool when the node's rules change between polls.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { CollectorExporter } from '../../agent/export/exporter.js';
 import { Spool } from '../../agent/export/spool.js';
 import { AgentMetrics } from '../../agent/metrics.js';
 import { AgentPipeline } from '../../agent/pipeline.js';
-import { ToolError } from '../../agent/sources/exec.js';
-import type { NodeReader } from '../../agent/sources/node-reader.js';
 import { channelCredentials } from '../../common/credentials.js';
 import { v1 } from '../../proto/index.js';
-
-const RULES = 'test/fixtures/lab-n1-iptables-save-c.txt';
-const ADDRESSES = 'test/fixtures/lab-n1-ip-addr.json';
-
-/** A node whose rules the test swaps between polls; null rules: iptables-save fails. */
-function fakeNode(addresses: string): { reader: NodeReader; rules: { text: string | null } } {
-  const rules: { text: string | null } = { text: null };
-  const reader: NodeReader = {
-    iptablesSave: (family) => {
-      if (family === 'ipv4' && rules.text !== null) {
-        return Promise.resolve({ text: rules.text, source: 'iptables-save', skipped: [] });
-      }
-      return Promise.reject(new ToolError('iptables-save', ['-c'], 'exit', 'no rules'));
-    },
-    conntrack: () => Promise.resolve(0),
-    nftTable: () => Promise.resolve(null),
-    kubeServices: () => Promise.resolve(null),
-    addresses: () => Promise.resolve(addresses),
-    routes: () => Promise.resolve('[]'),
-  };
-  return { reader, rules };
-}
+import { fakeNodeReader, labRules } from '../support/fake-node-reader.js';
 
 /** The spooled services snapshot (a newer one supersedes it) as its sequence and port names. */
 function spooledSnapshot(spool: Spool): { sequence: number; names: string[] } | null {
@@ -67,13 +43,13 @@ describe('agent pipeline', () => {
       metrics,
       log,
     );
-    const full = await readFile(RULES, 'utf8');
+    const full = await labRules();
     // shop/web:http's chains all carry its hash or its name.
     const withoutWeb = full
       .split('\n')
       .filter((line) => !line.includes('67NZLRHBNDSAWJRO') && !line.includes('shop/web:http'))
       .join('\n');
-    const { reader, rules } = fakeNode(await readFile(ADDRESSES, 'utf8'));
+    const { reader, rules } = await fakeNodeReader();
     const pipeline = new AgentPipeline(
       reader,
       // tablesRefreshMs 0: every poll reads the rules again, as a poll after the reuse window does.
