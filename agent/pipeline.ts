@@ -43,8 +43,10 @@ const MIN_EVENT_POLL_GAP_MS = 500;
 /** The continuous agent. Does nothing until start(); stop() ends it cleanly. */
 export class AgentPipeline {
   private readonly tracker = new FlowTracker();
-  // The last set of Service ports sent, by key, as JSON text to compare the next poll's with.
-  private lastServices = new Map<string, string>();
+  // The last set of Service ports sent, by key, as JSON text to compare the next poll's with; null
+  // until the first is sent, so even an empty first set goes out (Services may have been deleted
+  // while the agent was down, and the collector still holds them).
+  private lastServices: Map<string, string> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
   private lastPollEnd = 0;
@@ -151,12 +153,13 @@ export class AgentPipeline {
       const key = serviceKey(state.service, state.protocol ?? '');
       const text = JSON.stringify(state);
       current.set(key, text);
-      if (this.lastServices.get(key) !== text) changed.push(state);
+      if (this.lastServices?.get(key) !== text) changed.push(state);
     }
+    const first = this.lastServices === null;
     let removed = 0;
-    for (const key of this.lastServices.keys()) if (!current.has(key)) removed++;
+    for (const key of this.lastServices?.keys() ?? []) if (!current.has(key)) removed++;
     this.lastServices = current;
-    if (changed.length === 0 && removed === 0) return;
+    if (!first && changed.length === 0 && removed === 0) return;
     this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'open' }, changed.length);
     this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'closed' }, removed);
     this.sink.services(states, changed);

@@ -4,15 +4,17 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { CollectorExporter } from '../../agent/export/exporter.js';
 import { Spool } from '../../agent/export/spool.js';
 import { AgentHealth, maxPollAgeFor, type ExportState } from '../../agent/health.js';
 import { serveAgentHttp } from '../../agent/http.js';
 import { AgentMetrics } from '../../agent/metrics.js';
 import { AgentPipeline } from '../../agent/pipeline.js';
-import { channelCredentials } from '../../common/credentials.js';
-import { v1 } from '../../proto/index.js';
-import { fakeNodeReader, labRules } from '../support/fake-node-reader.js';
+import {
+  fakeNodeReader,
+  labRules,
+  PIPELINE_CONFIG,
+  unstartedExporter,
+} from '../support/agent-parts.js';
 
 const CONFIG = { startedAtMs: 0, maxPollAgeMs: 30_000, maxDisconnectedMs: 60_000 };
 const connected: ExportState = { connected: true, disconnectedSinceMs: 0, spoolFull: false };
@@ -125,30 +127,11 @@ describe('agent health', () => {
     // A bound of one record: the first services snapshot fills the spool.
     const spool = await Spool.open({ maxRecords: 1, dir: null }, metrics, log);
     // Never started, so never connected: what an agent sees while its collector is unreachable.
-    const exporter = new CollectorExporter(
-      {
-        address: '127.0.0.1:1',
-        node: 'n1',
-        agentVersion: 'test',
-        proxyMode: v1.ProxyMode.iptables,
-        credentials: () => channelCredentials({ insecure: true }),
-        token: () => null,
-      },
-      spool,
-      metrics,
-      log,
-    );
+    const exporter = unstartedExporter(spool, metrics, log);
     const { reader, rules } = await fakeNodeReader();
     const pipeline = new AgentPipeline(
       reader,
-      {
-        nodeName: 'n1',
-        nodeIps: [],
-        podCidrs: [],
-        pollIntervalMs: 20,
-        events: false,
-        tablesRefreshMs: 0,
-      },
+      { ...PIPELINE_CONFIG, pollIntervalMs: 20 },
       exporter,
       metrics,
       log,

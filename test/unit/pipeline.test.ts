@@ -3,13 +3,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { CollectorExporter } from '../../agent/export/exporter.js';
 import { Spool } from '../../agent/export/spool.js';
 import { AgentMetrics } from '../../agent/metrics.js';
 import { AgentPipeline } from '../../agent/pipeline.js';
-import { channelCredentials } from '../../common/credentials.js';
 import { v1 } from '../../proto/index.js';
-import { fakeNodeReader, labRules } from '../support/fake-node-reader.js';
+import {
+  fakeNodeReader,
+  labRules,
+  PIPELINE_CONFIG,
+  unstartedExporter,
+} from '../support/agent-parts.js';
 
 /** The spooled services snapshot (a newer one supersedes it) as its sequence and port names. */
 function spooledSnapshot(spool: Spool): { sequence: number; names: string[] } | null {
@@ -25,24 +28,28 @@ function spooledSnapshot(spool: Spool): { sequence: number; names: string[] } | 
 }
 
 describe('agent pipeline', () => {
+  it('sends the first set of Service ports even when it is empty', async () => {
+    const metrics = new AgentMetrics();
+    const log = pino({ level: 'silent' });
+    const spool = await Spool.open({ maxRecords: 10_000, dir: null }, metrics, log);
+    const { reader, rules } = await fakeNodeReader();
+    const pipeline = new AgentPipeline(
+      reader,
+      PIPELINE_CONFIG,
+      unstartedExporter(spool, metrics, log),
+      metrics,
+      log,
+    );
+    // Rules without a Service: a node whose Services were all deleted while the agent was down.
+    rules.text = '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n';
+    await pipeline.pollOnce('timer');
+    assert.deepEqual(spooledSnapshot(spool)?.names, []);
+  });
+
   it('sends a Service that disappears from the rules in no later snapshot', async () => {
     const metrics = new AgentMetrics();
     const log = pino({ level: 'silent' });
     const spool = await Spool.open({ maxRecords: 10_000, dir: null }, metrics, log);
-    // Never started: flush() spools snapshots without connecting, which is all this test reads.
-    const exporter = new CollectorExporter(
-      {
-        address: '127.0.0.1:1',
-        node: 'n1',
-        agentVersion: 'test',
-        proxyMode: v1.ProxyMode.iptables,
-        credentials: () => channelCredentials({ insecure: true }),
-        token: () => null,
-      },
-      spool,
-      metrics,
-      log,
-    );
     const full = await labRules();
     // shop/web:http's chains all carry its hash or its name.
     const withoutWeb = full
@@ -52,16 +59,8 @@ describe('agent pipeline', () => {
     const { reader, rules } = await fakeNodeReader();
     const pipeline = new AgentPipeline(
       reader,
-      // tablesRefreshMs 0: every poll reads the rules again, as a poll after the reuse window does.
-      {
-        nodeName: 'n1',
-        nodeIps: [],
-        podCidrs: [],
-        pollIntervalMs: 1000,
-        events: false,
-        tablesRefreshMs: 0,
-      },
-      exporter,
+      PIPELINE_CONFIG,
+      unstartedExporter(spool, metrics, log),
       metrics,
       log,
     );
