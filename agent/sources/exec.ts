@@ -81,6 +81,7 @@ function formatBytes(bytes: number): string {
   return bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${bytes} bytes`;
 }
 
+/** The failure of a tool stopped for printing more than `maxBytes`. */
 function outputCap(tool: string, args: readonly string[], maxBytes: number): ToolError {
   return new ToolError(
     tool,
@@ -92,8 +93,8 @@ function outputCap(tool: string, args: readonly string[], maxBytes: number): Too
 
 /**
  * Runs a tool and hands each stdout chunk to onChunk as it arrives. Past `maxBytes` of output, or
- * when onChunk throws (a ToolError from outputCap when what it keeps is over its own limit), the
- * tool is killed and the run fails with that error; throws ToolError.
+ * when onChunk throws (outputCap's error when what it keeps is over its own limit), the tool is
+ * killed and the run fails with that error. Throws ToolError, or what onChunk threw.
  */
 async function pipeTool(
   tool: string,
