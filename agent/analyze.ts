@@ -12,7 +12,7 @@ import {
   type RuleDump,
 } from './snapshot.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
-import { forEachLine } from './sources/read-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, forEachLine } from './sources/read-lines.js';
 import { ipvsConnectionEntries } from './model/kube-proxy-ipvs.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 import { parseIpvsadmConnections } from './sources/ipvsadm.js';
@@ -130,7 +130,11 @@ export async function analyze(
         if (input.ipvsConnectionFiles.length > 0) present.push(entry);
         writer.flow(record);
       });
-      await forEachLine(path, onLine);
+      await forEachLine(path, onLine, {
+        maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+        source: path,
+        onOverlong: report,
+      });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined) throw error;

@@ -83,13 +83,13 @@ export class AgentMetrics {
   });
   readonly spoolDroppedRecords = new Counter({
     name: 'snatscope_agent_spool_dropped_records_total',
-    help: 'Records dropped unacknowledged, by reason (full: oldest dropped; unreadable: bad file on disk; oversize: one record or services snapshot larger than the message bound).',
+    help: 'Records dropped unacknowledged, by reason (full: oldest dropped; superseded: a newer services snapshot replaced it; unreadable: bad file on disk; oversize: one record or services snapshot larger than the message bound).',
     labelNames: ['reason'],
     registers: [this.registry],
   });
   readonly spoolDroppedMessages = new Counter({
     name: 'snatscope_agent_spool_dropped_messages_total',
-    help: 'Messages dropped unacknowledged, by reason (full, unreadable, oversize).',
+    help: 'Messages dropped unacknowledged, by reason (full, superseded, unreadable, oversize).',
     labelNames: ['reason'],
     registers: [this.registry],
   });

@@ -25,6 +25,11 @@ export class NdjsonWriter implements RecordWriter {
     this.line(JSON.stringify(serviceToJson(state)));
   }
 
+  /** Continuous mode: a line per Service port that is new or changed (stdout has no snapshots). */
+  services(_all: readonly v1.IServiceState[], changed: readonly v1.IServiceState[]): void {
+    for (const state of changed) this.service(state);
+  }
+
   flow(record: v1.IFlowRecord): void {
     this.line(JSON.stringify(flowToJson(record)));
   }

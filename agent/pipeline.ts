@@ -9,10 +9,15 @@ import { pollNode, type NodeTables, type PollConfig } from './poll.js';
 import { serviceKey } from './verdict.js';
 import { startTool, type RunningTool } from './sources/exec.js';
 import type { NodeReader } from './sources/node-reader.js';
+import type { InputProblem } from './snapshot.js';
 
 /** Where the pipeline's records go: NDJSON on stdout, or the gRPC exporter (agent/export/). */
 export interface RecordSink {
-  service(state: v1.IServiceState): void;
+  /**
+   * After a poll in which the node's Service ports changed: `all` is the complete set (a port
+   * that is gone is absent from it), `changed` the ports that are new or differ.
+   */
+  services(all: readonly v1.IServiceState[], changed: readonly v1.IServiceState[]): void;
   flow(record: v1.IFlowRecord): void;
   /** Called after every poll: records of one poll go out together. */
   flush(): void;
@@ -23,6 +28,8 @@ export interface PipelineConfig extends PollConfig {
   pollIntervalMs: number;
   /** Listen to `conntrack -E` to poll sooner after new or ended connections. */
   events: boolean;
+  /** Rules and addresses are re-read at most this often (default TABLES_REFRESH_MS). */
+  tablesRefreshMs?: number;
 }
 
 // After an event, wait this long for more before polling: bursts come together.
@@ -36,13 +43,17 @@ const MIN_EVENT_POLL_GAP_MS = 500;
 /** The continuous agent. Does nothing until start(); stop() ends it cleanly. */
 export class AgentPipeline {
   private readonly tracker = new FlowTracker();
-  private readonly lastServices = new Map<string, string>();
+  // The last set of Service ports sent, by key, as JSON text to compare the next poll's with; null
+  // until the first is sent, so even an empty first set goes out (Services may have been deleted
+  // while the agent was down, and the collector still holds them).
+  private lastServices: Map<string, string> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
   private lastPollEnd = 0;
   private tables: NodeTables | null = null;
   private tablesReadAt = 0;
   private running: Promise<void> | null = null;
+  private lastGoodPollAt: number | null = null;
   private stopped = true;
   private events: RunningTool | null = null;
 
@@ -70,19 +81,25 @@ export class AgentPipeline {
     await this.running;
   }
 
+  /** When the last good poll (rules and every needed conntrack table read) ended, or null. */
+  get lastGoodPollAtMs(): number | null {
+    return this.lastGoodPollAt;
+  }
+
   /** Runs one poll now: emits new flows, closed flows and changed service states. */
   async pollOnce(trigger: 'timer' | 'event'): Promise<void> {
     const now = Date.now() / 1000;
     const end = this.metrics.pollDuration.startTimer();
     const metrics = this.metrics;
+    const refreshMs = this.config.tablesRefreshMs ?? TABLES_REFRESH_MS;
     const reuse =
-      this.tables && Date.now() - this.tablesReadAt < TABLES_REFRESH_MS ? this.tables : undefined;
+      this.tables && Date.now() - this.tablesReadAt < refreshMs ? this.tables : undefined;
     const result = await pollNode(
       this.reader,
       this.config,
       {
-        service: (state) => {
-          this.emitServiceIfChanged(state);
+        services: (states) => {
+          this.emitServicesIfChanged(states);
         },
         isKnown: (entry) => this.tracker.touch(flowKey(entry)),
         record: (record, entry) => {
@@ -90,8 +107,7 @@ export class AgentPipeline {
           this.emitFlow(record, 'open');
         },
         problem: (problem) => {
-          metrics.parseErrors.inc({ source: problem.source.split(' ')[0] ?? problem.source });
-          this.log.warn({ problem }, 'skipped bad input');
+          this.reportProblem(problem);
         },
         toolFailure: (error) => {
           metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });
@@ -108,6 +124,8 @@ export class AgentPipeline {
       this.tables = result.tables;
       this.tablesReadAt = Date.now();
     }
+    // Good: the poll saw the rules and every conntrack table it needed, so its records are whole.
+    if (result.tables.rulesRead && result.complete) this.lastGoodPollAt = Date.now();
     for (const record of this.tracker.endPoll(result.complete, this.config.nodeName, now)) {
       this.emitFlow(record, 'closed');
     }
@@ -128,13 +146,30 @@ export class AgentPipeline {
     this.sink.flow(record);
   }
 
-  private emitServiceIfChanged(state: v1.IServiceState): void {
-    const key = serviceKey(state.service, state.protocol ?? '');
-    const text = JSON.stringify(state);
-    if (this.lastServices.get(key) === text) return;
-    this.lastServices.set(key, text);
-    this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'open' });
-    this.sink.service(state);
+  private emitServicesIfChanged(states: readonly v1.IServiceState[]): void {
+    const current = new Map<string, string>();
+    const changed: v1.IServiceState[] = [];
+    for (const state of states) {
+      const key = serviceKey(state.service, state.protocol ?? '');
+      const text = JSON.stringify(state);
+      current.set(key, text);
+      if (this.lastServices?.get(key) !== text) changed.push(state);
+    }
+    const first = this.lastServices === null;
+    let removed = 0;
+    for (const key of this.lastServices?.keys() ?? []) if (!current.has(key)) removed++;
+    this.lastServices = current;
+    if (!first && changed.length === 0 && removed === 0) return;
+    this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'open' }, changed.length);
+    this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'closed' }, removed);
+    this.sink.services(states, changed);
+  }
+
+  /** Counts and logs a bad line or document; the poll goes on without it. */
+  private reportProblem(problem: InputProblem): void {
+    const { source, lineNumber, text, reason } = problem;
+    this.metrics.parseErrors.inc({ source: source.split(' ')[0] ?? source });
+    this.log.warn({ problem: { source, lineNumber, text, reason } }, 'skipped bad input');
   }
 
   private schedule(delayMs: number, trigger: 'timer' | 'event'): void {
@@ -167,19 +202,20 @@ export class AgentPipeline {
   }
 
   private startEvents(): void {
-    this.events = startTool(
-      'conntrack',
-      ['-E', '-e', 'NEW,DESTROY', '-o', 'id'],
-      () => {
+    this.events = startTool('conntrack', ['-E', '-e', 'NEW,DESTROY', '-o', 'id'], {
+      line: () => {
         this.pollSooner();
       },
-      (line) => {
+      stderrLine: (line) => {
         if (line.includes('ENOBUFS')) {
           this.metrics.lostEvents.inc();
           this.log.warn('conntrack -E lost events (ENOBUFS); polling still sees every flow');
         }
       },
-    );
+      overlong: (error) => {
+        this.reportProblem(error);
+      },
+    });
     void this.events.done.then((error) => {
       if (error) {
         this.metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });

@@ -13,7 +13,7 @@ import {
 import { ToolError } from './sources/exec.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { IpRouteParseError, parseIpRoute, type NodeRoute } from './sources/ip-route.js';
-import { kubeRuleCount, type NodeReader } from './sources/node-reader.js';
+import { kubeRuleCount, type NodeReader, type RuleText } from './sources/node-reader.js';
 import type { KubeProxyModel } from './model/service-model.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 
@@ -26,8 +26,11 @@ export interface PollConfig {
 
 /** Callbacks a poll reports to. */
 export interface PollSink {
-  /** Called for every exposed Service port before any flow of the poll. */
-  service(state: v1.IServiceState): void;
+  /**
+   * Called once per poll, before any flow, with every exposed Service port of the node; not called
+   * when no rules could be read, since an empty set would then claim every Service is gone.
+   */
+  services(states: v1.IServiceState[]): void;
   record(record: v1.IFlowRecord, entry: ConntrackEntry): void;
   /** True for entries the sink already knows: they are not classified again. */
   isKnown?(entry: ConntrackEntry): boolean;
@@ -87,7 +90,8 @@ export async function readNodeTables(reader: NodeReader, sink: PollSink): Promis
     settle(reader.addresses(), sink),
     settle(reader.routes(), sink),
   ]);
-  const iptables = [v4, v6].filter((dump): dump is RuleDump => dump !== null);
+  const iptables = [v4, v6].filter((dump): dump is RuleText => dump !== null);
+  for (const dump of iptables) for (const error of dump.skipped) sink.problem(error);
   // nftables mode: kube-proxy's own table exists and no KUBE- iptables rules do.
   const nft = [nft4, nft6].filter((dump): dump is RuleDump => dump !== null);
   const nftablesMode = nft.length > 0 && !iptables.some((dump) => kubeRuleCount(dump.text) > 0);
@@ -134,7 +138,7 @@ export async function pollNode(
     podCidrs: config.podCidrs,
     observedAt: now,
   });
-  for (const state of serviceStates(model, config.nodeName, classifier)) sink.service(state);
+  if (node.rulesRead) sink.services(serviceStates(model, config.nodeName, classifier));
   const conntrackLines: PollResult['conntrackLines'] = { ipv4: null, ipv6: null };
   const report = (problem: InputProblem): void => {
     sink.problem(problem);
@@ -148,7 +152,7 @@ export async function pollNode(
   for (const family of families) {
     const source = `conntrack -L -f ${family}`;
     const onLine = conntrackBytesHandler(classifier, source, report, onRecord, skip);
-    conntrackLines[family] = await settle(reader.conntrack(family, onLine), sink);
+    conntrackLines[family] = await settle(reader.conntrack(family, onLine, report), sink);
     if (conntrackLines[family] === null) complete = false;
   }
   return {

@@ -2,7 +2,7 @@
 // through parse + classify, counting records; prints lines, records, seconds and peak RSS as JSON.
 import { readFileSync } from 'node:fs';
 import { conntrackBytesHandler, modelFromDumps, nodeView } from '../agent/snapshot.js';
-import { forEachLine } from '../agent/sources/read-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, forEachLine } from '../agent/sources/read-lines.js';
 
 const [rulesPath = '', dumpPath = '', nodeIp = ''] = process.argv.slice(2);
 const fail = (): void => {
@@ -24,6 +24,7 @@ const lines = await forEachLine(
   conntrackBytesHandler(classifier, dumpPath, fail, () => {
     records++;
   }),
+  { maxLineBytes: DEFAULT_MAX_LINE_BYTES, source: dumpPath, onOverlong: fail },
 );
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 const maxRssMb = process.resourceUsage().maxRSS / 1024;

@@ -1,6 +1,5 @@
 // `snatscope agent`: reads the live node's tables, once or continuously.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,8 @@ import {
 } from '../common/credentials.js';
 import { CollectorExporter } from '../agent/export/exporter.js';
 import { DEFAULT_SPOOL_MAX_RECORDS, Spool } from '../agent/export/spool.js';
+import { AgentHealth, DEFAULT_MAX_DISCONNECTED_MS, maxPollAgeFor } from '../agent/health.js';
+import { serveAgentHttp } from '../agent/http.js';
 import { AgentMetrics } from '../agent/metrics.js';
 import { NdjsonWriter, stdoutWriter } from '../agent/output.js';
 import { AgentPipeline, type RecordSink } from '../agent/pipeline.js';
@@ -85,7 +86,11 @@ export function agentCommand(): Command {
     .addOption(outputOption())
     .option('--limit <n>', 'flows shown per table with --once --output table', positiveInteger, 200)
     .option('--poll-interval <duration>', 'time between polls (continuous mode)', durationMs, 2000)
-    .option('--metrics-listen <host:port>', 'serve Prometheus /metrics here', listenAddress)
+    .option(
+      '--metrics-listen <host:port>',
+      'serve Prometheus /metrics, and /healthz (polls) and /readyz (polls and collector) for probes',
+      listenAddress,
+    )
     .option('--events', 'also follow conntrack -E to poll sooner after new connections', false)
     .option('--node-ip <ip>', 'an extra address of this node (repeatable)', collect, [])
     .option(
@@ -142,8 +147,8 @@ async function runOnce(options: AgentOptions): Promise<void> {
     new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
     { nodeName: options.nodeName, nodeIps: options.nodeIp, podCidrs: options.podCidr },
     {
-      service: (state) => {
-        writer.service(state);
+      services: (states) => {
+        for (const state of states) writer.service(state);
       },
       record: (record) => {
         writer.flow(record);
@@ -199,7 +204,20 @@ async function runContinuous(options: AgentOptions): Promise<void> {
     metrics,
     log,
   );
-  const server = options.metricsListen ? await serveMetrics(metrics, options.metricsListen) : null;
+  const health = new AgentHealth(
+    {
+      lastGoodPollAtMs: () => pipeline.lastGoodPollAtMs,
+      exportState: exporter ? () => exporter.state() : null,
+    },
+    {
+      startedAtMs: Date.now(),
+      maxPollAgeMs: maxPollAgeFor(options.pollInterval),
+      maxDisconnectedMs: DEFAULT_MAX_DISCONNECTED_MS,
+    },
+  );
+  const server = options.metricsListen
+    ? await serveAgentHttp(metrics, health, options.metricsListen)
+    : null;
   exporter?.start();
   pipeline.start();
   await new Promise<void>((resolve) => {
@@ -292,31 +310,4 @@ function agentVersion(): string {
     dir = dirname(dir);
   }
   return 'unknown';
-}
-
-async function serveMetrics(
-  metrics: AgentMetrics,
-  address: { host: string; port: number },
-): Promise<Server> {
-  const server = createServer((request, response) => {
-    if (request.url === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => {
-          response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
-        },
-        (error: unknown) => {
-          response.writeHead(500).end(String(error));
-        },
-      );
-    } else if (request.url === '/healthz') {
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    } else {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(address.port, address.host, resolve);
-  });
-  return server;
 }

@@ -11,9 +11,9 @@ import {
   INGEST_STREAM_PATH,
 } from '../../common/ingest-rpc.js';
 import { v1 } from '../../proto/index.js';
+import type { ExportState } from '../health.js';
 import type { AgentMetrics } from '../metrics.js';
 import type { RecordSink } from '../pipeline.js';
-import { serviceKey } from '../verdict.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffConfig, type RandomSource } from './backoff.js';
 import { countDrop, MessageTooLargeError, type Spool, type SpoolEntry } from './spool.js';
 
@@ -85,14 +85,16 @@ export class CollectorExporter implements RecordSink {
   private readonly backoff: Backoff;
   private batch: v1.IFlowRecord[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
-  private readonly services = new Map<string, v1.IServiceState>();
-  private servicesChanged = false;
+  // The node's latest full set of Service ports, until flush() spools it as one snapshot.
+  private pendingServices: readonly v1.IServiceState[] | null = null;
   private loop: Promise<void> | null = null;
   private stream: ActiveStream | null = null;
   private closed = false;
   private stopping: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private readonly drainedWaiters = new Set<() => void>();
+  // Null while a stream's hello is acknowledged; else since when none is (from construction on).
+  private disconnectedSinceMs: number | null = Date.now();
 
   constructor(
     private readonly config: ExporterConfig,
@@ -108,10 +110,12 @@ export class CollectorExporter implements RecordSink {
     this.backoff = new Backoff(tuning.backoff, tuning.random);
   }
 
-  /** Keeps the node's current state of one Service port for the next snapshot. */
-  service(state: v1.IServiceState): void {
-    this.services.set(serviceKey(state.service, state.protocol ?? ''), state);
-    this.servicesChanged = true;
+  /**
+   * Keeps the node's full set of Service ports for the next snapshot: the collector replaces the
+   * node's Services with each snapshot, so a port absent from it is gone.
+   */
+  services(all: readonly v1.IServiceState[]): void {
+    this.pendingServices = all;
   }
 
   /** Adds one record to the open batch, closing it when full. */
@@ -126,22 +130,33 @@ export class CollectorExporter implements RecordSink {
     }
   }
 
-  /** Spools a services snapshot when any state changed, and closes the open batch. */
+  /** Spools a services snapshot when the set changed, and closes the open batch. */
   flush(): void {
-    if (this.servicesChanged) {
-      this.servicesChanged = false;
-      const services = [...this.services.values()];
+    const services = this.pendingServices;
+    if (services !== null) {
+      this.pendingServices = null;
       try {
         this.spool.append('services', services.length, (sequence) => ({
-          services: { sequence, services },
+          services: { sequence, services: [...services] },
         }));
       } catch (error) {
         // A snapshot replaces the node's previous one on the collector, so it cannot be split.
         if (!(error instanceof MessageTooLargeError)) throw error;
         this.dropOversize(error, services.length);
       }
+      // A poll may change Services without any flow: no batch would carry the snapshot out.
+      this.pump();
     }
     this.closeBatch();
+  }
+
+  /** The stream's state, for the readiness probe. */
+  state(): ExportState {
+    return {
+      connected: this.disconnectedSinceMs === null,
+      disconnectedSinceMs: this.disconnectedSinceMs ?? Date.now(),
+      spoolFull: this.spool.full,
+    };
   }
 
   /** Connects to the collector and keeps a stream open until stop(). */
@@ -278,6 +293,7 @@ export class CollectorExporter implements RecordSink {
         stream.ended = true;
         if (stream.helloTimer) clearTimeout(stream.helloTimer);
         if (this.stream === stream) this.stream = null;
+        if (stream.helloAcked) this.disconnectedSinceMs = Date.now();
         this.metrics.collectorConnected.set(0);
         client.close();
         resolve({ kind: 'status', status });
@@ -336,6 +352,7 @@ export class CollectorExporter implements RecordSink {
     stream.helloTimer = null;
     stream.sentThrough = sequence;
     this.backoff.reset();
+    this.disconnectedSinceMs = null;
     this.metrics.collectorConnected.set(1);
     if (sequence >= this.spool.nextSequence) {
       // Only possible when a reused boot id met a spool that lost files (a failed disk write):

@@ -2,7 +2,9 @@
 // numbered until the collector acknowledges (or refuses) it, so a collector restart or a network
 // cut loses nothing that fits in the bound. Bounded by records, not messages: a batch of 500 flows
 // and a poll's batch of 3 do not weigh the same. When full, the OLDEST messages go: the newest
-// state of the node is worth more than what it looked like minutes ago.
+// state of the node is worth more than what it looked like minutes ago. The one exception is the
+// latest services snapshot: it is the node's whole account of its Services (the collector replaces
+// the node's set with each), so it is never dropped for room, and a newer snapshot supersedes it.
 //
 // With a directory, each message is also a file, so an agent restart (a DaemonSet rollout) replays
 // what was not acknowledged. Such a restart keeps the previous run's boot id and numbering, which
@@ -95,6 +97,8 @@ export class Spool {
   private readonly maxMessageBytes: number;
   private lastDropWarnAt = Number.NEGATIVE_INFINITY;
   private unloggedDrops = { records: 0, messages: 0 };
+  // Sequence of the newest services snapshot still spooled: the one message never dropped for room.
+  private latestSnapshot: number | null = null;
 
   private constructor(
     /** The boot id the hello carries: new per run unless a previous run's messages are replayed. */
@@ -105,15 +109,17 @@ export class Spool {
     private readonly metrics: AgentMetrics,
     private readonly log: Logger,
   ) {
-    this.entries = leftovers;
-    for (const entry of leftovers) this.totalRecords += entry.records;
+    this.entries = [];
     this.next = Math.max(leftovers.at(-1)?.sequence ?? 0, previouslyReserved) + 1;
     this.diskEnabled = config.dir !== null;
-    if (this.diskEnabled) {
-      for (const entry of leftovers) this.fileWritten.set(entry.sequence, Promise.resolve(true));
-    }
     this.dropWarnIntervalMs = config.dropWarnIntervalMs ?? DEFAULT_DROP_WARN_INTERVAL_MS;
     this.maxMessageBytes = config.maxMessageBytes ?? MAX_INGEST_MESSAGE_BYTES;
+    // Through the same steps as new messages, so older snapshots are superseded here too.
+    for (const entry of leftovers) {
+      if (this.diskEnabled) this.fileWritten.set(entry.sequence, Promise.resolve(true));
+      if (entry.type === 'services') this.supersedeSnapshot();
+      this.add(entry);
+    }
     this.makeRoom(0);
     this.updateGauges();
   }
@@ -175,6 +181,11 @@ export class Spool {
     return this.totalRecords;
   }
 
+  /** Whether the spool holds its bound of records: more would drop the oldest. */
+  get full(): boolean {
+    return this.totalRecords >= this.config.maxRecords;
+  }
+
   /** Spooled messages. */
   get length(): number {
     return this.entries.length - this.head;
@@ -186,7 +197,8 @@ export class Spool {
   }
 
   /**
-   * Numbers, encodes and spools one message, dropping the oldest ones when the bound is reached.
+   * Numbers, encodes and spools one message, dropping the oldest ones when the bound is reached
+   * (never the latest services snapshot; a new snapshot replaces the previous one).
    * `build` receives the sequence so it can be put inside the message. Throws
    * MessageTooLargeError, spooling nothing, when the encoding exceeds maxMessageBytes.
    */
@@ -203,9 +215,9 @@ export class Spool {
     this.next++;
     if (sequence > this.reserved) this.reserveFrom(sequence);
     const entry: SpoolEntry = { sequence, type, records, bytes, sentAtMs: null };
+    if (type === 'services') this.supersedeSnapshot();
     this.makeRoom(records);
-    this.entries.push(entry);
-    this.totalRecords += records;
+    this.add(entry);
     this.updateGauges();
     this.persist(entry);
     return entry;
@@ -247,21 +259,42 @@ export class Spool {
     this.logDrops(true);
   }
 
-  /** Drops the oldest messages until `incoming` more records fit (a message larger than the whole bound is kept alone). */
+  /** Adds a message after the others (a snapshot's predecessor must be superseded before). */
+  private add(entry: SpoolEntry): void {
+    this.entries.push(entry);
+    this.totalRecords += entry.records;
+    if (entry.type === 'services') this.latestSnapshot = entry.sequence;
+  }
+
+  /** Removes the spooled snapshot, if any: the one about to be added makes it obsolete. */
+  private supersedeSnapshot(): void {
+    if (this.latestSnapshot === null) return;
+    const superseded = this.remove(this.latestSnapshot);
+    if (superseded) countDrop(this.metrics, 'superseded', superseded.records);
+  }
+
+  /**
+   * Drops the oldest messages, the latest snapshot excepted, until `incoming` more records fit (a
+   * message larger than the whole bound is kept alone, and so is the snapshot).
+   */
   private makeRoom(incoming: number): void {
     let records = 0;
     let messages = 0;
-    while (this.length > 0 && this.totalRecords + incoming > this.config.maxRecords) {
-      const oldest = this.entries[this.head++];
+    while (this.totalRecords + incoming > this.config.maxRecords) {
+      // The snapshot is the only message skipped, so the oldest droppable is one of the first two.
+      const index =
+        this.entries[this.head]?.sequence === this.latestSnapshot ? this.head + 1 : this.head;
+      const oldest = this.entries[index];
       if (!oldest) break;
+      if (index === this.head) this.head++;
+      else this.entries.splice(index, 1);
       this.forget(oldest);
       records += oldest.records;
       messages++;
     }
     if (messages === 0) return;
     this.compact();
-    this.metrics.spoolDroppedRecords.inc({ reason: 'full' }, records);
-    this.metrics.spoolDroppedMessages.inc({ reason: 'full' }, messages);
+    countDrop(this.metrics, 'full', records, messages);
     this.unloggedDrops.records += records;
     this.unloggedDrops.messages += messages;
     this.logDrops(false);
@@ -293,6 +326,7 @@ export class Spool {
   }
 
   private forget(entry: SpoolEntry): void {
+    if (entry.sequence === this.latestSnapshot) this.latestSnapshot = null;
     this.totalRecords -= entry.records;
     this.unpersist(entry);
   }
@@ -369,12 +403,17 @@ export class Spool {
 }
 
 /** Why spooled (or about to be spooled) records were dropped unacknowledged. */
-export type SpoolDropReason = 'full' | 'unreadable' | 'oversize';
+export type SpoolDropReason = 'full' | 'superseded' | 'unreadable' | 'oversize';
 
-/** Counts one dropped message of `records` records. */
-export function countDrop(metrics: AgentMetrics, reason: SpoolDropReason, records: number): void {
+/** Counts `messages` dropped messages of `records` records in all. */
+export function countDrop(
+  metrics: AgentMetrics,
+  reason: SpoolDropReason,
+  records: number,
+  messages = 1,
+): void {
   metrics.spoolDroppedRecords.inc({ reason }, records);
-  metrics.spoolDroppedMessages.inc({ reason });
+  metrics.spoolDroppedMessages.inc({ reason }, messages);
 }
 
 /** Writes a file so that it either exists whole or not at all: temp file, fsync, rename. */

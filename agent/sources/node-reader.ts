@@ -1,15 +1,34 @@
 // Reads a live node's tables through the exec edge. The NodeReader interface is what the rest of
 // the agent sees, so tests and benchmarks can hand it canned text instead of running tools.
 import { readFile } from 'node:fs/promises';
-import { runTool, streamTool, ToolError, type ToolLimits, DEFAULT_LIMITS } from './exec.js';
+import {
+  DEFAULT_LIMITS,
+  runLineTool,
+  runTool,
+  streamTool,
+  ToolError,
+  type ToolLimits,
+  type ToolText,
+} from './exec.js';
+import type { LineParseError } from './line-error.js';
 import type { ByteLineHandler } from './read-lines.js';
 
 /** The kernel tables the agent needs from one node. */
 export interface NodeReader {
-  /** `iptables-save -c` (all tables) of the backend that holds kube-proxy's rules, per family. */
-  iptablesSave(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string }>;
-  /** Streams `conntrack -L -o extended,id -f <family>` lines; resolves with the line count. */
-  conntrack(family: 'ipv4' | 'ipv6', onLine: ByteLineHandler): Promise<number>;
+  /**
+   * `iptables-save -c` (all tables) of the backend that holds kube-proxy's rules, per family;
+   * over-long lines are left out of the text and listed in `skipped`.
+   */
+  iptablesSave(family: 'ipv4' | 'ipv6'): Promise<RuleText>;
+  /**
+   * Streams `conntrack -L -o extended,id -f <family>` lines; over-long lines go to onOverlong.
+   * Resolves with the line count.
+   */
+  conntrack(
+    family: 'ipv4' | 'ipv6',
+    onLine: ByteLineHandler,
+    onOverlong: (error: LineParseError) => void,
+  ): Promise<number>;
   /** `nft -j list table ip|ip6 kube-proxy` (nftables mode); null when the table does not exist. */
   nftTable(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string } | null>;
   /** `kubectl get svc -A -o json` text when the agent was given it (`--services`); else null. */
@@ -18,6 +37,11 @@ export interface NodeReader {
   addresses(): Promise<string>;
   /** `ip -j route show table main` (pod subnets show as link or blackhole routes there). */
   routes(): Promise<string>;
+}
+
+/** An iptables-save dump, the command that printed it, and the lines too long to keep. */
+export interface RuleText extends ToolText {
+  source: string;
 }
 
 const SAVE_COMMANDS = {
@@ -46,20 +70,20 @@ export class LiveNodeReader implements NodeReader {
     private readonly servicesFile: string | null = null,
   ) {}
 
-  async iptablesSave(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string }> {
+  async iptablesSave(family: 'ipv4' | 'ipv6'): Promise<RuleText> {
     const chosen = this.backend[family];
     if (chosen !== null) {
-      const text = await runTool(chosen, ['-c'], this.limits);
-      if (kubeRuleCount(text) > 0) return { text, source: chosen };
+      const output = await runLineTool(chosen, ['-c'], this.limits);
+      if (kubeRuleCount(output.text) > 0) return { ...output, source: chosen };
     }
     const commands = SAVE_COMMANDS[family];
-    let best: { text: string; source: string; rules: number } | null = null;
+    let best: (RuleText & { rules: number }) | null = null;
     let lastError: ToolError | null = null;
     for (const command of [commands.nft, commands.legacy, commands.plain]) {
       try {
-        const text = await runTool(command, ['-c'], this.limits);
-        const rules = kubeRuleCount(text);
-        if (best === null || rules > best.rules) best = { text, source: command, rules };
+        const output = await runLineTool(command, ['-c'], this.limits);
+        const rules = kubeRuleCount(output.text);
+        if (best === null || rules > best.rules) best = { ...output, source: command, rules };
         if (rules > 0) break;
       } catch (error) {
         if (!(error instanceof ToolError)) throw error;
@@ -69,11 +93,16 @@ export class LiveNodeReader implements NodeReader {
     if (best === null)
       throw lastError ?? new ToolError(commands.plain, ['-c'], 'missing', 'no iptables-save');
     this.backend[family] = best.rules > 0 ? best.source : null;
-    return { text: best.text, source: best.source };
+    return { text: best.text, skipped: best.skipped, source: best.source };
   }
 
-  conntrack(family: 'ipv4' | 'ipv6', onLine: ByteLineHandler): Promise<number> {
-    return streamTool('conntrack', ['-L', '-o', 'extended,id', '-f', family], onLine, this.limits);
+  conntrack(
+    family: 'ipv4' | 'ipv6',
+    onLine: ByteLineHandler,
+    onOverlong: (error: LineParseError) => void,
+  ): Promise<number> {
+    const args = ['-L', '-o', 'extended,id', '-f', family];
+    return streamTool('conntrack', args, onLine, onOverlong, this.limits);
   }
 
   async nftTable(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string } | null> {

@@ -23,6 +23,7 @@ import {
   generateConntrackDump,
 } from '../../bench/conntrack-gen.js';
 import { ByteLineSplitter } from '../../agent/sources/read-lines.js';
+import type { LineParseError } from '../../agent/sources/line-error.js';
 import { assertGolden, fixturePath, readFixture, toJsonLines } from '../support/golden.js';
 
 const GOLDEN_FIXTURES = [
@@ -796,15 +797,30 @@ describe('conntrack byte entry point', () => {
 
 describe('byte line splitter', () => {
   /** Splits `text` fed in the given chunk sizes; returns the lines, checking numbers and `ascii`. */
-  function split(text: string, sizes: readonly number[]): string[] {
+  function split(
+    text: string,
+    sizes: readonly number[],
+    maxLineBytes = Number.MAX_SAFE_INTEGER,
+    skipped: LineParseError[] = [],
+  ): string[] {
     const lines: string[] = [];
-    const splitter = new ByteLineSplitter((bytes, start, end, lineNumber, ascii) => {
-      const line = bytes.toString('utf8', start, end);
-      lines.push(line);
-      assert.equal(lineNumber, lines.length);
-      // `ascii` is a promise when true; false only means "not known" (the chunk had other bytes).
-      if (ascii) assert.ok(isAscii(Buffer.from(line)), line);
-    });
+    const splitter = new ByteLineSplitter(
+      (bytes, start, end, lineNumber, ascii) => {
+        const line = bytes.toString('utf8', start, end);
+        lines.push(line);
+        assert.equal(lineNumber, lines.length + skipped.length);
+        // `ascii` is a promise when true; false only means "not known" (the chunk had other bytes).
+        if (ascii) assert.ok(isAscii(Buffer.from(line)), line);
+      },
+      {
+        maxLineBytes,
+        source: 'test',
+        onOverlong: (error) => {
+          skipped.push(error);
+          assert.equal(error.lineNumber, lines.length + skipped.length);
+        },
+      },
+    );
     const all = Buffer.from(text, 'utf8');
     let at = 0;
     for (let i = 0; at < all.length; i++) {
@@ -812,9 +828,33 @@ describe('byte line splitter', () => {
       splitter.push(all.subarray(at, at + size));
       at += size;
     }
-    assert.equal(splitter.end(), lines.length);
+    assert.equal(splitter.end(), lines.length + skipped.length);
     return lines;
   }
+
+  test('skips a line over the limit wherever chunks cut it, reporting its number and length', () => {
+    const text =
+      'short\n' + 'x'.repeat(12) + '\nok\n' + 'y'.repeat(11) + '\nend\n' + 'z'.repeat(20);
+    for (const sizes of [[1], [2], [3, 1], [5], [7], [100]]) {
+      const skipped: LineParseError[] = [];
+      assert.deepEqual(split(text, sizes, 10, skipped), ['short', 'ok', 'end']);
+      assert.deepEqual(
+        skipped.map((e) => [e.lineNumber, e.reason]),
+        [
+          [2, 'line of 12 bytes is over the 10-byte limit; skipped'],
+          [4, 'line of 11 bytes is over the 10-byte limit; skipped'],
+          [6, 'line of 20 bytes is over the 10-byte limit; skipped'],
+        ],
+        `chunks of ${sizes.join(',')}`,
+      );
+      // The quote is the start that had arrived when the line went over the limit.
+      assert.match(
+        skipped[0]?.message ?? '',
+        /^test:2: line of 12 bytes is over the 10-byte limit; skipped: "x{1,12}…"$/,
+      );
+    }
+    assert.deepEqual(split('0123456789\n', [3], 10), ['0123456789'], 'exactly the limit is kept');
+  });
 
   test('joins lines cut by chunk boundaries, keeps CR, flushes a last line without newline', () => {
     const text = 'a b\r\nccc\n\nlast é';

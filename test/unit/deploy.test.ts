@@ -273,6 +273,8 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   assert.equal(metricsPort?.containerPort, 9109);
   assert.equal(agent.livenessProbe?.httpGet?.path, '/healthz');
   assert.ok(['metrics', 9109].includes(agent.livenessProbe?.httpGet?.port as string | number));
+  assert.equal(agent.readinessProbe?.httpGet?.path, '/readyz');
+  assert.ok(['metrics', 9109].includes(agent.readinessProbe?.httpGet?.port as string | number));
   const spoolMount = (agent.volumeMounts as Obj[]).find(
     (m) => m.mountPath === '/var/lib/snatscope/spool',
   );

@@ -110,13 +110,13 @@ describe('exporter message splitting', () => {
 
   it('drops and counts a services snapshot larger than the bound (a snapshot cannot be split)', async () => {
     const { exporter, spool, metrics } = await exporterWithSpool();
-    for (let i = 0; i < 500; i++) {
-      exporter.service({
+    exporter.services(
+      Array.from({ length: 500 }, (_, i) => ({
         node: 'n1',
         service: { namespace: 'shop', name: `svc-${i}`, port: 'http' },
         protocol: 'tcp',
-      });
-    }
+      })),
+    );
     exporter.flush();
     assert.equal(spool.length, 0);
     assert.match(

@@ -47,6 +47,21 @@ function appendBatch(spool: Spool, count: number): number {
   })).sequence;
 }
 
+function appendSnapshot(spool: Spool, count: number): number {
+  return spool.append('services', count, (sequence) => ({
+    services: { sequence, services: Array.from({ length: count }, () => ({ node: 'n1' })) },
+  })).sequence;
+}
+
+/** Sequences and types of the spooled messages, oldest first. */
+function contents(spool: Spool): string[] {
+  const found: string[] = [];
+  for (let entry = spool.firstAfter(0); entry; entry = spool.firstAfter(entry.sequence)) {
+    found.push(`${entry.sequence}:${entry.type}`);
+  }
+  return found;
+}
+
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'snatscope-spool-'));
@@ -150,6 +165,59 @@ describe('spool in memory', () => {
     appendBatch(spool, 8);
     assert.equal(spool.length, 1);
     assert.equal(spool.records, 8);
+  });
+
+  it('never drops the latest services snapshot when full: the batches after it go', async () => {
+    const metrics = new AgentMetrics();
+    const spool = await Spool.open(
+      { maxRecords: 10, dir: null },
+      metrics,
+      pino({ level: 'silent' }),
+    );
+    appendSnapshot(spool, 4);
+    for (let i = 0; i < 4; i++) appendBatch(spool, 3);
+    assert.deepEqual(contents(spool), ['1:services', '4:batch', '5:batch']);
+    assert.equal(spool.records, 10);
+    assert.equal(
+      await metric(metrics, 'snatscope_agent_spool_dropped_messages_total', { reason: 'full' }),
+      2,
+    );
+    // A snapshot bigger than the whole bound is kept too, alone: it is the node's only account of its Services.
+    appendSnapshot(spool, 12);
+    assert.deepEqual(contents(spool), ['6:services']);
+    appendBatch(spool, 1);
+    assert.deepEqual(contents(spool), ['6:services', '7:batch']);
+  });
+
+  it('replaces an unacknowledged snapshot by the newer one, counting it as superseded', async () => {
+    const metrics = new AgentMetrics();
+    const spool = await Spool.open(
+      { maxRecords: 100, dir: null },
+      metrics,
+      pino({ level: 'silent' }),
+    );
+    appendSnapshot(spool, 2);
+    appendBatch(spool, 1);
+    appendSnapshot(spool, 3);
+    appendBatch(spool, 1);
+    // The collector keeps only a node's latest set, so the older snapshot would be stored for nothing.
+    assert.deepEqual(contents(spool), ['2:batch', '3:services', '4:batch']);
+    assert.equal(spool.records, 5);
+    assert.equal(
+      await metric(metrics, 'snatscope_agent_spool_dropped_messages_total', {
+        reason: 'superseded',
+      }),
+      1,
+    );
+    assert.equal(
+      await metric(metrics, 'snatscope_agent_spool_dropped_records_total', {
+        reason: 'superseded',
+      }),
+      2,
+    );
+    spool.ackThrough(3);
+    appendSnapshot(spool, 1);
+    assert.deepEqual(contents(spool), ['4:batch', '5:services']);
   });
 
   it('gives each run a fresh boot id', async () => {
@@ -299,6 +367,31 @@ describe('spool on disk', () => {
     assert.equal(second.records, 6);
     await second.settled();
     assert.equal((await readdir(dir)).filter((name) => name.endsWith('.msg')).length, 2);
+  });
+
+  it('keeps only the newest snapshot among leftovers, and it survives the bound', async () => {
+    const dir = await tempDir();
+    // Two snapshots on disk, as an agent that spooled one per change before superseding wrote them.
+    const first = await Spool.open({ maxRecords: 100, dir }, new AgentMetrics(), silent);
+    appendSnapshot(first, 2);
+    appendBatch(first, 3);
+    await first.settled();
+    await writeFile(
+      join(dir, '00000000000000000003.msg'),
+      v1.AgentMessage.encode({ services: { sequence: 3, services: [{}, {}, {}] } }).finish(),
+    );
+    await writeFile(
+      join(dir, '00000000000000000004.msg'),
+      v1.AgentMessage.encode({ batch: { sequence: 4, records: flows(3) } }).finish(),
+    );
+    const second = await Spool.open({ maxRecords: 4, dir }, new AgentMetrics(), silent);
+    assert.deepEqual(contents(second), ['3:services']);
+    await second.settled();
+    assert.deepEqual((await readdir(dir)).sort(), [
+      '00000000000000000003.msg',
+      'boot-id',
+      'sequence-reserved',
+    ]);
   });
 
   it('keeps messages in memory when the directory cannot be written', async () => {
