@@ -263,7 +263,7 @@ export class IngestService {
       this.endSession(
         session,
         grpc.status.PERMISSION_DENIED,
-        `this token is for node "${session.tokenNode}", not "${node}"`,
+        `these credentials are for node "${session.tokenNode}", not "${node}"`,
       );
       return;
     }

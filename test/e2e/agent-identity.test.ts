@@ -103,6 +103,7 @@ describe('per-node identity with mutual TLS client certificates', () => {
     copyFileSync(certs.serverKey, join(dir, 'tls.key'));
     writeFileSync(join(dir, 'tokens'), 'shared-token\n');
     collector = await startCollector([
+      '--api-insecure-no-auth',
       '--grpc-listen',
       '127.0.0.1:0',
       '--http-listen',
@@ -206,6 +207,7 @@ describe('per-node identity with TokenReview (projected ServiceAccount tokens)',
       ]),
     });
     collector = await startCollector([
+      '--api-insecure-no-auth',
       '--grpc-listen',
       '127.0.0.1:0',
       '--http-listen',
@@ -276,6 +278,7 @@ describe('a TLS collector that would accept anyone', () => {
     try {
       const args = [
         'collector',
+        '--api-insecure-no-auth',
         '--grpc-listen',
         '127.0.0.1:0',
         '--http-listen',

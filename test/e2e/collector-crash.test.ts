@@ -26,6 +26,7 @@ async function startCollector(
 ): Promise<{ daemon: Daemon; grpcPort: number; httpUrl: string }> {
   const daemon = startSnatscope([
     'collector',
+    '--api-insecure-no-auth',
     '--grpc-listen',
     `127.0.0.1:${grpcPort}`,
     '--http-listen',

@@ -52,6 +52,7 @@ describe('collector store faults', () => {
     const db = join(dir, 'busy.db');
     const daemon = startSnatscope([
       'collector',
+      '--api-insecure-no-auth',
       '--grpc-listen',
       '127.0.0.1:0',
       '--http-listen',
@@ -131,6 +132,7 @@ describe('collector store faults', () => {
     const lock = lockStore(db);
     const daemon = startSnatscope([
       'collector',
+      '--api-insecure-no-auth',
       '--grpc-listen',
       '127.0.0.1:0',
       '--http-listen',

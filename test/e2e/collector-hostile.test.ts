@@ -39,6 +39,7 @@ describe('collector against hostile agents', () => {
     db = join(dir, 'flows.db');
     daemon = startSnatscope([
       'collector',
+      '--api-insecure-no-auth',
       '--grpc-listen',
       '127.0.0.1:0',
       '--http-listen',

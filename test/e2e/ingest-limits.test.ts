@@ -57,12 +57,20 @@ function rssOf(pid: number): number {
 }
 
 describe('collector --memory-budget', () => {
-  const common = ['--grpc-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--insecure'];
+  const common = [
+    '--grpc-listen',
+    '127.0.0.1:0',
+    '--http-listen',
+    '127.0.0.1:0',
+    '--insecure',
+    '--api-insecure-no-auth',
+  ];
 
   it('sizes every cache from the budget and prints the bounds at start-up', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'snatscope-budget-'));
     const daemon = startSnatscope([
       'collector',
+      '--api-insecure-no-auth',
       ...common,
       '--db',
       join(dir, 'flows.db'),
@@ -110,6 +118,7 @@ describe('the collector refuses an oversized message', () => {
     dir = mkdtempSync(join(tmpdir(), 'snatscope-limits-'));
     daemon = startSnatscope([
       'collector',
+      '--api-insecure-no-auth',
       '--grpc-listen',
       '127.0.0.1:0',
       '--http-listen',
@@ -161,7 +170,7 @@ describe('the collector refuses an oversized message', () => {
 });
 
 describe('the agent splits batches to fit the bound', () => {
-  it('sends a 4.5 MB backlog as several messages and the collector stores every record', async (t) => {
+  it('sends a 5 MB backlog as several messages and the collector stores every record', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'snatscope-split-'));
     const log = pino({ level: 'silent' });
     const collector = new Collector(
@@ -191,9 +200,9 @@ describe('the agent splits batches to fit the bound', () => {
       metrics,
       log,
     );
-    const total = 30_000;
-    // Names of 100 characters: ~150 bytes a record, 4.5 MB for the batch.
-    for (let i = 0; i < total; i++) exporter.flow(flow(i, '-'.repeat(100)));
+    const total = 45_000;
+    // Service names of 63 characters (the longest valid): ~110 bytes a record, ~5 MB for the batch.
+    for (let i = 0; i < total; i++) exporter.flow(flow(i, 'x'.repeat(60)));
     exporter.flush();
     assert.ok(spool.length >= 2, `the backlog is split (${spool.length} messages)`);
     exporter.start();
