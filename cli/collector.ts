@@ -4,7 +4,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
-import { CredentialsError, httpsCredentials, readTokenFile } from '../common/credentials.js';
+import { CredentialsError, httpsCredentials } from '../common/credentials.js';
 import { Collector, type CollectorConfig } from '../collector/collector.js';
 import { API_LIMITS } from '../collector/http-api.js';
 import {
@@ -257,10 +257,7 @@ function apiSettings(options: CollectorOptions): CollectorConfig['api'] {
     throw new UsageError('--api-tls-cert and --api-tls-key go together');
   }
   return {
-    tokens:
-      options.apiTokenFile === undefined
-        ? null
-        : readTokenFile(options.apiTokenFile, { nodes: false }),
+    tokenFile: options.apiTokenFile ?? null,
     tls:
       options.apiTlsCert === undefined || options.apiTlsKey === undefined
         ? null

@@ -43,8 +43,11 @@ export interface CollectorConfig {
   httpListen: { host: string; port: number };
   /** A listener of its own for /metrics, /healthz and /readyz; null: they share httpListen. */
   metricsListen: { host: string; port: number } | null;
-  /** Tokens, TLS and the concurrency cap of the query API (`health` follows metricsListen). */
-  api: Omit<HttpApiOptions, 'health'>;
+  /**
+   * The query API: its token file (one token per line, re-read when it changes; null: no
+   * authentication), TLS and concurrency cap (`health` follows metricsListen).
+   */
+  api: Omit<HttpApiOptions, 'health' | 'tokens'> & { tokenFile: string | null };
   dbPath: string;
   retentionMs: number;
   upstreamCidrs: readonly Cidr[];
@@ -75,6 +78,7 @@ export class Collector {
   private readonly ingest: IngestService;
   private readonly tls: ReloadingCredentials<ServerTls> | null;
   private readonly tokens: ReloadingCredentials<TokenTable> | null;
+  private readonly apiTokens: ReloadingCredentials<TokenTable> | null;
   private readonly grpcServer: grpc.Server;
   private readonly httpServers: FastifyInstance[] = [];
   private pruneTimer: NodeJS.Timeout | null = null;
@@ -119,6 +123,9 @@ export class Collector {
     const tlsFiles = config.security.insecure ? null : serverTlsFiles(config.security);
     this.tls = tlsFiles ? reloadingServerTls(tlsFiles, watch) : null;
     this.tokens = config.tokenFile ? reloadingTokenFile(config.tokenFile, watch) : null;
+    this.apiTokens = config.api.tokenFile
+      ? reloadingTokenFile(config.api.tokenFile, watch, 'api-tokens')
+      : null;
     const tokens = this.tokens;
     const identity = new AgentIdentity(
       {
@@ -163,8 +170,13 @@ export class Collector {
       },
     };
     const { metricsListen } = this.config;
+    const apiTokens = this.apiTokens;
     this.httpPort = await this.listen(
-      createHttpApi(deps, { ...this.config.api, health: metricsListen === null }),
+      createHttpApi(deps, {
+        ...this.config.api,
+        tokens: apiTokens && { accepts: (token) => apiTokens.current.accepts(token) },
+        health: metricsListen === null,
+      }),
       this.config.httpListen,
     );
     this.metricsPort =
@@ -186,8 +198,9 @@ export class Collector {
     });
     this.tls?.start();
     this.tokens?.start();
+    this.apiTokens?.start();
     this.schedulePrune(0);
-    if (this.config.api.tokens === null) {
+    if (this.apiTokens === null) {
       this.log.warn(
         { http: this.httpPort },
         'the query API serves stored client IPs to anyone who reaches it (--api-insecure-no-auth)',
@@ -199,7 +212,7 @@ export class Collector {
         http: this.httpPort,
         metrics: this.metricsPort,
         apiAuth:
-          this.config.api.tokens === null ? 'none (--api-insecure-no-auth)' : 'bearer tokens',
+          this.apiTokens === null ? 'none (--api-insecure-no-auth)' : 'bearer tokens',
         apiTls: this.config.api.tls !== null,
         db: this.config.dbPath,
         memoryBudget: this.config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
@@ -215,6 +228,7 @@ export class Collector {
     if (this.pruneTimer) clearTimeout(this.pruneTimer);
     this.tls?.stop();
     this.tokens?.stop();
+    this.apiTokens?.stop();
     await this.pruning;
     await this.ingest.shutdown();
     await new Promise<void>((resolve) => {

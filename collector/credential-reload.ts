@@ -20,7 +20,7 @@ import {
 import type { CollectorMetrics } from './metrics.js';
 
 /** What the files hold: the label value of snatscope_credentials_reloads_total{kind}. */
-export type CredentialKind = 'tls' | 'tokens';
+export type CredentialKind = 'tls' | 'tokens' | 'api-tokens';
 
 /** How to read one set of credential files. */
 export interface ReloadOptions<T> {
@@ -218,14 +218,24 @@ export function reloadingServerTls(
   );
 }
 
-/** The agents' tokens of --token-file (parseTokenFile). */
-export function reloadingTokenFile(path: string, watch: Watch): ReloadingCredentials<TokenTable> {
+/**
+ * A token file (parseTokenFile): the agents' --token-file (kind `tokens`, "TOKEN [NODE]" lines) or
+ * the query API's --api-token-file (kind `api-tokens`, bare tokens).
+ */
+export function reloadingTokenFile(
+  path: string,
+  watch: Watch,
+  kind: 'tokens' | 'api-tokens' = 'tokens',
+): ReloadingCredentials<TokenTable> {
   return ReloadingCredentials.load(
     {
-      kind: 'tokens',
+      kind,
       files: [path],
       intervalMs: watch.intervalMs,
-      parse: (contents) => parseTokenFile(contentOf(contents, path).toString('utf8'), path),
+      parse: (contents) =>
+        parseTokenFile(contentOf(contents, path).toString('utf8'), path, {
+          nodes: kind === 'tokens',
+        }),
     },
     watch.metrics,
     watch.log,

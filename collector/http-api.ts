@@ -40,7 +40,7 @@ export interface HttpApiDeps {
 /** How the API listener is secured and bounded. */
 export interface HttpApiOptions {
   /** Accepted API tokens; null serves the API to anyone (only with --api-insecure-no-auth). */
-  tokens: TokenTable | null;
+  tokens: Pick<TokenTable, 'accepts'> | null;
   /** PEM certificate chain and key: serve HTTPS instead of HTTP. */
   tls: { cert: Buffer; key: Buffer } | null;
   /** Also serve /metrics, /healthz and /readyz here (false when they have their own listener). */

@@ -230,25 +230,6 @@ export function tokenDigest(token: string): string {
 }
 
 /**
- * Reads the collector's token file: see parseTokenFile. `nodes: false` is for files whose tokens
- * are bound to no node (the query API's).
- */
-export function readTokenFile(
-  path: string,
-  options: { nodes: boolean } = { nodes: true },
-): TokenTable {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CredentialsError(`cannot read the token file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return parseTokenFile(text, path, options);
-}
-
-/**
  * Parses the collector's token file (`path` names it in errors): one token per line, optionally
  * followed by the one node name it may be used for (`TOKEN node-1`) unless `nodes` is false; `#`
  * comments and blank lines are ignored. Errors name file:line.

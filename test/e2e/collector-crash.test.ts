@@ -16,33 +16,9 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
-import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { eventually } from '../support/daemon.js';
+import { loopbackCollectorArgs, startCollector } from '../support/ingest-stream.js';
 import { startSyntheticAgent } from '../support/synthetic-agent.js';
-
-/** Starts the built collector on `grpcPort` (0: any) and resolves with it and its ports. */
-async function startCollector(
-  db: string,
-  grpcPort: number,
-): Promise<{ daemon: Daemon; grpcPort: number; httpUrl: string }> {
-  const daemon = startSnatscope([
-    'collector',
-    '--api-insecure-no-auth',
-    '--grpc-listen',
-    `127.0.0.1:${grpcPort}`,
-    '--http-listen',
-    '127.0.0.1:0',
-    '--db',
-    db,
-    '--insecure',
-    '--log-level',
-    'info',
-  ]);
-  const ports = JSON.parse(await daemon.waitForStderr(/collector listening/)) as {
-    grpc: number;
-    http: number;
-  };
-  return { daemon, grpcPort: ports.grpc, httpUrl: `http://127.0.0.1:${ports.http}` };
-}
 
 /** Stored rows of `node` and how many distinct connections they are. */
 function storedCounts(db: string, node: string): { rows: number; distinct: number } {
@@ -79,8 +55,8 @@ describe('collector crash and disk faults', () => {
     const seed = Number(process.env.SNATSCOPE_FAULT_SEED ?? Date.now() % 1_000_000);
     const random = seededRandom(seed);
     const db = join(dir, 'kill.db');
-    let collector = await startCollector(db, 0);
-    const port = collector.grpcPort;
+    let collector = await startCollector(loopbackCollectorArgs(db));
+    const port = Number(collector.grpcTarget.split(':')[1]);
     const agent = await startSyntheticAgent(`127.0.0.1:${port}`, 'crash-1');
     const kills = 24;
     try {
@@ -98,7 +74,7 @@ describe('collector crash and disk faults', () => {
         await collector.daemon.stop('SIGKILL');
         // Records keep coming while the collector is down; the spool holds them.
         agent.emit(Math.floor(random() * 100));
-        collector = await startCollector(db, port);
+        collector = await startCollector(loopbackCollectorArgs(db, port));
       }
       await agent.drainAndStop();
       assert.equal(agent.spool.length, 0, 'the agent holds nothing unacknowledged');
@@ -121,8 +97,8 @@ describe('collector crash and disk faults', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'snatscope-test-tmpfs', mount]);
     try {
       const db = join(mount, 'flows.db');
-      const collector = await startCollector(db, 0);
-      const agent = await startSyntheticAgent(`127.0.0.1:${collector.grpcPort}`, 'disk-1');
+      const collector = await startCollector(loopbackCollectorArgs(db));
+      const agent = await startSyntheticAgent(collector.grpcTarget, 'disk-1');
       try {
         agent.emit(200);
         await eventually(
@@ -172,8 +148,8 @@ describe('collector crash and disk faults', () => {
   it('agent SIGKILL with a disk spool: every record it spooled is stored once', async (t) => {
     const db = join(dir, 'agent-kill.db');
     const spoolDir = join(dir, 'spool');
-    const collector = await startCollector(db, 0);
-    const address = `127.0.0.1:${collector.grpcPort}`;
+    const collector = await startCollector(loopbackCollectorArgs(db));
+    const address = collector.grpcTarget;
     const runs = 10;
     const range = 1000;
     const spooled: number[] = [];

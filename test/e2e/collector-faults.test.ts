@@ -9,8 +9,13 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import Database from 'better-sqlite3';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
-import { eventually, startSnatscope } from '../support/daemon.js';
-import { flow, RawStream } from '../support/ingest-stream.js';
+import { eventually } from '../support/daemon.js';
+import {
+  flow,
+  loopbackCollectorArgs,
+  RawStream,
+  startCollector,
+} from '../support/ingest-stream.js';
 
 /** Whether `url` answers within a quarter second (a blocked event loop does not). */
 async function answers(url: string): Promise<boolean> {
@@ -50,23 +55,8 @@ describe('collector store faults', () => {
     // Out of process: the collector's event loop blocks while SQLite waits for the lock, and the
     // next batch must reach it during that wait, as it does for an agent under load.
     const db = join(dir, 'busy.db');
-    const daemon = startSnatscope([
-      'collector',
-      '--api-insecure-no-auth',
-      '--grpc-listen',
-      '127.0.0.1:0',
-      '--http-listen',
-      '127.0.0.1:0',
-      '--db',
-      db,
-      '--insecure',
-      '--log-level',
-      'info',
-    ]);
-    const { grpc: grpcPort, http } = JSON.parse(
-      await daemon.waitForStderr(/collector listening/),
-    ) as { grpc: number; http: number };
-    const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    const { daemon, grpcTarget, httpUrl } = await startCollector(loopbackCollectorArgs(db));
+    const client = new grpc.Client(grpcTarget, grpc.credentials.createInsecure());
     try {
       const stream = new RawStream(client);
       stream.send({ hello: { node: 'b1', agentVersion: 't', bootId: 'busy' } });
@@ -76,7 +66,7 @@ describe('collector store faults', () => {
       const lock = lockStore(db);
       stream.send({ batch: { sequence: 2, records: [flow('b1', 2)] } });
       await eventually(
-        async () => ((await answers(`http://127.0.0.1:${http}/healthz`)) ? undefined : true),
+        async () => ((await answers(`${httpUrl}/healthz`)) ? undefined : true),
         'the collector blocked in the write of batch 2',
       );
       // Batch 3 arrives while batch 2's commit waits for the lock; the lock goes once 2 failed.
@@ -130,28 +120,16 @@ describe('collector store faults', () => {
     );
     seeded.close();
     const lock = lockStore(db);
-    const daemon = startSnatscope([
-      'collector',
-      '--api-insecure-no-auth',
-      '--grpc-listen',
-      '127.0.0.1:0',
-      '--http-listen',
-      '127.0.0.1:0',
-      '--db',
-      db,
-      '--insecure',
+    const { daemon, httpUrl } = await startCollector([
+      ...loopbackCollectorArgs(db),
       '--retention',
       '1h',
     ]);
     try {
       await daemon.waitForStderr(/pruning the store failed; will retry/, 60_000);
-      const { http } = JSON.parse(await daemon.waitForStderr(/collector listening/)) as {
-        http: number;
-      };
-      const metrics = async (): Promise<string> =>
-        (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
+      const metrics = async (): Promise<string> => (await fetch(`${httpUrl}/metrics`)).text();
       assert.match(await metrics(), /^snatscope_store_errors_total [1-9]/m);
-      assert.equal((await fetch(`http://127.0.0.1:${http}/healthz`)).status, 200);
+      assert.equal((await fetch(`${httpUrl}/healthz`)).status, 200);
       lock.release();
       await eventually(
         async () => (/^snatscope_store_pruned_total 3$/m.test(await metrics()) ? true : undefined),

@@ -13,8 +13,13 @@ import { SqliteFlowStore } from '../../collector/sqlite-store.js';
 import { checkFlowRecord } from '../../collector/validate.js';
 import { encodeAgentMessage } from '../../common/ingest-rpc.js';
 import { v1 } from '../../proto/index.js';
-import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
-import { flow, RawStream } from '../support/ingest-stream.js';
+import { eventually, type Daemon } from '../support/daemon.js';
+import {
+  flow,
+  loopbackCollectorArgs,
+  RawStream,
+  startCollector,
+} from '../support/ingest-stream.js';
 
 describe('collector against hostile agents', () => {
   let dir: string;
@@ -37,24 +42,10 @@ describe('collector against hostile agents', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'snatscope-hostile-'));
     db = join(dir, 'flows.db');
-    daemon = startSnatscope([
-      'collector',
-      '--api-insecure-no-auth',
-      '--grpc-listen',
-      '127.0.0.1:0',
-      '--http-listen',
-      '127.0.0.1:0',
-      '--db',
-      db,
-      '--insecure',
-      '--log-level',
-      'info',
-    ]);
-    const { grpc: grpcPort, http } = JSON.parse(
-      await daemon.waitForStderr(/collector listening/),
-    ) as { grpc: number; http: number };
-    httpUrl = `http://127.0.0.1:${http}`;
-    client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    const collector = await startCollector(loopbackCollectorArgs(db));
+    daemon = collector.daemon;
+    httpUrl = collector.httpUrl;
+    client = new grpc.Client(collector.grpcTarget, grpc.credentials.createInsecure());
   });
 
   after(async () => {

@@ -377,6 +377,49 @@ describe('collector query API over loopback HTTP', () => {
   });
 });
 
+describe('query API tokens renewed without a restart', () => {
+  it('accepts the new token and refuses the old one once the file changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snatscope-api-rotate-'));
+    const tokens = join(dir, 'api-tokens');
+    writeFileSync(tokens, 'old-query-token\n');
+    const collector = startSnatscope([
+      'collector',
+      '--grpc-listen',
+      '127.0.0.1:0',
+      '--insecure',
+      '--http-listen',
+      '127.0.0.1:0',
+      '--api-token-file',
+      tokens,
+      '--credentials-poll',
+      '100ms',
+      '--db',
+      join(dir, 'flows.db'),
+    ]);
+    try {
+      const { http } = JSON.parse(await collector.waitForStderr(/collector listening/)) as {
+        http: number;
+      };
+      const status = async (token: string): Promise<number> =>
+        (await get(http, '/api/v1/services', token)).status;
+      assert.equal(await status('old-query-token'), 200);
+      // A half-written renewal (an empty file) is not used: the old token keeps working.
+      writeFileSync(tokens, '');
+      await collector.waitForStderr(/lists no token/);
+      assert.equal(await status('old-query-token'), 200);
+      writeFileSync(tokens, 'new-query-token\n');
+      await eventually(
+        async () => ((await status('new-query-token')) === 200 ? true : undefined),
+        'the renewed token accepted',
+      );
+      assert.equal(await status('old-query-token'), 401);
+    } finally {
+      await collector.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('collector query API over HTTPS', () => {
   let dir = '';
   let certs: TestCerts;

@@ -3,7 +3,7 @@
 // (counted against the agents' own emitted counters), and every flow is counted once per Service.
 // Needs root (network namespaces).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,13 @@ import { defaultCluster } from '../../lab/cluster.js';
 import { createLab, newPrefix, type Lab } from '../../lab/lab.js';
 import { listNamespaces, runInNamespace } from '../../lab/netns.js';
 import { v1 } from '../../proto/index.js';
-import { eventually, startLabCollector, startLabPipeline, type Daemon } from '../support/daemon.js';
+import {
+  eventually,
+  labApiTokenFile,
+  startLabCollector,
+  startLabPipeline,
+  type Daemon,
+} from '../support/daemon.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cluster = defaultCluster();
@@ -183,7 +189,7 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
     const { stdout: services } = await lab.exec(lab.routerNamespace, [
       process.execPath,
       '-e',
-      `fetch('http://${cluster.lanRouterIp}:${HTTP_PORT}/api/v1/services').then((r) => r.text()).then((t) => process.stdout.write(t))`,
+      `fetch('http://${cluster.lanRouterIp}:${HTTP_PORT}/api/v1/services', { headers: { authorization: 'Bearer ${readFileSync(labApiTokenFile(options), 'utf8').trim()}' } }).then((r) => r.text()).then((t) => process.stdout.write(t))`,
     ]);
     const counted = (JSON.parse(services) as { services: { flows: number }[] }).services.reduce(
       (sum, s) => sum + s.flows,

@@ -11,7 +11,7 @@ export function loopbackCollectorConfig(
     grpcListen: { host: '127.0.0.1', port: 0 },
     httpListen: { host: '127.0.0.1', port: 0 },
     metricsListen: null,
-    api: { tokens: null, tls: null, maxConcurrent: 8 },
+    api: { tokenFile: null, tls: null, maxConcurrent: 8 },
     dbPath,
     retentionMs: 7 * 86_400_000,
     upstreamCidrs: [],

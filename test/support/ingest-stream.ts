@@ -87,6 +87,23 @@ export interface RunningCollector {
   httpUrl: string;
 }
 
+/**
+ * Flags of a plaintext collector on loopback storing in `db`, its query API without tokens (for
+ * tests whose subject is not the API): gRPC on `grpcPort` (0: any free port), HTTP on any port.
+ */
+export function loopbackCollectorArgs(db: string, grpcPort = 0): string[] {
+  return [
+    '--grpc-listen',
+    `127.0.0.1:${grpcPort}`,
+    '--http-listen',
+    '127.0.0.1:0',
+    '--db',
+    db,
+    '--insecure',
+    '--api-insecure-no-auth',
+  ];
+}
+
 /** Starts the built CLI's collector with `args`; resolves once it listens. */
 export async function startCollector(args: readonly string[]): Promise<RunningCollector> {
   const daemon = startSnatscope(['collector', '--log-level', 'info', ...args]);

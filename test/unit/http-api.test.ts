@@ -1,14 +1,14 @@
 // The collector's HTTP API in process (fastify's inject, no socket): which paths need a token,
 // what the query-string schema refuses, and cursor pages over a real SQLite store.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { readTokenFile } from '../../common/credentials.js';
+import { parseTokenFile } from '../../common/credentials.js';
 import { Correlator } from '../../collector/correlate.js';
 import { createHttpApi, createMetricsServer, type HttpApiDeps } from '../../collector/http-api.js';
 import type { ApiRefuseReason } from '../../collector/metrics.js';
@@ -50,7 +50,9 @@ before(async () => {
     refused: (reason) => refusals.push(reason),
   };
   api = createHttpApi(deps, {
-    tokens: readTokenFile(join(dir, 'api-tokens'), { nodes: false }),
+    tokens: parseTokenFile(readFileSync(join(dir, 'api-tokens'), 'utf8'), 'api-tokens', {
+      nodes: false,
+    }),
     tls: null,
     health: true,
     maxConcurrent: 4,
