@@ -211,8 +211,7 @@ export class Collector {
         grpc: this.grpcPort,
         http: this.httpPort,
         metrics: this.metricsPort,
-        apiAuth:
-          this.apiTokens === null ? 'none (--api-insecure-no-auth)' : 'bearer tokens',
+        apiAuth: this.apiTokens === null ? 'none (--api-insecure-no-auth)' : 'bearer tokens',
         apiTls: this.config.api.tls !== null,
         db: this.config.dbPath,
         memoryBudget: this.config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
