@@ -1,6 +1,9 @@
 // A load client in the lab: opens --rate new TCP connections per second to ip:port for --duration-ms,
 // each reading the pod's one-line answer and closing, so that every connection is a new conntrack
 // entry. At most --max-in-flight at once (a slow path sheds load instead of piling up sockets).
+// Source ports are taken in order from 1024 up, never twice while fewer than 64,512 connections
+// were made: a reused address and port would give a later connection the same conntrack tuple (and
+// often the same conntrack id) as an earlier one, which then look like one connection.
 // Prints one JSON line at the end: {"opened","answered","failed","skipped"}.
 // Usage: node load-client.mjs --ip A --port N --rate N --duration-ms N [--max-in-flight N]
 import net from 'node:net';
@@ -37,7 +40,8 @@ function connect() {
   }
   inFlight++;
   counts.opened++;
-  const socket = net.connect({ host: values.ip, port });
+  const localPort = 1024 + ((counts.opened - 1) % 64_512);
+  const socket = net.connect({ host: values.ip, port, localPort });
   let answered = false;
   socket.setTimeout(5000, () => socket.destroy());
   socket.on('data', () => {
