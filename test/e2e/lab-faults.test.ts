@@ -199,9 +199,13 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
       emittedDuringOutage > 10_000,
       `${emittedDuringOutage} records emitted during the outage`,
     );
+    // The restarted collector took the agents' whole replay: its peak resident set (VmHWM).
+    const status = readFileSync(`/proc/${String(collector.child.pid)}/status`, 'utf8');
+    const peakMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
     t.diagnostic(
-      `collector down ${OUTAGE_MS / 1000} s: ${loadSummary.opened} connections opened (${loadSummary.answered} answered), ${emittedDuringOutage} records emitted by ${entry.name} during the outage, ${entryRows} entry flows stored, 0 lost, 0 twice; ${counted} flows counted per Service`,
+      `collector down ${OUTAGE_MS / 1000} s: ${loadSummary.opened} connections opened (${loadSummary.answered} answered), ${emittedDuringOutage} records emitted by ${entry.name} during the outage, ${entryRows} entry flows stored, 0 lost, 0 twice; ${counted} flows counted per Service; restarted collector's peak RSS ${peakMb.toFixed(0)} MB`,
     );
+    assert.ok(peakMb < 512, `peak RSS ${peakMb} MB within the deploy's 512Mi limit`);
     assert.equal(counted, entryRows, 'each stored flow counted once per Service');
   });
 });
