@@ -13,6 +13,7 @@ import { eventually } from '../support/daemon.js';
 import {
   flow,
   getJson,
+  loopbackCollectorArgs,
   RawStream,
   startCollector,
   type RunningCollector,
@@ -147,15 +148,7 @@ describe('collector killed with SIGKILL mid-stream', () => {
 
   it('a restart on the same file loses nothing and stores nothing twice', async () => {
     const db = join(dir, 'flows.db');
-    const args = [
-      '--http-listen',
-      '127.0.0.1:0',
-      '--db',
-      db,
-      '--insecure',
-      '--api-insecure-no-auth',
-    ];
-    let collector = await startCollector(['--grpc-listen', '127.0.0.1:0', ...args]);
+    let collector = await startCollector(loopbackCollectorArgs(db));
     const target = collector.grpcTarget;
     const total = 4000;
     const batch = 50;
@@ -189,7 +182,7 @@ describe('collector killed with SIGKILL mid-stream', () => {
     assert.ok(acked <= heldBack, `acked ${acked} of the ${heldBack} batches sent before the kill`);
     client.close();
 
-    collector = await startCollector(['--grpc-listen', target, ...args]);
+    collector = await startCollector(loopbackCollectorArgs(db, Number(target.split(':').at(-1))));
     const again = new grpc.Client(target, grpc.credentials.createInsecure());
     stream = new RawStream(again, undefined);
     // Replay from the first unacknowledged batch, as the agent's spool does, and one batch
@@ -228,22 +221,14 @@ describe('collector start-up errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'snatscope-startup-'));
     try {
       writeFileSync(join(dir, 'not-a-db'), 'plain text\n');
-      const common = [
-        '--grpc-listen',
-        '127.0.0.1:0',
-        '--http-listen',
-        '127.0.0.1:0',
-        '--insecure',
-        '--api-insecure-no-auth',
-      ];
-      const bad = runCli(['collector', ...common, '--db', join(dir, 'not-a-db')]);
+      const bad = runCli(['collector', ...loopbackCollectorArgs(join(dir, 'not-a-db'))]);
       assert.equal(bad.status, 1, bad.stderr);
       assert.match(
         bad.stderr,
         /^snatscope: collector: .*not-a-db: cannot open: file is not a database$/m,
       );
       assert.doesNotMatch(bad.stderr, /internal error|\n\s+at /);
-      const fresh = await startCollector([...common, '--db', join(dir, 'new', 'flows.db')]);
+      const fresh = await startCollector(loopbackCollectorArgs(join(dir, 'new', 'flows.db')));
       assert.equal(await fresh.daemon.stop(), 0, fresh.daemon.stderr());
       assert.ok(
         existsSync(join(dir, 'new', 'flows.db')),

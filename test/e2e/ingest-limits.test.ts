@@ -24,6 +24,7 @@ import { cacheLimits } from '../../collector/memory-budget.js';
 import { v1 } from '../../proto/index.js';
 import { runCli } from '../support/cli.js';
 import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { loopbackCollectorArgs } from '../support/ingest-stream.js';
 import { loopbackCollectorConfig } from '../support/collector-config.js';
 
 /** A flow record of node n1; `index` makes it a distinct connection, `pad` lengthens its name. */
@@ -57,23 +58,11 @@ function rssOf(pid: number): number {
 }
 
 describe('collector --memory-budget', () => {
-  const common = [
-    '--grpc-listen',
-    '127.0.0.1:0',
-    '--http-listen',
-    '127.0.0.1:0',
-    '--insecure',
-    '--api-insecure-no-auth',
-  ];
-
   it('sizes every cache from the budget and prints the bounds at start-up', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'snatscope-budget-'));
     const daemon = startSnatscope([
       'collector',
-      '--api-insecure-no-auth',
-      ...common,
-      '--db',
-      join(dir, 'flows.db'),
+      ...loopbackCollectorArgs(join(dir, 'flows.db')),
       '--memory-budget',
       '64Mi',
     ]);
@@ -96,9 +85,7 @@ describe('collector --memory-budget', () => {
     ] as const) {
       const result = runCli([
         'collector',
-        ...common,
-        '--db',
-        '/nonexistent/x.db',
+        ...loopbackCollectorArgs('/nonexistent/x.db'),
         '--memory-budget',
         value,
       ]);
@@ -116,17 +103,7 @@ describe('the collector refuses an oversized message', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'snatscope-limits-'));
-    daemon = startSnatscope([
-      'collector',
-      '--api-insecure-no-auth',
-      '--grpc-listen',
-      '127.0.0.1:0',
-      '--http-listen',
-      '127.0.0.1:0',
-      '--db',
-      join(dir, 'flows.db'),
-      '--insecure',
-    ]);
+    daemon = startSnatscope(['collector', ...loopbackCollectorArgs(join(dir, 'flows.db'))]);
     const line = await daemon.waitForStderr(/collector listening/);
     target = `127.0.0.1:${(JSON.parse(line) as { grpc: number }).grpc}`;
   });
