@@ -137,17 +137,14 @@ export class IngestService {
 
   /**
    * Forgets progress entries of boots that have no stream and no write in flight for a while (the
-   * store keeps the truth; a later hello reads it again). Returns how many were forgotten.
+   * store keeps the truth; a later hello reads it again).
    */
-  forgetIdleProgress(nowMs: number): number {
-    let forgotten = 0;
+  forgetIdleProgress(nowMs: number): void {
     for (const [key, progress] of this.progress) {
       if (progress.users === 0 && nowMs - progress.idleSince >= PROGRESS_IDLE_MS) {
         this.progress.delete(key);
-        forgotten++;
       }
     }
-    return forgotten;
   }
 
   private receive(session: Session, request: IngestRequest): void {
@@ -196,16 +193,13 @@ export class IngestService {
     progress.accepted = sequence;
     const links = [];
     let backendHalves = 0;
-    const latest = Date.now() / 1000 + MAX_CLOCK_SKEW_S;
+    const now = Date.now() / 1000;
     for (const record of records) {
       // A time in the future would keep a row past every retention prune and skew the windows.
-      if ((record.observedAt ?? 0) > latest) {
-        record.observedAt = latest - MAX_CLOCK_SKEW_S;
+      if ((record.observedAt ?? 0) > now + MAX_CLOCK_SKEW_S) {
+        record.observedAt = now;
         this.metrics.ingestClampedTimes.inc();
       }
-      // Which nodes a connection crossed is the collector's finding, never an agent's claim.
-      record.entryNode = null;
-      record.backendNode = null;
       if (record.kind === v1.FlowRecord.Kind.backend) backendHalves++;
       const link = this.stitcher.stitch(record);
       if (link) links.push(link);

@@ -70,6 +70,10 @@ export class Stitcher {
    */
   stitch(record: v1.IFlowRecord): BackendLink | null {
     const node = record.node ?? '';
+    // Which nodes a connection crossed is the stitcher's finding, never the agent's claim: the
+    // record goes on as if the agent had not sent these fields.
+    delete record.entryNode;
+    delete record.backendNode;
     if (record.kind === v1.FlowRecord.Kind.backend) {
       record.backendNode = node;
       const key = connectionKey(record);

@@ -75,8 +75,9 @@ export interface FlowStore {
   /** Calls back with every stored record first seen at or after `since` (oldest first). */
   forEachFlowSince(since: number, callback: (record: v1.IFlowRecord) => void): void;
   /**
-   * Deletes flows last seen before `before` in short transactions, one per step, yielding the rows each deleted, so that
-   * the caller can let other work run between them. Throws a store error from the failing step.
+   * Deletes flows last seen before `before` in short transactions, one per step, yielding the rows
+   * each deleted, so that the caller can let other work run between them. Throws a store error
+   * from the failing step.
    */
   pruneSteps(before: number): Iterable<number>;
   /** Stored flow rows (entry and backend records). */

@@ -34,10 +34,22 @@ function checkHostPort(
   if (!value) return required ? invalid('address', `${field} is missing`) : null;
   if (isIP(value.ip ?? '') === 0)
     return invalid('address', `${field}.ip "${value.ip ?? ''}" is not an IP address`);
-  const port = value.port ?? 0;
-  if (!Number.isInteger(port) || port > MAX_PORT)
-    return invalid('port', `${field}.port ${port} is out of range`);
-  return null;
+  return checkPort(`${field}.port`, value.port ?? 0);
+}
+
+function checkPort(field: string, port: number): Invalid | null {
+  return Number.isInteger(port) && port <= MAX_PORT
+    ? null
+    : invalid('port', `${field} ${port} is out of range`);
+}
+
+/** An enum value the proto does not define: it would become a label, a verdict or a stored code. */
+function checkEnum(
+  field: string,
+  value: number | null | undefined,
+  values: object,
+): Invalid | null {
+  return (value ?? 0) in values ? null : invalid('enum', `${field} ${value} is unknown`);
 }
 
 function checkService(service: v1.IServicePortName | null | undefined): Invalid | null {
@@ -66,19 +78,7 @@ export function checkHello(hello: v1.IAgentHello): Invalid | null {
     );
   if ((hello.agentVersion ?? '').length > MAX_AGENT_VERSION)
     return invalid('protocol', `agent version is longer than ${MAX_AGENT_VERSION}`);
-  return checkEnums(hello.proxyMode, undefined);
-}
-
-/** Proxy mode and traffic policy: unknown values would become labels and verdicts. */
-function checkEnums(
-  proxyMode: v1.ProxyMode | null | undefined,
-  policy: v1.TrafficPolicy | null | undefined,
-): Invalid | null {
-  if (!((proxyMode ?? 0) in v1.ProxyMode))
-    return invalid('enum', `proxyMode ${proxyMode} is unknown`);
-  if (!((policy ?? 0) in v1.TrafficPolicy))
-    return invalid('enum', `externalTrafficPolicy ${policy} is unknown`);
-  return null;
+  return checkEnum('proxyMode', hello.proxyMode, v1.ProxyMode);
 }
 
 /** At most 40 characters of a refused value, for the reason sent back and logged. */
@@ -97,13 +97,14 @@ export function checkFlowRecord(record: v1.IFlowRecord, node: string): Invalid |
   const { Kind, EntryKind, Cause } = v1.FlowRecord;
   if (record.node !== node)
     return invalid('node', `record node "${record.node ?? ''}" is not the stream's node "${node}"`);
-  const kind = record.kind ?? Kind.flow;
-  if (!(kind in Kind)) return invalid('enum', `kind ${kind} is unknown`);
-  if (!((record.cause ?? 0) in Cause) || !((record.entryKind ?? 0) in EntryKind)) {
-    return invalid('enum', 'cause or entryKind is unknown');
-  }
-  const enums = checkEnums(record.proxyMode, record.externalTrafficPolicy);
+  const enums =
+    checkEnum('kind', record.kind, Kind) ??
+    checkEnum('cause', record.cause, Cause) ??
+    checkEnum('entryKind', record.entryKind, EntryKind) ??
+    checkEnum('proxyMode', record.proxyMode, v1.ProxyMode) ??
+    checkEnum('externalTrafficPolicy', record.externalTrafficPolicy, v1.TrafficPolicy);
   if (enums) return enums;
+  const kind = record.kind ?? Kind.flow;
   if (!CONNTRACK_STATE.test(record.state ?? ''))
     return invalid('protocol', `state "${clip(record.state ?? '')}" is not a conntrack state`);
   const observedAt = record.observedAt ?? 0;
@@ -159,13 +160,14 @@ export function checkServiceState(state: v1.IServiceState, node: string): Invali
     ['port', state.port],
     ...(state.endpoints ?? []).map((e) => ['endpoint port', e.port] as const),
   ] as const) {
-    if (port != null && (!Number.isInteger(port) || port > MAX_PORT))
-      return invalid('port', `${field} ${port} is out of range`);
+    const problem = port == null ? null : checkPort(field, port);
+    if (problem) return problem;
   }
   return (
     checkProtocol(state.protocol) ??
     checkService(state.service) ??
-    checkEnums(state.proxyMode, state.externalTrafficPolicy)
+    checkEnum('proxyMode', state.proxyMode, v1.ProxyMode) ??
+    checkEnum('externalTrafficPolicy', state.externalTrafficPolicy, v1.TrafficPolicy)
   );
 }
 

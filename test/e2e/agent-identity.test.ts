@@ -17,6 +17,8 @@ import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.js'
 import {
   flow,
   getJson,
+  loopbackCollectorArgs,
+  loopbackListenArgs,
   RawStream,
   startCollector,
   type Json,
@@ -103,13 +105,8 @@ describe('per-node identity with mutual TLS client certificates', () => {
     copyFileSync(certs.serverKey, join(dir, 'tls.key'));
     writeFileSync(join(dir, 'tokens'), 'shared-token\n');
     collector = await startCollector([
+      ...loopbackListenArgs(join(dir, 'flows.db')),
       '--api-insecure-no-auth',
-      '--grpc-listen',
-      '127.0.0.1:0',
-      '--http-listen',
-      '127.0.0.1:0',
-      '--db',
-      join(dir, 'flows.db'),
       '--tls-cert',
       join(dir, 'tls.crt'),
       '--tls-key',
@@ -207,14 +204,7 @@ describe('per-node identity with TokenReview (projected ServiceAccount tokens)',
       ]),
     });
     collector = await startCollector([
-      '--api-insecure-no-auth',
-      '--grpc-listen',
-      '127.0.0.1:0',
-      '--http-listen',
-      '127.0.0.1:0',
-      '--db',
-      join(dir, 'flows.db'),
-      '--insecure',
+      ...loopbackCollectorArgs(join(dir, 'flows.db')),
       '--token-review',
       '--kube-api-server',
       api.url,
@@ -278,13 +268,8 @@ describe('a TLS collector that would accept anyone', () => {
     try {
       const args = [
         'collector',
+        ...loopbackListenArgs(join(dir, 'flows.db')),
         '--api-insecure-no-auth',
-        '--grpc-listen',
-        '127.0.0.1:0',
-        '--http-listen',
-        '127.0.0.1:0',
-        '--db',
-        join(dir, 'flows.db'),
         '--tls-cert',
         certs.serverCert,
         '--tls-key',

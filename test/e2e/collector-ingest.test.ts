@@ -14,6 +14,7 @@ import {
   flow,
   getJson,
   loopbackCollectorArgs,
+  loopbackListenArgs,
   RawStream,
   startCollector,
   type RunningCollector,
@@ -34,12 +35,7 @@ describe('collector ingest protocol', () => {
     writeFileSync(join(dir, 'tokens'), '# agent tokens\ngood-token\nn2-token n2\n');
     writeFileSync(join(dir, 'api-tokens'), `${API_TOKEN}\n`);
     collector = await startCollector([
-      '--grpc-listen',
-      '127.0.0.1:0',
-      '--http-listen',
-      '127.0.0.1:0',
-      '--db',
-      join(dir, 'flows.db'),
+      ...loopbackListenArgs(join(dir, 'flows.db')),
       '--insecure',
       '--token-file',
       join(dir, 'tokens'),

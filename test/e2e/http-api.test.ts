@@ -19,6 +19,7 @@ import { v1 } from '../../proto/index.js';
 import { generateTestCerts, type TestCerts } from '../support/certs.js';
 import { parseNdjson } from '../support/cli.js';
 import { eventually, startSnatscope, type Daemon } from '../support/daemon.js';
+import { loopbackListenArgs } from '../support/ingest-stream.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOKEN = 'e2e-query-token';
@@ -146,17 +147,12 @@ describe('collector query API over loopback HTTP', () => {
     store.close();
     collector = startSnatscope([
       'collector',
-      '--grpc-listen',
-      '127.0.0.1:0',
+      ...loopbackListenArgs(join(dir, 'flows.db')),
       '--insecure',
-      '--http-listen',
-      '127.0.0.1:0',
       '--metrics-listen',
       '127.0.0.1:0',
       '--api-token-file',
       join(dir, 'api-tokens'),
-      '--db',
-      join(dir, 'flows.db'),
     ]);
     const line = await collector.waitForStderr(/collector listening/);
     ({ http: apiPort, metrics: metricsPort } = JSON.parse(line) as {
@@ -384,17 +380,12 @@ describe('query API tokens renewed without a restart', () => {
     writeFileSync(tokens, 'old-query-token\n');
     const collector = startSnatscope([
       'collector',
-      '--grpc-listen',
-      '127.0.0.1:0',
+      ...loopbackListenArgs(join(dir, 'flows.db')),
       '--insecure',
-      '--http-listen',
-      '127.0.0.1:0',
       '--api-token-file',
       tokens,
       '--credentials-poll',
       '100ms',
-      '--db',
-      join(dir, 'flows.db'),
     ]);
     try {
       const { http } = JSON.parse(await collector.waitForStderr(/collector listening/)) as {
@@ -432,19 +423,14 @@ describe('collector query API over HTTPS', () => {
     writeFileSync(join(dir, 'api-tokens'), `${TOKEN}\n`);
     collector = startSnatscope([
       'collector',
-      '--grpc-listen',
-      '127.0.0.1:0',
+      ...loopbackListenArgs(join(dir, 'flows.db')),
       '--insecure',
-      '--http-listen',
-      '127.0.0.1:0',
       '--api-token-file',
       join(dir, 'api-tokens'),
       '--api-tls-cert',
       certs.serverCert,
       '--api-tls-key',
       certs.serverKey,
-      '--db',
-      join(dir, 'flows.db'),
     ]);
     const line = await collector.waitForStderr(/collector listening/);
     url = `https://127.0.0.1:${(JSON.parse(line) as { http: number }).http}`;

@@ -87,21 +87,17 @@ export interface RunningCollector {
   httpUrl: string;
 }
 
+/** Flags of a collector on loopback storing in `db`: gRPC on `grpcPort` (0: any), HTTP on any. */
+export function loopbackListenArgs(db: string, grpcPort = 0): string[] {
+  return ['--grpc-listen', `127.0.0.1:${grpcPort}`, '--http-listen', '127.0.0.1:0', '--db', db];
+}
+
 /**
- * Flags of a plaintext collector on loopback storing in `db`, its query API without tokens (for
- * tests whose subject is not the API): gRPC on `grpcPort` (0: any free port), HTTP on any port.
+ * loopbackListenArgs of a plaintext collector whose query API takes no tokens, for tests whose
+ * subject is neither the transport nor the API.
  */
 export function loopbackCollectorArgs(db: string, grpcPort = 0): string[] {
-  return [
-    '--grpc-listen',
-    `127.0.0.1:${grpcPort}`,
-    '--http-listen',
-    '127.0.0.1:0',
-    '--db',
-    db,
-    '--insecure',
-    '--api-insecure-no-auth',
-  ];
+  return [...loopbackListenArgs(db, grpcPort), '--insecure', '--api-insecure-no-auth'];
 }
 
 /** Starts the built CLI's collector with `args`; resolves once it listens. */

@@ -27,19 +27,24 @@ function spooledSnapshot(spool: Spool): { sequence: number; names: string[] } | 
   return null;
 }
 
+/** A pipeline polling a fake node reader (its rules text set by the test) into an in-memory spool. */
+async function pipelineOnFakeNode(): Promise<{
+  spool: Spool;
+  rules: Awaited<ReturnType<typeof fakeNodeReader>>['rules'];
+  pipeline: AgentPipeline;
+}> {
+  const metrics = new AgentMetrics();
+  const log = pino({ level: 'silent' });
+  const spool = await Spool.open({ maxRecords: 10_000, dir: null }, metrics, log);
+  const { reader, rules } = await fakeNodeReader();
+  const exporter = unstartedExporter(spool, metrics, log);
+  const pipeline = new AgentPipeline(reader, PIPELINE_CONFIG, exporter, metrics, log);
+  return { spool, rules, pipeline };
+}
+
 describe('agent pipeline', () => {
   it('sends the first set of Service ports even when it is empty', async () => {
-    const metrics = new AgentMetrics();
-    const log = pino({ level: 'silent' });
-    const spool = await Spool.open({ maxRecords: 10_000, dir: null }, metrics, log);
-    const { reader, rules } = await fakeNodeReader();
-    const pipeline = new AgentPipeline(
-      reader,
-      PIPELINE_CONFIG,
-      unstartedExporter(spool, metrics, log),
-      metrics,
-      log,
-    );
+    const { spool, rules, pipeline } = await pipelineOnFakeNode();
     // Rules without a Service: a node whose Services were all deleted while the agent was down.
     rules.text = '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n';
     await pipeline.pollOnce('timer');
@@ -47,23 +52,13 @@ describe('agent pipeline', () => {
   });
 
   it('sends a Service that disappears from the rules in no later snapshot', async () => {
-    const metrics = new AgentMetrics();
-    const log = pino({ level: 'silent' });
-    const spool = await Spool.open({ maxRecords: 10_000, dir: null }, metrics, log);
     const full = await labRules();
     // shop/web:http's chains all carry its hash or its name.
     const withoutWeb = full
       .split('\n')
       .filter((line) => !line.includes('67NZLRHBNDSAWJRO') && !line.includes('shop/web:http'))
       .join('\n');
-    const { reader, rules } = await fakeNodeReader();
-    const pipeline = new AgentPipeline(
-      reader,
-      PIPELINE_CONFIG,
-      unstartedExporter(spool, metrics, log),
-      metrics,
-      log,
-    );
+    const { spool, rules, pipeline } = await pipelineOnFakeNode();
 
     rules.text = full;
     await pipeline.pollOnce('timer');

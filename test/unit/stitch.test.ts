@@ -108,6 +108,21 @@ describe('Stitcher on the lab records', () => {
 });
 
 describe('Stitcher cases', () => {
+  it('sets entry and backend nodes from what it saw, never from what an agent claims', () => {
+    const stitcher = new Stitcher();
+    const claimedEntry = entry({ entryNode: 'victim', backendNode: 'victim' });
+    stitcher.stitch(claimedEntry);
+    assert.equal(claimedEntry.entryNode, 'n1');
+    assert.equal(claimedEntry.backendNode, undefined, 'no backend half seen yet');
+    const unmatched = backendHalf({
+      entryNode: 'victim',
+      observedSource: { ip: '192.0.2.9', port: 1 },
+    });
+    stitcher.stitch(unmatched);
+    assert.equal(unmatched.backendNode, 'n2');
+    assert.equal(unmatched.entryNode, undefined, 'no entry half seen');
+  });
+
   it('backend half first: the entry gets its backend node and no link is needed', () => {
     const stitcher = new Stitcher();
     const backend = backendHalf();
