@@ -18,13 +18,19 @@ const servicePort = (value: v1.IServicePortName | null | undefined): ContractJso
     ? { namespace: value.namespace ?? '', name: value.name ?? '', port: value.port ?? '' }
     : null;
 
+const ruleRef = (value: v1.IRuleRef | null | undefined): ContractJson | null =>
+  value ? { table: value.table ?? '', chain: value.chain ?? '', rule: value.rule ?? '' } : null;
+const objectRef = (value: v1.IObjectRef | null | undefined): ContractJson | null =>
+  value ? { namespace: value.namespace ?? '', name: value.name ?? '' } : null;
+
 const { Kind, EntryKind, Cause } = v1.FlowRecord;
 
 /**
  * Maps a flow record to its contract JSON object (`kind` "flow" or "backend"). Written out by
  * hand because it runs for every flow (protobufjs' generic toObject was most of the agent's CPU);
  * a test checks it against toObject field by field. On backend halves the entry-side fields
- * (client, entry, entryKind, snat, cause) are null: that node cannot know them.
+ * (client, entry, entryKind, snat, cause, snatRule, clientNode) are null: that node cannot know
+ * them.
  */
 export function flowToJson(r: v1.IFlowRecord): ContractJson {
   const entrySide = r.kind !== Kind.backend;
@@ -53,6 +59,9 @@ export function flowToJson(r: v1.IFlowRecord): ContractJson {
     mark: r.mark ?? 0,
     entryNode: r.entryNode ?? null,
     backendNode: r.backendNode ?? null,
+    snatRule: entrySide ? ruleRef(r.snatRule) : null,
+    backendPod: objectRef(r.backendPod),
+    clientNode: entrySide ? (r.clientNode ?? null) : null,
   };
 }
 

@@ -67,6 +67,68 @@ export namespace snatscope {
             type $Shape = snatscope.v1.ServicePortName.$Properties;
         }
 
+        interface IRuleRef extends snatscope.v1.RuleRef.$Properties {
+        }
+
+        class RuleRef {
+            constructor(p?: snatscope.v1.RuleRef.$Properties);
+            $unknowns?: Uint8Array[];
+            table: string;
+            chain: string;
+            rule: string;
+            static create(properties: snatscope.v1.RuleRef.$Shape): snatscope.v1.RuleRef & snatscope.v1.RuleRef.$Shape;
+            static create(properties?: snatscope.v1.RuleRef.$Properties): snatscope.v1.RuleRef;
+            static encode(m: snatscope.v1.RuleRef.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+            static encodeDelimited(message: snatscope.v1.RuleRef.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(r: ($protobuf.Reader|Uint8Array), l?: number): snatscope.v1.RuleRef & snatscope.v1.RuleRef.$Shape;
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): snatscope.v1.RuleRef & snatscope.v1.RuleRef.$Shape;
+            static verify(m: { [k: string]: any }): (string|null);
+            static fromObject(d: { [k: string]: any }): snatscope.v1.RuleRef;
+            static toObject(m: snatscope.v1.RuleRef, o?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RuleRef {
+            interface $Properties {
+                table?: (string|null);
+                chain?: (string|null);
+                rule?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = snatscope.v1.RuleRef.$Properties;
+        }
+
+        interface IObjectRef extends snatscope.v1.ObjectRef.$Properties {
+        }
+
+        class ObjectRef {
+            constructor(p?: snatscope.v1.ObjectRef.$Properties);
+            $unknowns?: Uint8Array[];
+            namespace: string;
+            name: string;
+            static create(properties: snatscope.v1.ObjectRef.$Shape): snatscope.v1.ObjectRef & snatscope.v1.ObjectRef.$Shape;
+            static create(properties?: snatscope.v1.ObjectRef.$Properties): snatscope.v1.ObjectRef;
+            static encode(m: snatscope.v1.ObjectRef.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+            static encodeDelimited(message: snatscope.v1.ObjectRef.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(r: ($protobuf.Reader|Uint8Array), l?: number): snatscope.v1.ObjectRef & snatscope.v1.ObjectRef.$Shape;
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): snatscope.v1.ObjectRef & snatscope.v1.ObjectRef.$Shape;
+            static verify(m: { [k: string]: any }): (string|null);
+            static fromObject(d: { [k: string]: any }): snatscope.v1.ObjectRef;
+            static toObject(m: snatscope.v1.ObjectRef, o?: $protobuf.IConversionOptions): { [k: string]: any };
+            toJSON(): { [k: string]: any };
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ObjectRef {
+            interface $Properties {
+                namespace?: (string|null);
+                name?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = snatscope.v1.ObjectRef.$Properties;
+        }
+
         interface ICounters extends snatscope.v1.Counters.$Properties {
         }
 
@@ -138,6 +200,9 @@ export namespace snatscope {
             mark: number;
             entryNode?: (string|null);
             backendNode?: (string|null);
+            snatRule?: (snatscope.v1.RuleRef.$Properties|null);
+            backendPod?: (snatscope.v1.ObjectRef.$Properties|null);
+            clientNode?: (string|null);
             static create(properties: snatscope.v1.FlowRecord.$Shape): snatscope.v1.FlowRecord & snatscope.v1.FlowRecord.$Shape;
             static create(properties?: snatscope.v1.FlowRecord.$Properties): snatscope.v1.FlowRecord;
             static encode(m: snatscope.v1.FlowRecord.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -177,6 +242,9 @@ export namespace snatscope {
                 mark?: (number|null);
                 entryNode?: (string|null);
                 backendNode?: (string|null);
+                snatRule?: (snatscope.v1.RuleRef.$Properties|null);
+                backendPod?: (snatscope.v1.ObjectRef.$Properties|null);
+                clientNode?: (string|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = snatscope.v1.FlowRecord.$Properties;

@@ -685,6 +685,665 @@ export const snatscope = $root.snatscope = (() => {
             return ServicePortName;
         })();
 
+        v1.RuleRef = (function() {
+
+            /**
+             * Properties of a RuleRef.
+             * @typedef {Object} snatscope.v1.RuleRef.$Properties
+             * @property {string|null} [table] RuleRef table
+             * @property {string|null} [chain] RuleRef chain
+             * @property {string|null} [rule] RuleRef rule
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a RuleRef.
+             * @memberof snatscope.v1
+             * @interface IRuleRef
+             * @augments snatscope.v1.RuleRef.$Properties
+             * @deprecated Use snatscope.v1.RuleRef.$Properties instead.
+             */
+
+            /**
+             * Shape of a RuleRef.
+             * @typedef {snatscope.v1.RuleRef.$Properties} snatscope.v1.RuleRef.$Shape
+             */
+
+            /**
+             * Constructs a new RuleRef.
+             * @memberof snatscope.v1
+             * @classdesc Represents a RuleRef.
+             * @constructor
+             * @param {snatscope.v1.RuleRef.$Properties=} [p] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const RuleRef = function (p) {
+                if (p)
+                    for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                        if (p[ks[i]] != null && ks[i] !== "__proto__")
+                            this[ks[i]] = p[ks[i]];
+            };
+
+            /**
+             * RuleRef table.
+             * @member {string} table
+             * @memberof snatscope.v1.RuleRef
+             * @instance
+             */
+            RuleRef.prototype.table = "";
+
+            /**
+             * RuleRef chain.
+             * @member {string} chain
+             * @memberof snatscope.v1.RuleRef
+             * @instance
+             */
+            RuleRef.prototype.chain = "";
+
+            /**
+             * RuleRef rule.
+             * @member {string} rule
+             * @memberof snatscope.v1.RuleRef
+             * @instance
+             */
+            RuleRef.prototype.rule = "";
+
+            /**
+             * Creates a new RuleRef instance using the specified properties.
+             * @function create
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {snatscope.v1.RuleRef.$Properties=} [properties] Properties to set
+             * @returns {snatscope.v1.RuleRef} RuleRef instance
+             * @type {{
+             *   (properties: snatscope.v1.RuleRef.$Shape): snatscope.v1.RuleRef & snatscope.v1.RuleRef.$Shape;
+             *   (properties?: snatscope.v1.RuleRef.$Properties): snatscope.v1.RuleRef;
+             * }}
+             */
+            RuleRef.create = function(properties) {
+                return new RuleRef(properties);
+            };
+
+            /**
+             * Encodes the specified RuleRef message. Does not implicitly {@link snatscope.v1.RuleRef.verify|verify} messages.
+             * @function encode
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {snatscope.v1.RuleRef.$Properties} m RuleRef message or plain object to encode
+             * @param {$protobuf.Writer} [w] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RuleRef.encode = function (m, w, q) {
+                if (!w)
+                    w = $Writer.create();
+                if (q === $undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (m.table != null && $Object.hasOwnProperty.call(m, "table") && m.table !== "")
+                    w.uint32(/* id 1, wireType 2 =*/10).string(m.table);
+                if (m.chain != null && $Object.hasOwnProperty.call(m, "chain") && m.chain !== "")
+                    w.uint32(/* id 2, wireType 2 =*/18).string(m.chain);
+                if (m.rule != null && $Object.hasOwnProperty.call(m, "rule") && m.rule !== "")
+                    w.uint32(/* id 3, wireType 2 =*/26).string(m.rule);
+                if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                    for (var i = 0; i < m.$unknowns.length; ++i)
+                        w.raw(m.$unknowns[i]);
+                return w;
+            };
+
+            /**
+             * Encodes the specified RuleRef message, length delimited. Does not implicitly {@link snatscope.v1.RuleRef.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {snatscope.v1.RuleRef.$Properties} message RuleRef message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RuleRef.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a RuleRef message from the specified reader or buffer.
+             * @function decode
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+             * @param {number} [l] Message length if known beforehand
+             * @returns {snatscope.v1.RuleRef & snatscope.v1.RuleRef.$Shape} RuleRef
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RuleRef.decode = function (r, l, z, q, g) {
+                if (!(r instanceof $Reader))
+                    r = $Reader.create(r);
+                if (q === $undefined)
+                    q = 0;
+                if (q > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var c, m, v;
+                if (l === $undefined)
+                    c = r.len;
+                else {
+                    c = r.pos + l;
+                    if (c > r.len)
+                        throw $RangeError("index out of range");
+                    l = r.len;
+                    r.len = c;
+                }
+                m = g || new $root.snatscope.v1.RuleRef();
+                while (r.pos < c) {
+                    var s = r.pos;
+                    var t = r.tag();
+                    if (t === z) {
+                        z = $undefined;
+                        break;
+                    }
+                    var u = t & 7;
+                    switch (t >>>= 3) {
+                    case 1: {
+                            if (u !== 2)
+                                break;
+                            if ((v = r.stringVerify()).length)
+                                m.table = v;
+                            else
+                                delete m.table;
+                            continue;
+                        }
+                    case 2: {
+                            if (u !== 2)
+                                break;
+                            if ((v = r.stringVerify()).length)
+                                m.chain = v;
+                            else
+                                delete m.chain;
+                            continue;
+                        }
+                    case 3: {
+                            if (u !== 2)
+                                break;
+                            if ((v = r.stringVerify()).length)
+                                m.rule = v;
+                            else
+                                delete m.rule;
+                            continue;
+                        }
+                    }
+                    r.skipType(u, q, t);
+                    if (!r.discardUnknown) {
+                        $util.makeProp(m, "$unknowns", false);
+                        (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                    }
+                }
+                if (l !== $undefined) {
+                    if (r.pos !== c)
+                        throw $RangeError("index out of range");
+                    r.len = l;
+                }
+                if (z !== $undefined)
+                    throw $Error("missing end group");
+                return m;
+            };
+
+            /**
+             * Decodes a RuleRef message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {snatscope.v1.RuleRef & snatscope.v1.RuleRef.$Shape} RuleRef
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RuleRef.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a RuleRef message.
+             * @function verify
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {Object.<string,*>} m Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            RuleRef.verify = function (m, q) {
+                if (typeof m !== "object" || m === null)
+                    return "object expected";
+                if (q === $undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (m.table != null && $Object.hasOwnProperty.call(m, "table")) {
+                    if (!$util.isString(m.table))
+                        return "table: string expected";
+                }
+                if (m.chain != null && $Object.hasOwnProperty.call(m, "chain")) {
+                    if (!$util.isString(m.chain))
+                        return "chain: string expected";
+                }
+                if (m.rule != null && $Object.hasOwnProperty.call(m, "rule")) {
+                    if (!$util.isString(m.rule))
+                        return "rule: string expected";
+                }
+                return null;
+            };
+
+            /**
+             * Creates a RuleRef message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {Object.<string,*>} d Plain object
+             * @returns {snatscope.v1.RuleRef} RuleRef
+             */
+            RuleRef.fromObject = function (d, q) {
+                if (d instanceof $root.snatscope.v1.RuleRef)
+                    return d;
+                if (!$util.isObject(d))
+                    throw $TypeError(".snatscope.v1.RuleRef: object expected");
+                if (q === $undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var m = new $root.snatscope.v1.RuleRef();
+                if (d.table != null) {
+                    if (typeof d.table !== "string" || d.table.length) {
+                        m.table = $String(d.table);
+                    }
+                }
+                if (d.chain != null) {
+                    if (typeof d.chain !== "string" || d.chain.length) {
+                        m.chain = $String(d.chain);
+                    }
+                }
+                if (d.rule != null) {
+                    if (typeof d.rule !== "string" || d.rule.length) {
+                        m.rule = $String(d.rule);
+                    }
+                }
+                return m;
+            };
+
+            /**
+             * Creates a plain object from a RuleRef message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {snatscope.v1.RuleRef} m RuleRef
+             * @param {$protobuf.IConversionOptions} [o] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            RuleRef.toObject = function (m, o, q) {
+                if (!o)
+                    o = {};
+                if (q === $undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var d = {};
+                if (o.defaults) {
+                    d.table = "";
+                    d.chain = "";
+                    d.rule = "";
+                }
+                if (m.table != null && $Object.hasOwnProperty.call(m, "table")) {
+                    d.table = m.table;
+                }
+                if (m.chain != null && $Object.hasOwnProperty.call(m, "chain")) {
+                    d.chain = m.chain;
+                }
+                if (m.rule != null && $Object.hasOwnProperty.call(m, "rule")) {
+                    d.rule = m.rule;
+                }
+                return d;
+            };
+
+            /**
+             * Converts this RuleRef to JSON.
+             * @function toJSON
+             * @memberof snatscope.v1.RuleRef
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            RuleRef.prototype.toJSON = function() {
+                return RuleRef.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for RuleRef
+             * @function getTypeUrl
+             * @memberof snatscope.v1.RuleRef
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            RuleRef.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/snatscope.v1.RuleRef";
+            };
+
+            return RuleRef;
+        })();
+
+        v1.ObjectRef = (function() {
+
+            /**
+             * Properties of an ObjectRef.
+             * @typedef {Object} snatscope.v1.ObjectRef.$Properties
+             * @property {string|null} [namespace] ObjectRef namespace
+             * @property {string|null} [name] ObjectRef name
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an ObjectRef.
+             * @memberof snatscope.v1
+             * @interface IObjectRef
+             * @augments snatscope.v1.ObjectRef.$Properties
+             * @deprecated Use snatscope.v1.ObjectRef.$Properties instead.
+             */
+
+            /**
+             * Shape of an ObjectRef.
+             * @typedef {snatscope.v1.ObjectRef.$Properties} snatscope.v1.ObjectRef.$Shape
+             */
+
+            /**
+             * Constructs a new ObjectRef.
+             * @memberof snatscope.v1
+             * @classdesc Represents an ObjectRef.
+             * @constructor
+             * @param {snatscope.v1.ObjectRef.$Properties=} [p] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ObjectRef = function (p) {
+                if (p)
+                    for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                        if (p[ks[i]] != null && ks[i] !== "__proto__")
+                            this[ks[i]] = p[ks[i]];
+            };
+
+            /**
+             * ObjectRef namespace.
+             * @member {string} namespace
+             * @memberof snatscope.v1.ObjectRef
+             * @instance
+             */
+            ObjectRef.prototype.namespace = "";
+
+            /**
+             * ObjectRef name.
+             * @member {string} name
+             * @memberof snatscope.v1.ObjectRef
+             * @instance
+             */
+            ObjectRef.prototype.name = "";
+
+            /**
+             * Creates a new ObjectRef instance using the specified properties.
+             * @function create
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {snatscope.v1.ObjectRef.$Properties=} [properties] Properties to set
+             * @returns {snatscope.v1.ObjectRef} ObjectRef instance
+             * @type {{
+             *   (properties: snatscope.v1.ObjectRef.$Shape): snatscope.v1.ObjectRef & snatscope.v1.ObjectRef.$Shape;
+             *   (properties?: snatscope.v1.ObjectRef.$Properties): snatscope.v1.ObjectRef;
+             * }}
+             */
+            ObjectRef.create = function(properties) {
+                return new ObjectRef(properties);
+            };
+
+            /**
+             * Encodes the specified ObjectRef message. Does not implicitly {@link snatscope.v1.ObjectRef.verify|verify} messages.
+             * @function encode
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {snatscope.v1.ObjectRef.$Properties} m ObjectRef message or plain object to encode
+             * @param {$protobuf.Writer} [w] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ObjectRef.encode = function (m, w, q) {
+                if (!w)
+                    w = $Writer.create();
+                if (q === $undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (m.namespace != null && $Object.hasOwnProperty.call(m, "namespace") && m.namespace !== "")
+                    w.uint32(/* id 1, wireType 2 =*/10).string(m.namespace);
+                if (m.name != null && $Object.hasOwnProperty.call(m, "name") && m.name !== "")
+                    w.uint32(/* id 2, wireType 2 =*/18).string(m.name);
+                if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                    for (var i = 0; i < m.$unknowns.length; ++i)
+                        w.raw(m.$unknowns[i]);
+                return w;
+            };
+
+            /**
+             * Encodes the specified ObjectRef message, length delimited. Does not implicitly {@link snatscope.v1.ObjectRef.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {snatscope.v1.ObjectRef.$Properties} message ObjectRef message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ObjectRef.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes an ObjectRef message from the specified reader or buffer.
+             * @function decode
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+             * @param {number} [l] Message length if known beforehand
+             * @returns {snatscope.v1.ObjectRef & snatscope.v1.ObjectRef.$Shape} ObjectRef
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ObjectRef.decode = function (r, l, z, q, g) {
+                if (!(r instanceof $Reader))
+                    r = $Reader.create(r);
+                if (q === $undefined)
+                    q = 0;
+                if (q > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var c, m, v;
+                if (l === $undefined)
+                    c = r.len;
+                else {
+                    c = r.pos + l;
+                    if (c > r.len)
+                        throw $RangeError("index out of range");
+                    l = r.len;
+                    r.len = c;
+                }
+                m = g || new $root.snatscope.v1.ObjectRef();
+                while (r.pos < c) {
+                    var s = r.pos;
+                    var t = r.tag();
+                    if (t === z) {
+                        z = $undefined;
+                        break;
+                    }
+                    var u = t & 7;
+                    switch (t >>>= 3) {
+                    case 1: {
+                            if (u !== 2)
+                                break;
+                            if ((v = r.stringVerify()).length)
+                                m.namespace = v;
+                            else
+                                delete m.namespace;
+                            continue;
+                        }
+                    case 2: {
+                            if (u !== 2)
+                                break;
+                            if ((v = r.stringVerify()).length)
+                                m.name = v;
+                            else
+                                delete m.name;
+                            continue;
+                        }
+                    }
+                    r.skipType(u, q, t);
+                    if (!r.discardUnknown) {
+                        $util.makeProp(m, "$unknowns", false);
+                        (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                    }
+                }
+                if (l !== $undefined) {
+                    if (r.pos !== c)
+                        throw $RangeError("index out of range");
+                    r.len = l;
+                }
+                if (z !== $undefined)
+                    throw $Error("missing end group");
+                return m;
+            };
+
+            /**
+             * Decodes an ObjectRef message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {snatscope.v1.ObjectRef & snatscope.v1.ObjectRef.$Shape} ObjectRef
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ObjectRef.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies an ObjectRef message.
+             * @function verify
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {Object.<string,*>} m Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            ObjectRef.verify = function (m, q) {
+                if (typeof m !== "object" || m === null)
+                    return "object expected";
+                if (q === $undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (m.namespace != null && $Object.hasOwnProperty.call(m, "namespace")) {
+                    if (!$util.isString(m.namespace))
+                        return "namespace: string expected";
+                }
+                if (m.name != null && $Object.hasOwnProperty.call(m, "name")) {
+                    if (!$util.isString(m.name))
+                        return "name: string expected";
+                }
+                return null;
+            };
+
+            /**
+             * Creates an ObjectRef message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {Object.<string,*>} d Plain object
+             * @returns {snatscope.v1.ObjectRef} ObjectRef
+             */
+            ObjectRef.fromObject = function (d, q) {
+                if (d instanceof $root.snatscope.v1.ObjectRef)
+                    return d;
+                if (!$util.isObject(d))
+                    throw $TypeError(".snatscope.v1.ObjectRef: object expected");
+                if (q === $undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var m = new $root.snatscope.v1.ObjectRef();
+                if (d.namespace != null) {
+                    if (typeof d.namespace !== "string" || d.namespace.length) {
+                        m.namespace = $String(d.namespace);
+                    }
+                }
+                if (d.name != null) {
+                    if (typeof d.name !== "string" || d.name.length) {
+                        m.name = $String(d.name);
+                    }
+                }
+                return m;
+            };
+
+            /**
+             * Creates a plain object from an ObjectRef message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {snatscope.v1.ObjectRef} m ObjectRef
+             * @param {$protobuf.IConversionOptions} [o] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            ObjectRef.toObject = function (m, o, q) {
+                if (!o)
+                    o = {};
+                if (q === $undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var d = {};
+                if (o.defaults) {
+                    d.namespace = "";
+                    d.name = "";
+                }
+                if (m.namespace != null && $Object.hasOwnProperty.call(m, "namespace")) {
+                    d.namespace = m.namespace;
+                }
+                if (m.name != null && $Object.hasOwnProperty.call(m, "name")) {
+                    d.name = m.name;
+                }
+                return d;
+            };
+
+            /**
+             * Converts this ObjectRef to JSON.
+             * @function toJSON
+             * @memberof snatscope.v1.ObjectRef
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            ObjectRef.prototype.toJSON = function() {
+                return ObjectRef.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for ObjectRef
+             * @function getTypeUrl
+             * @memberof snatscope.v1.ObjectRef
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ObjectRef.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/snatscope.v1.ObjectRef";
+            };
+
+            return ObjectRef;
+        })();
+
         v1.Counters = (function() {
 
             /**
@@ -1057,6 +1716,9 @@ export const snatscope = $root.snatscope = (() => {
              * @property {number|null} [mark] FlowRecord mark
              * @property {string|null} [entryNode] FlowRecord entryNode
              * @property {string|null} [backendNode] FlowRecord backendNode
+             * @property {snatscope.v1.RuleRef.$Properties|null} [snatRule] FlowRecord snatRule
+             * @property {snatscope.v1.ObjectRef.$Properties|null} [backendPod] FlowRecord backendPod
+             * @property {string|null} [clientNode] FlowRecord clientNode
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1280,6 +1942,30 @@ export const snatscope = $root.snatscope = (() => {
              */
             FlowRecord.prototype.backendNode = null;
 
+            /**
+             * FlowRecord snatRule.
+             * @member {snatscope.v1.RuleRef.$Properties|null|undefined} snatRule
+             * @memberof snatscope.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.snatRule = null;
+
+            /**
+             * FlowRecord backendPod.
+             * @member {snatscope.v1.ObjectRef.$Properties|null|undefined} backendPod
+             * @memberof snatscope.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.backendPod = null;
+
+            /**
+             * FlowRecord clientNode.
+             * @member {string|null|undefined} clientNode
+             * @memberof snatscope.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.clientNode = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -1298,6 +1984,12 @@ export const snatscope = $root.snatscope = (() => {
             // Virtual OneOf for proto3 optional field
             $Object.defineProperty(FlowRecord.prototype, "_backendNode", {
                 get: $util.oneOfGetter($oneOfFields = ["backendNode"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(FlowRecord.prototype, "_clientNode", {
+                get: $util.oneOfGetter($oneOfFields = ["clientNode"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -1381,6 +2073,12 @@ export const snatscope = $root.snatscope = (() => {
                     w.uint32(/* id 23, wireType 2 =*/186).string(m.entryNode);
                 if (m.backendNode != null && $Object.hasOwnProperty.call(m, "backendNode"))
                     w.uint32(/* id 24, wireType 2 =*/194).string(m.backendNode);
+                if (m.snatRule != null && $Object.hasOwnProperty.call(m, "snatRule"))
+                    $root.snatscope.v1.RuleRef.encode(m.snatRule, w.uint32(/* id 25, wireType 2 =*/202).fork(), q + 1).ldelim();
+                if (m.backendPod != null && $Object.hasOwnProperty.call(m, "backendPod"))
+                    $root.snatscope.v1.ObjectRef.encode(m.backendPod, w.uint32(/* id 26, wireType 2 =*/210).fork(), q + 1).ldelim();
+                if (m.clientNode != null && $Object.hasOwnProperty.call(m, "clientNode"))
+                    w.uint32(/* id 27, wireType 2 =*/218).string(m.clientNode);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -1627,6 +2325,25 @@ export const snatscope = $root.snatscope = (() => {
                             m._backendNode = "backendNode";
                             continue;
                         }
+                    case 25: {
+                            if (u !== 2)
+                                break;
+                            m.snatRule = $root.snatscope.v1.RuleRef.decode(r, r.size(), $undefined, q + 1, m.snatRule);
+                            continue;
+                        }
+                    case 26: {
+                            if (u !== 2)
+                                break;
+                            m.backendPod = $root.snatscope.v1.ObjectRef.decode(r, r.size(), $undefined, q + 1, m.backendPod);
+                            continue;
+                        }
+                    case 27: {
+                            if (u !== 2)
+                                break;
+                            m.clientNode = r.stringVerify();
+                            m._clientNode = "clientNode";
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -1795,6 +2512,25 @@ export const snatscope = $root.snatscope = (() => {
                     p._backendNode = 1;
                     if (!$util.isString(m.backendNode))
                         return "backendNode: string expected";
+                }
+                if (m.snatRule != null && $Object.hasOwnProperty.call(m, "snatRule")) {
+                    {
+                        var e = $root.snatscope.v1.RuleRef.verify(m.snatRule, q + 1);
+                        if (e)
+                            return "snatRule." + e;
+                    }
+                }
+                if (m.backendPod != null && $Object.hasOwnProperty.call(m, "backendPod")) {
+                    {
+                        var e = $root.snatscope.v1.ObjectRef.verify(m.backendPod, q + 1);
+                        if (e)
+                            return "backendPod." + e;
+                    }
+                }
+                if (m.clientNode != null && $Object.hasOwnProperty.call(m, "clientNode")) {
+                    p._clientNode = 1;
+                    if (!$util.isString(m.clientNode))
+                        return "clientNode: string expected";
                 }
                 return null;
             };
@@ -2001,6 +2737,19 @@ export const snatscope = $root.snatscope = (() => {
                 if (d.backendNode != null) {
                     m.backendNode = $String(d.backendNode);
                 }
+                if (d.snatRule != null) {
+                    if (!$util.isObject(d.snatRule))
+                        throw $TypeError(".snatscope.v1.FlowRecord.snatRule: object expected");
+                    m.snatRule = $root.snatscope.v1.RuleRef.fromObject(d.snatRule, q + 1);
+                }
+                if (d.backendPod != null) {
+                    if (!$util.isObject(d.backendPod))
+                        throw $TypeError(".snatscope.v1.FlowRecord.backendPod: object expected");
+                    m.backendPod = $root.snatscope.v1.ObjectRef.fromObject(d.backendPod, q + 1);
+                }
+                if (d.clientNode != null) {
+                    m.clientNode = $String(d.clientNode);
+                }
                 return m;
             };
 
@@ -2043,6 +2792,8 @@ export const snatscope = $root.snatscope = (() => {
                     d.replyCounters = null;
                     d.zone = 0;
                     d.mark = 0;
+                    d.snatRule = null;
+                    d.backendPod = null;
                 }
                 if (m.kind != null && $Object.hasOwnProperty.call(m, "kind")) {
                     d.kind = o.enums === $String ? $root.snatscope.v1.FlowRecord.Kind[m.kind] === $undefined ? m.kind : $root.snatscope.v1.FlowRecord.Kind[m.kind] : m.kind;
@@ -2115,6 +2866,15 @@ export const snatscope = $root.snatscope = (() => {
                 }
                 if (m.backendNode != null && $Object.hasOwnProperty.call(m, "backendNode")) {
                     d.backendNode = m.backendNode;
+                }
+                if (m.snatRule != null && $Object.hasOwnProperty.call(m, "snatRule")) {
+                    d.snatRule = $root.snatscope.v1.RuleRef.toObject(m.snatRule, o, q + 1);
+                }
+                if (m.backendPod != null && $Object.hasOwnProperty.call(m, "backendPod")) {
+                    d.backendPod = $root.snatscope.v1.ObjectRef.toObject(m.backendPod, o, q + 1);
+                }
+                if (m.clientNode != null && $Object.hasOwnProperty.call(m, "clientNode")) {
+                    d.clientNode = m.clientNode;
                 }
                 return d;
             };

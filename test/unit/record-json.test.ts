@@ -41,6 +41,9 @@ const record: fc.Arbitrary<v1.IFlowRecord> = fc.record(
     mark: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
     entryNode: fc.option(fc.string()),
     backendNode: fc.option(fc.string()),
+    snatRule: fc.option(fc.record({ table: fc.string(), chain: fc.string(), rule: fc.string() })),
+    backendPod: fc.option(fc.record({ namespace: fc.string(), name: fc.string() })),
+    clientNode: fc.option(fc.string()),
   },
   { requiredKeys: ['kind'] },
 );
@@ -52,9 +55,13 @@ function reference(r: v1.IFlowRecord): Record<string, unknown> {
     longs: Number,
     defaults: true,
   }) as Record<string, unknown>;
-  for (const key of ['endpointLocal', 'entryNode', 'backendNode']) object[key] ??= null;
+  for (const key of ['endpointLocal', 'entryNode', 'backendNode', 'clientNode']) {
+    object[key] ??= null;
+  }
   if (r.kind === v1.FlowRecord.Kind.backend) {
-    for (const key of ['client', 'entry', 'entryKind', 'snat', 'cause']) object[key] = null;
+    for (const key of ['client', 'entry', 'entryKind', 'snat', 'cause', 'snatRule', 'clientNode']) {
+      object[key] = null;
+    }
   }
   return object;
 }
