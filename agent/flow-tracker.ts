@@ -1,16 +1,20 @@
 // Turns repeated snapshots into open/close events: a flow is reported once when first seen and
-// once more when its conntrack entry is gone. Keyed by conntrack id + original tuple (ids are
-// recycled by the kernel; tuples repeat across connections). Only the key is kept per open flow —
-// a node can hold hundreds of thousands — and the close record is rebuilt from it.
+// once more when its conntrack entry is gone. Keyed by the connection identity of
+// proto/identity.ts (conntrack id + original tuple). Only the key is kept per open flow — a node
+// can hold hundreds of thousands — and the close record is rebuilt from it.
+import { connectionKey, parseConnectionKey } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 
-const SEP = '|';
-
-/** The key of a conntrack entry: id plus its original-direction tuple. */
+/** The key of a conntrack entry: the identity its record will carry. */
 export function flowKey(entry: ConntrackEntry): string {
   const o = entry.original;
-  return `${entry.id ?? 0}${SEP}${entry.protocol}${SEP}${o.src}${SEP}${o.sport}${SEP}${o.dst}${SEP}${o.dport}`;
+  return connectionKey(entry.protocol, entry.id ?? 0, {
+    srcIp: o.src,
+    srcPort: o.sport,
+    dstIp: o.dst,
+    dstPort: o.dport,
+  });
 }
 
 /**
@@ -77,15 +81,15 @@ function closedRecord(
   node: string,
   now: number,
 ): v1.IFlowRecord {
-  const [id = '0', protocol = '', src = '', sport = '0', dst = '', dport = '0'] = key.split(SEP);
-  const from = { ip: src, port: Number(sport) };
-  const to = { ip: dst, port: Number(dport) };
+  const { protocol, conntrackId, ends } = parseConnectionKey(key);
+  const from = { ip: ends.srcIp, port: ends.srcPort };
+  const to = { ip: ends.dstIp, port: ends.dstPort };
   const backend = kind === v1.FlowRecord.Kind.backend;
   return {
     kind,
     node,
     protocol,
-    conntrackId: Number(id),
+    conntrackId,
     closed: true,
     observedAt: now,
     ...(backend ? { observedSource: from, backend: to } : { client: from, entry: to }),

@@ -3,7 +3,8 @@ import type { Writable } from 'node:stream';
 import { renderTable } from '../common/table.js';
 import { flowToJson, serviceToJson } from '../proto/json.js';
 import { v1 } from '../proto/index.js';
-import { FlowTally, serviceKey, servicePortName, verdict } from './verdict.js';
+import { serviceKey } from '../proto/identity.js';
+import { FlowTally, servicePortName, verdict } from './verdict.js';
 
 /** A sink for one node's records. Services come first, then flows; end() flushes. */
 export interface RecordWriter {

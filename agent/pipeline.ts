@@ -2,11 +2,11 @@
 // `conntrack -E` event stream, when enabled, only makes the next poll come sooner (events get lost
 // under load; polling stays the source of truth).
 import type { Logger } from 'pino';
+import { serviceKey } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
 import { FlowTracker, flowKey } from './flow-tracker.js';
 import type { AgentMetrics } from './metrics.js';
 import { pollNode, type NodeTables, type PollConfig } from './poll.js';
-import { serviceKey } from './verdict.js';
 import { startTool, type RunningTool } from './sources/exec.js';
 import type { NodeReader } from './sources/node-reader.js';
 import type { InputProblem } from './snapshot.js';

@@ -1,15 +1,8 @@
 // Per-Service verdicts for people: does the backend see the client IP on this node, and if not, why.
+import { serviceKey } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
 
 const { Cause, Kind } = v1.FlowRecord;
-
-/** The `ns/name:port/protocol` key that identifies a Service port across records. */
-export function serviceKey(
-  service: v1.IServicePortName | null | undefined,
-  protocol: string,
-): string {
-  return `${service?.namespace ?? ''}/${service?.name ?? ''}:${service?.port ?? ''}/${protocol}`;
-}
 
 /** The Service port as kube-proxy names it (`ns/name:port`). */
 export function servicePortName(service: v1.IServicePortName | null | undefined): string {

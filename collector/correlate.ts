@@ -3,6 +3,7 @@
 // and what each node's kube-proxy programs for the Service. Pure and in memory; summaries() turns
 // it into the ServiceSummary view with findings.
 import { CidrSet, parseCidr, type Cidr } from '../common/cidr.js';
+import { connectionEnds, serviceKey } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
 import { findingsFor, SEVERITIES, type NodeFlows, type ServiceView } from './findings.js';
 import {
@@ -75,16 +76,14 @@ class OpenedFlows {
 }
 
 /**
- * Hash of what identifies a connection on its node in both its open and closed records (the
- * agent's closed records carry only conntrack id, client and entry for an entry half, observed
- * source and backend for a backend half).
+ * Hash of the connection identity (proto/identity.ts) that both its open and closed records carry;
+ * ports and id only, which is enough for a 1-in-2^32 miss and allocates nothing.
  */
 function identityHash(record: v1.IFlowRecord): number {
   const backend = record.kind === Kind.backend;
-  const from = backend ? record.observedSource : record.client;
-  const to = backend ? record.backend : record.entry;
+  const { srcPort, dstPort } = connectionEnds(record);
   let h = Math.imul((record.conntrackId ?? 0) ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13) ^ ((from?.port ?? 0) | ((to?.port ?? 0) << 16)), 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13) ^ (srcPort | (dstPort << 16)), 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16) ^ (backend ? 1 : 0), 0x27d4eb2f);
   return (h ^ (h >>> 15)) >>> 0;
 }
@@ -491,11 +490,6 @@ export class Correlator {
     if (healthCheckNodePort !== null) summary.healthCheckNodePort = healthCheckNodePort;
     return summary;
   }
-}
-
-/** "shop/api:http tcp": one Service port of one protocol (also the display order). */
-function serviceKey(service: v1.IServicePortName, protocol: string): string {
-  return `${service.namespace ?? ''}/${service.name ?? ''}:${service.port ?? ''} ${protocol}`;
 }
 
 function summaryKey(summary: v1.IServiceSummary): string {

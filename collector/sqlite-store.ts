@@ -3,6 +3,7 @@
 // conntrack state, Service port names) live in small dictionary tables so that rows and indexes
 // stay small at tens of millions of flows.
 import Database from 'better-sqlite3';
+import { connectionEnds } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
 import { clientIpForms } from '../common/cidr.js';
 import type {
@@ -730,13 +731,8 @@ export class SqliteFlowStore implements FlowStore {
     const node = r.node ?? '';
     const protocol = r.protocol ?? '';
     const conntrackId = r.conntrackId ?? 0;
-    // The original direction of the connection as this node's conntrack saw it.
-    const src = kind === BACKEND ? r.observedSource : r.client;
-    const dst = kind === BACKEND ? r.backend : r.entry;
-    const srcIp = src?.ip ?? '';
-    const srcPort = src?.port ?? 0;
-    const dstIp = dst?.ip ?? '';
-    const dstPort = dst?.port ?? 0;
+    const { srcIp, srcPort, dstIp, dstPort } = connectionEnds(r);
+    // Stored hashes are computed from exactly this text: changing it would orphan open flows.
     const identity = `${node}\u0000${kind}\u0000${protocol}\u0000${conntrackId}\u0000${srcIp}\u0000${srcPort}\u0000${dstIp}\u0000${dstPort}`;
     const service = r.service ?? null;
     const endpointLocal = r.endpointLocal ?? null;

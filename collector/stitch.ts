@@ -76,7 +76,7 @@ export class Stitcher {
     delete record.backendNode;
     if (record.kind === v1.FlowRecord.Kind.backend) {
       record.backendNode = node;
-      const key = connectionKey(record);
+      const key = joinKey(record);
       if (key === null) return null;
       const connection = this.find(key, record.observedAt ?? 0);
       if (connection.entryNode !== null && connection.backendNode === null) this.stitchedCount++;
@@ -97,7 +97,7 @@ export class Stitcher {
       record.backendNode = node;
       return null;
     }
-    const key = connectionKey(record);
+    const key = joinKey(record);
     if (key === null) return null;
     const connection = this.find(key, record.observedAt ?? 0);
     if (connection.backendNode !== null && connection.entryNode === null) this.stitchedCount++;
@@ -157,7 +157,7 @@ export class Stitcher {
  * per record. Null when the record lacks those fields (the agent's closed records of an entry
  * half carry only client and entry).
  */
-function connectionKey(record: v1.IFlowRecord): string | null {
+function joinKey(record: v1.IFlowRecord): string | null {
   const source = record.observedSource;
   const backend = record.backend;
   if (!source?.ip || !backend?.ip) return null;

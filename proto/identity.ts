@@ -1,0 +1,68 @@
+// What identifies a connection and a Service port, in one place for agent, collector and store.
+//
+// A connection on one node is its conntrack id plus its original-direction tuple: client → entry
+// for an entry half, observed source → backend for a backend half (on the backend's node that
+// half arrives un-NATed, so its original tuple is exactly that). Conntrack ids are recycled and
+// tuples repeat, so neither alone is enough. The open and the closed record of one connection
+// carry the same identity.
+import { v1 } from './index.js';
+
+const SEP = '|';
+
+/** The original-direction ends of a record's connection (absent addresses as "" and 0). */
+export interface ConnectionEnds {
+  srcIp: string;
+  srcPort: number;
+  dstIp: string;
+  dstPort: number;
+}
+
+/** The ends that identify a record's connection on its node. */
+export function connectionEnds(record: v1.IFlowRecord): ConnectionEnds {
+  const backend = record.kind === v1.FlowRecord.Kind.backend;
+  const src = backend ? record.observedSource : record.client;
+  const dst = backend ? record.backend : record.entry;
+  return {
+    srcIp: src?.ip ?? '',
+    srcPort: src?.port ?? 0,
+    dstIp: dst?.ip ?? '',
+    dstPort: dst?.port ?? 0,
+  };
+}
+
+/** The identity of a connection on its node as one string (node and kind are not part of it). */
+export function connectionKey(
+  protocol: string,
+  conntrackId: number,
+  ends: Readonly<ConnectionEnds>,
+): string {
+  return `${conntrackId}${SEP}${protocol}${SEP}${ends.srcIp}${SEP}${ends.srcPort}${SEP}${ends.dstIp}${SEP}${ends.dstPort}`;
+}
+
+/** The connection key of a record. */
+export function recordConnectionKey(record: v1.IFlowRecord): string {
+  return connectionKey(record.protocol ?? '', record.conntrackId ?? 0, connectionEnds(record));
+}
+
+/** The parts of a connection key (the inverse of connectionKey). */
+export function parseConnectionKey(key: string): {
+  protocol: string;
+  conntrackId: number;
+  ends: ConnectionEnds;
+} {
+  const [id = '0', protocol = '', srcIp = '', srcPort = '0', dstIp = '', dstPort = '0'] =
+    key.split(SEP);
+  return {
+    protocol,
+    conntrackId: Number(id),
+    ends: { srcIp, srcPort: Number(srcPort), dstIp, dstPort: Number(dstPort) },
+  };
+}
+
+/** The `ns/name:port/protocol` key of one Service port (also its display order). */
+export function serviceKey(
+  service: v1.IServicePortName | null | undefined,
+  protocol: string,
+): string {
+  return `${service?.namespace ?? ''}/${service?.name ?? ''}:${service?.port ?? ''}/${protocol}`;
+}
