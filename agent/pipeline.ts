@@ -4,10 +4,11 @@
 import type { Logger } from 'pino';
 import { serviceKey } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
+import { proxyMode } from './classify.js';
 import { FlowTracker, flowKey } from './flow-tracker.js';
 import type { AgentMetrics } from './metrics.js';
 import { pollNode, type NodeTables, type PollConfig } from './poll.js';
-import { startTool, type RunningTool } from './sources/exec.js';
+import type { RunningTool } from './sources/exec.js';
 import type { NodeReader } from './sources/node-reader.js';
 import type { InputProblem } from './snapshot.js';
 
@@ -56,6 +57,11 @@ export class AgentPipeline {
   private lastGoodPollAt: number | null = null;
   private stopped = true;
   private events: RunningTool | null = null;
+  private polled: () => void = () => undefined;
+  /** Resolves when the first poll has ended (read or failed): the proxy mode is known from then. */
+  readonly firstPoll = new Promise<void>((resolve) => {
+    this.polled = resolve;
+  });
 
   constructor(
     private readonly reader: NodeReader,
@@ -79,6 +85,11 @@ export class AgentPipeline {
     this.events?.stop();
     await this.events?.done;
     await this.running;
+  }
+
+  /** The proxy mode the node's rules show (iptables until rules were read). */
+  get proxyMode(): v1.ProxyMode {
+    return this.tables ? proxyMode(this.tables.model) : v1.ProxyMode.iptables;
   }
 
   /** When the last good poll (rules and every needed conntrack table read) ended, or null. */
@@ -189,6 +200,7 @@ export class AgentPipeline {
     });
     await this.running;
     this.running = null;
+    this.polled();
     this.lastPollEnd = Date.now();
     this.schedule(this.config.pollIntervalMs, 'timer');
   }
@@ -202,7 +214,7 @@ export class AgentPipeline {
   }
 
   private startEvents(): void {
-    this.events = startTool('conntrack', ['-E', '-e', 'NEW,DESTROY', '-o', 'id'], {
+    this.events = this.reader.conntrackEvents({
       line: () => {
         this.pollSooner();
       },

@@ -1,29 +1,14 @@
-// `snatscope agent`: reads the live node's tables, once or continuously.
-import { readFileSync } from 'node:fs';
+// `snatscope agent`: flags in, agent/agent.ts does the work (once or continuously).
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type * as grpc from '@grpc/grpc-js';
 import { Command, InvalidArgumentError } from 'commander';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
-import {
-  channelCredentials,
-  CredentialsError,
-  readAgentToken,
-  rereadKeepingLastGood,
-} from '../common/credentials.js';
-import { CollectorExporter } from '../agent/export/exporter.js';
-import { DEFAULT_SPOOL_MAX_RECORDS, Spool } from '../agent/export/spool.js';
-import { AgentHealth, DEFAULT_MAX_DISCONNECTED_MS, maxPollAgeFor } from '../agent/health.js';
-import { serveAgentHttp } from '../agent/http.js';
-import { AgentMetrics } from '../agent/metrics.js';
-import { NdjsonWriter, stdoutWriter } from '../agent/output.js';
-import { AgentPipeline, type RecordSink } from '../agent/pipeline.js';
-import { pollNode } from '../agent/poll.js';
+import { CredentialsError } from '../common/credentials.js';
+import { Agent, snapshotNode, type CollectorTarget } from '../agent/agent.js';
+import { DEFAULT_SPOOL_MAX_RECORDS } from '../agent/export/spool.js';
+import { stdoutWriter } from '../agent/output.js';
 import { DEFAULT_LIMITS } from '../agent/sources/exec.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
-import { v1 } from '../proto/index.js';
 import {
   collect,
   collectCidr,
@@ -38,7 +23,6 @@ import {
   addTransportSecurityOptions,
   transportSecurity,
   type TransportSecurityFlags,
-  type TransportSettings,
 } from './transport-options.js';
 
 /** The node's tables could not be read at all (exit code 1). */
@@ -142,84 +126,53 @@ export function agentCommand(): Command {
 
 async function runOnce(options: AgentOptions): Promise<void> {
   const writer = stdoutWriter(options.output, options.nodeName, options.limit);
-  const failures: string[] = [];
-  const result = await pollNode(
+  const result = await snapshotNode(
     new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
     { nodeName: options.nodeName, nodeIps: options.nodeIp, podCidrs: options.podCidr },
-    {
-      services: (states) => {
-        for (const state of states) writer.service(state);
-      },
-      record: (record) => {
-        writer.flow(record);
-      },
-      problem: (problem) => process.stderr.write(`warning: skipped ${describeProblem(problem)}\n`),
-      toolFailure: (error) => failures.push(error.message),
-    },
-    Date.now() / 1000,
+    writer,
+    (problem) => process.stderr.write(`warning: skipped ${describeProblem(problem)}\n`),
   );
-  writer.end();
-  for (const failure of failures) process.stderr.write(`warning: ${failure}\n`);
-  if (!result.tables.rulesRead || result.conntrackLines.ipv4 === null) {
-    throw new AgentFailure('could not read the iptables rules or the IPv4 conntrack table');
+  for (const failure of result.toolFailures) process.stderr.write(`warning: ${failure}\n`);
+  if (!result.complete) {
+    throw new AgentFailure('could not read the kube-proxy rules or the IPv4 conntrack table');
   }
 }
 
 async function runContinuous(options: AgentOptions): Promise<void> {
-  const security = options.collector ? transportSecurity(options, 'client') : null;
   const log = pino(
     { level: options.logLevel, base: { node: options.nodeName } },
     pino.destination(2),
   );
-  const metrics = new AgentMetrics();
-  const exporter =
-    options.collector && security
-      ? await collectorExporter(options, options.collector, security, metrics, log)
-      : null;
-  const sink: RecordSink = exporter ?? new NdjsonWriter(process.stdout);
-  const config = {
-    nodeName: options.nodeName,
-    nodeIps: options.nodeIp,
-    podCidrs: options.podCidr,
-    pollIntervalMs: options.pollInterval,
-    events: options.events,
-  };
-  log.info(
-    {
-      config: {
-        ...config,
-        podCidrs: options.podCidr.map((c) => c.text),
-        collector: options.collector ?? null,
-        // Paths only: the token itself never reaches the log.
-        transport: security,
+  const collector: CollectorTarget | null = options.collector
+    ? {
+        address: options.collector,
+        security: transportSecurity(options, 'client'),
         spoolDir: options.spoolDir ?? null,
-      },
-    },
-    'agent starting',
-  );
-  const pipeline = new AgentPipeline(
-    new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
-    config,
-    sink,
-    metrics,
-    log,
-  );
-  const health = new AgentHealth(
-    {
-      lastGoodPollAtMs: () => pipeline.lastGoodPollAtMs,
-      exportState: exporter ? () => exporter.state() : null,
-    },
-    {
-      startedAtMs: Date.now(),
-      maxPollAgeMs: maxPollAgeFor(options.pollInterval),
-      maxDisconnectedMs: DEFAULT_MAX_DISCONNECTED_MS,
-    },
-  );
-  const server = options.metricsListen
-    ? await serveAgentHttp(metrics, health, options.metricsListen)
+        spoolMaxRecords: options.spoolMaxRecords,
+        batchSize: options.batchSize,
+        batchDelayMs: options.batchDelay,
+      }
     : null;
-  exporter?.start();
-  pipeline.start();
+  let agent: Agent;
+  try {
+    agent = await Agent.create(
+      {
+        nodeName: options.nodeName,
+        nodeIps: options.nodeIp,
+        podCidrs: options.podCidr,
+        pollIntervalMs: options.pollInterval,
+        events: options.events,
+        collector,
+        metricsListen: options.metricsListen ?? null,
+      },
+      new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
+      log,
+    );
+  } catch (error) {
+    if (error instanceof CredentialsError) throw new UsageError(error.message);
+    throw error;
+  }
+  await agent.start();
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'agent stopping');
@@ -228,86 +181,5 @@ async function runContinuous(options: AgentOptions): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
-  await pipeline.stop();
-  // After the pipeline: its last poll's records are flushed into the spool and acked if possible.
-  await exporter?.stop();
-  await new Promise<void>((resolve) => {
-    if (server)
-      server.close(() => {
-        resolve();
-      });
-    else resolve();
-  });
-  log.info('agent stopped');
-}
-
-/** Builds the gRPC exporter; bad credential files are usage errors now rather than retries later. */
-async function collectorExporter(
-  options: AgentOptions,
-  address: string,
-  security: TransportSettings,
-  metrics: AgentMetrics,
-  log: Logger,
-): Promise<CollectorExporter> {
-  const exportLog = log.child({ component: 'export' });
-  const tokenFile = security.tokenFile;
-  let credentials: () => grpc.ChannelCredentials;
-  let token: () => string | null;
-  try {
-    // Read on every connect: projected tokens and renewed certificates rotate under the agent.
-    credentials = rereadKeepingLastGood(
-      () => channelCredentials(security),
-      (error) => {
-        exportLog.warn({ err: error }, 'cannot re-read the TLS files; using the previous ones');
-      },
-    );
-    token = rereadKeepingLastGood(
-      () => (tokenFile === null ? null : readAgentToken(tokenFile)),
-      (error) => {
-        exportLog.warn({ err: error }, 'cannot re-read the token file; using the previous token');
-      },
-    );
-  } catch (error) {
-    if (error instanceof CredentialsError) throw new UsageError(error.message);
-    throw error;
-  }
-  const spool = await Spool.open(
-    { maxRecords: options.spoolMaxRecords, dir: options.spoolDir ?? null },
-    metrics,
-    exportLog,
-  );
-  return new CollectorExporter(
-    {
-      address,
-      node: options.nodeName,
-      agentVersion: agentVersion(),
-      // The pipeline does not expose the mode it found, and only iptables mode is read live yet.
-      proxyMode: v1.ProxyMode.iptables,
-      credentials,
-      token,
-      batchMaxRecords: options.batchSize,
-      batchMaxDelayMs: options.batchDelay,
-    },
-    spool,
-    metrics,
-    exportLog,
-  );
-}
-
-/** This package's version (package.json sits above cli/ in the sources and above dist/cli/). */
-function agentVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 4; depth++) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (manifest.name === 'snatscope' && manifest.version) return manifest.version;
-    } catch {
-      // Not here: look one level up.
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
+  await agent.stop();
 }

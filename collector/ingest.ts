@@ -269,7 +269,13 @@ export class IngestService {
     this.metrics.ingestMessages.inc({ type: 'hello', result: 'stored' });
     this.metrics.agentSeen(node, Date.now() / 1000);
     this.log.info(
-      { node, bootId, agentVersion: hello.agentVersion, stored: progress.stored },
+      {
+        node,
+        bootId,
+        agentVersion: hello.agentVersion,
+        proxyMode: v1.ProxyMode[hello.proxyMode ?? v1.ProxyMode.iptables],
+        stored: progress.stored,
+      },
       'agent connected',
     );
     // Messages a previous stream of this boot left in the writer must settle before the ack; after

@@ -23,7 +23,8 @@ export interface ExporterTarget {
   readonly address: string;
   readonly node: string;
   readonly agentVersion: string;
-  readonly proxyMode: v1.ProxyMode;
+  /** The proxy mode the node runs, asked for at every hello (the agent detects it as it reads). */
+  readonly proxyMode: () => v1.ProxyMode;
   /** Called on every connect, so rotated certificate files take effect without a restart. */
   readonly credentials: () => grpc.ChannelCredentials;
   /** The bearer token (null: none), asked for on every connect for the same reason. */
@@ -322,7 +323,7 @@ export class CollectorExporter implements RecordSink {
           hello: {
             node: this.config.node,
             agentVersion: this.config.agentVersion,
-            proxyMode: this.config.proxyMode,
+            proxyMode: this.config.proxyMode(),
             bootId: this.spool.bootId,
           },
         }),

@@ -5,8 +5,11 @@ import {
   DEFAULT_LIMITS,
   runLineTool,
   runTool,
+  startTool,
   streamTool,
   ToolError,
+  type RunningTool,
+  type RunningToolHandlers,
   type ToolLimits,
   type ToolText,
 } from './exec.js';
@@ -29,6 +32,11 @@ export interface NodeReader {
     onLine: ByteLineHandler,
     onOverlong: (error: LineParseError) => void,
   ): Promise<number>;
+  /**
+   * Follows `conntrack -E -e NEW,DESTROY -o id` until stopped: its event lines and stderr lines
+   * (where conntrack reports lost events) go to the handlers.
+   */
+  conntrackEvents(handlers: RunningToolHandlers): RunningTool;
   /** `nft -j list table ip|ip6 kube-proxy` (nftables mode); null when the table does not exist. */
   nftTable(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string } | null>;
   /** `kubectl get svc -A -o json` text when the agent was given it (`--services`); else null. */
@@ -103,6 +111,11 @@ export class LiveNodeReader implements NodeReader {
   ): Promise<number> {
     const args = ['-L', '-o', 'extended,id', '-f', family];
     return streamTool('conntrack', args, onLine, onOverlong, this.limits);
+  }
+
+  conntrackEvents(handlers: RunningToolHandlers): RunningTool {
+    const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'id'];
+    return startTool('conntrack', args, handlers, this.limits.maxLineBytes);
   }
 
   async nftTable(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string } | null> {

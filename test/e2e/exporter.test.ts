@@ -210,7 +210,7 @@ async function harness(
       address: `127.0.0.1:${port}`,
       node: 'n1',
       agentVersion: 'test',
-      proxyMode: v1.ProxyMode.iptables,
+      proxyMode: () => v1.ProxyMode.iptables,
       credentials: () => channelCredentials(insecure),
       token: () => null,
       backoff: { initialMs: 20, maxMs: 100, multiplier: 2 },

@@ -166,7 +166,7 @@ describe('the agent splits batches to fit the bound', () => {
         address: `127.0.0.1:${collector.grpcPort}`,
         node: 'n1',
         agentVersion: 'test',
-        proxyMode: v1.ProxyMode.iptables,
+        proxyMode: () => v1.ProxyMode.iptables,
         credentials: () => channelCredentials({ insecure: true }),
         token: () => null,
         // One batch for the whole backlog, as a large --batch-size would make it.

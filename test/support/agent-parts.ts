@@ -6,7 +6,7 @@ import { CollectorExporter } from '../../agent/export/exporter.js';
 import type { Spool } from '../../agent/export/spool.js';
 import type { AgentMetrics } from '../../agent/metrics.js';
 import type { PipelineConfig } from '../../agent/pipeline.js';
-import { ToolError } from '../../agent/sources/exec.js';
+import { ToolError, type RunningToolHandlers } from '../../agent/sources/exec.js';
 import type { NodeReader } from '../../agent/sources/node-reader.js';
 import { channelCredentials } from '../../common/credentials.js';
 import { v1 } from '../../proto/index.js';
@@ -16,13 +16,53 @@ export interface FakeRules {
   text: string | null;
 }
 
+/** The fake node's IPv4 conntrack table (one `conntrack -L -o extended,id` line each). */
+export interface FakeConntrack {
+  lines: string[];
+  /** When set, the next dumps fail as a killed `conntrack -L` would. */
+  failing: boolean;
+}
+
+/** The fake node's `conntrack -E` stream: the test writes event lines into it. */
+export interface FakeEvents {
+  /** Delivers one event line to the agent (throws when nothing follows the events). */
+  emit(line: string): void;
+  /** Delivers one stderr line (e.g. conntrack's ENOBUFS report). */
+  emitStderr(line: string): void;
+  /** How many times the agent started following events. */
+  started: number;
+}
+
 /**
- * A NodeReader over lab node n1's captured addresses, with swappable IPv4 rules (no IPv6 rules,
- * nftables or Services file) and an empty conntrack table.
+ * A NodeReader over lab node n1's captured addresses, with swappable IPv4 rules and conntrack
+ * lines (no IPv6 rules, nftables or Services file), and an event stream the test drives.
  */
-export async function fakeNodeReader(): Promise<{ reader: NodeReader; rules: FakeRules }> {
+export async function fakeNodeReader(): Promise<{
+  reader: NodeReader;
+  rules: FakeRules;
+  /** `nft -j list table ip kube-proxy` text; null: no such table (not nftables mode). */
+  nft: FakeRules;
+  conntrack: FakeConntrack;
+  events: FakeEvents;
+}> {
   const addresses = await readFile('test/fixtures/lab-n1-ip-addr.json', 'utf8');
   const rules: FakeRules = { text: null };
+  const nft: FakeRules = { text: null };
+  const conntrack: FakeConntrack = { lines: [], failing: false };
+  let handlers: RunningToolHandlers | null = null;
+  const following = (): RunningToolHandlers => {
+    if (!handlers) throw new Error('the agent is not following conntrack events');
+    return handlers;
+  };
+  const events: FakeEvents = {
+    emit: (line) => {
+      following().line(line);
+    },
+    emitStderr: (line) => {
+      following().stderrLine(line);
+    },
+    started: 0,
+  };
   const reader: NodeReader = {
     iptablesSave: (family) => {
       if (family === 'ipv4' && rules.text !== null) {
@@ -30,13 +70,41 @@ export async function fakeNodeReader(): Promise<{ reader: NodeReader; rules: Fak
       }
       return Promise.reject(new ToolError('iptables-save', ['-c'], 'exit', 'no rules'));
     },
-    conntrack: () => Promise.resolve(0),
-    nftTable: () => Promise.resolve(null),
+    conntrack: (family, onLine) => {
+      if (family !== 'ipv4') return Promise.resolve(0);
+      if (conntrack.failing) {
+        return Promise.reject(new ToolError('conntrack', ['-L'], 'signal', 'killed'));
+      }
+      conntrack.lines.forEach((line, index) => {
+        const bytes = Buffer.from(line);
+        onLine(bytes, 0, bytes.length, index + 1, bytes.length === line.length);
+      });
+      return Promise.resolve(conntrack.lines.length);
+    },
+    conntrackEvents: (given) => {
+      handlers = given;
+      events.started++;
+      let exit: (error: ToolError | null) => void = () => undefined;
+      const done = new Promise<ToolError | null>((resolve) => {
+        exit = resolve;
+      });
+      return {
+        done,
+        stop: () => {
+          handlers = null;
+          exit(null);
+        },
+      };
+    },
+    nftTable: (family) =>
+      Promise.resolve(
+        family === 'ipv4' && nft.text !== null ? { text: nft.text, source: 'nft -j' } : null,
+      ),
     kubeServices: () => Promise.resolve(null),
     addresses: () => Promise.resolve(addresses),
     routes: () => Promise.resolve('[]'),
   };
-  return { reader, rules };
+  return { reader, rules, nft, conntrack, events };
 }
 
 /** Lab node n1's `iptables-save -c`. */
@@ -68,7 +136,7 @@ export function unstartedExporter(
       address: '127.0.0.1:1',
       node: 'n1',
       agentVersion: 'test',
-      proxyMode: v1.ProxyMode.iptables,
+      proxyMode: () => v1.ProxyMode.iptables,
       credentials: () => channelCredentials({ insecure: true }),
       token: () => null,
     },

@@ -42,7 +42,7 @@ export async function startSyntheticAgent(
       address,
       node,
       agentVersion: 'synthetic',
-      proxyMode: v1.ProxyMode.iptables,
+      proxyMode: () => v1.ProxyMode.iptables,
       credentials: () => channelCredentials({ insecure: true }),
       token: () => null,
       batchMaxRecords: options.batchMaxRecords ?? 50,

@@ -30,7 +30,7 @@ async function exporterWithSpool(): Promise<{
       address: '127.0.0.1:1',
       node: 'n1',
       agentVersion: 'test',
-      proxyMode: v1.ProxyMode.iptables,
+      proxyMode: () => v1.ProxyMode.iptables,
       credentials: () => grpc.credentials.createInsecure(),
       token: () => null,
       batchMaxRecords: 1_000_000,

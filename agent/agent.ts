@@ -1,0 +1,263 @@
+// The continuous agent wired in one place, as collector/collector.ts is for the collector:
+// node reader → pipeline (poll, classify, track) → exporter (spool, gRPC) or NDJSON on stdout, plus
+// metrics, health and their HTTP listener. The CLI only parses flags into an AgentConfig.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Writable } from 'node:stream';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Cidr } from '../common/cidr.js';
+import {
+  channelCredentials,
+  readAgentToken,
+  rereadKeepingLastGood,
+  type TransportSecurity,
+} from '../common/credentials.js';
+import { CollectorExporter } from './export/exporter.js';
+import { Spool } from './export/spool.js';
+import { AgentHealth, DEFAULT_MAX_DISCONNECTED_MS, maxPollAgeFor } from './health.js';
+import { serveAgentHttp } from './http.js';
+import { AgentMetrics } from './metrics.js';
+import { NdjsonWriter, type RecordWriter } from './output.js';
+import { AgentPipeline, type PipelineConfig, type RecordSink } from './pipeline.js';
+import { pollNode, type PollConfig } from './poll.js';
+import type { InputProblem } from './snapshot.js';
+import type { NodeReader } from './sources/node-reader.js';
+import { v1 } from '../proto/index.js';
+
+/** Where the agent's records go when they go to a collector. */
+export interface CollectorTarget {
+  /** HOST:PORT of the collector. */
+  address: string;
+  security: TransportSecurity & { tokenFile: string | null };
+  /** Unacknowledged messages are also kept here, so that a restart replays them; null: memory. */
+  spoolDir: string | null;
+  spoolMaxRecords: number;
+  batchSize: number;
+  batchDelayMs: number;
+}
+
+/** Everything the continuous agent needs; validated by the CLI. */
+export interface AgentConfig {
+  nodeName: string;
+  nodeIps: readonly string[];
+  podCidrs: readonly Cidr[];
+  pollIntervalMs: number;
+  /** Follow conntrack events to poll sooner after new connections. */
+  events: boolean;
+  /** Null: NDJSON records on `output` (stdout) instead. */
+  collector: CollectorTarget | null;
+  /** `/metrics`, `/healthz` and `/readyz`; null: not served. */
+  metricsListen: { host: string; port: number } | null;
+}
+
+/** What one read of the node gave (`agent --once`). */
+export interface SnapshotResult {
+  /** Rules and the IPv4 conntrack table were read: the records are the node's whole picture. */
+  complete: boolean;
+  toolFailures: string[];
+}
+
+/** Reads and classifies the node once, writing services then flows to `writer`. */
+export async function snapshotNode(
+  reader: NodeReader,
+  config: PollConfig,
+  writer: RecordWriter,
+  onProblem: (problem: InputProblem) => void,
+): Promise<SnapshotResult> {
+  const toolFailures: string[] = [];
+  const result = await pollNode(
+    reader,
+    config,
+    {
+      services: (states) => {
+        for (const state of states) writer.service(state);
+      },
+      record: (record) => {
+        writer.flow(record);
+      },
+      problem: onProblem,
+      toolFailure: (error) => toolFailures.push(error.message),
+    },
+    Date.now() / 1000,
+  );
+  writer.end();
+  return {
+    complete: result.tables.rulesRead && result.conntrackLines.ipv4 !== null,
+    toolFailures,
+  };
+}
+
+/** The continuous agent: start() polls and exports, stop() flushes and closes. */
+export class Agent {
+  private server: Server | null = null;
+  private exporterStart: Promise<void> = Promise.resolve();
+  private stopping = false;
+
+  private constructor(
+    private readonly config: AgentConfig,
+    readonly metrics: AgentMetrics,
+    private readonly pipeline: AgentPipeline,
+    private readonly exporter: CollectorExporter | null,
+    private readonly health: AgentHealth,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Builds the agent: opens the spool and reads the credential files now, so that unusable ones
+   * stop the start (CredentialsError) instead of failing every reconnect later.
+   */
+  static async create(
+    config: AgentConfig,
+    reader: NodeReader,
+    log: Logger,
+    output: Writable = process.stdout,
+  ): Promise<Agent> {
+    const metrics = new AgentMetrics();
+    // The exporter asks for the mode at every hello; the pipeline that detects it comes next.
+    let pipeline: AgentPipeline | null = null;
+    const exporter = config.collector
+      ? await collectorExporter(
+          config.nodeName,
+          config.collector,
+          () => pipeline?.proxyMode ?? v1.ProxyMode.iptables,
+          metrics,
+          log.child({ component: 'export' }),
+        )
+      : null;
+    const sink: RecordSink = exporter ?? new NdjsonWriter(output);
+    pipeline = new AgentPipeline(reader, pipelineConfig(config), sink, metrics, log);
+    const polls = pipeline;
+    const health = new AgentHealth(
+      {
+        lastGoodPollAtMs: () => polls.lastGoodPollAtMs,
+        exportState: exporter ? () => exporter.state() : null,
+      },
+      {
+        startedAtMs: Date.now(),
+        maxPollAgeMs: maxPollAgeFor(config.pollIntervalMs),
+        maxDisconnectedMs: DEFAULT_MAX_DISCONNECTED_MS,
+      },
+    );
+    return new Agent(config, metrics, pipeline, exporter, health, log);
+  }
+
+  /** The port /metrics listens on (0 when not served). */
+  get metricsPort(): number {
+    const address = this.server?.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  /**
+   * Serves metrics, starts polling, and connects to the collector after the first poll: the hello
+   * carries the proxy mode that poll detected.
+   */
+  async start(): Promise<void> {
+    // Credential file paths only: the token itself never reaches the log.
+    const config = { ...this.config, podCidrs: this.config.podCidrs.map((c) => c.text) };
+    this.log.info({ config }, 'agent starting');
+    if (this.config.metricsListen) {
+      this.server = await serveAgentHttp(this.metrics, this.health, this.config.metricsListen);
+    }
+    this.pipeline.start();
+    const exporter = this.exporter;
+    if (exporter) {
+      this.exporterStart = this.pipeline.firstPoll.then(() => {
+        if (!this.stopping) exporter.start();
+      });
+    }
+  }
+
+  /** Stops polling, flushes the last poll's records to the collector (or stdout), closes. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.pipeline.stop();
+    await this.exporterStart;
+    // After the pipeline: its last poll's records are flushed into the spool and acked if possible.
+    await this.exporter?.stop();
+    const server = this.server;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
+    }
+    this.log.info('agent stopped');
+  }
+}
+
+function pipelineConfig(config: AgentConfig): PipelineConfig {
+  return {
+    nodeName: config.nodeName,
+    nodeIps: config.nodeIps,
+    podCidrs: config.podCidrs,
+    pollIntervalMs: config.pollIntervalMs,
+    events: config.events,
+  };
+}
+
+/** The gRPC exporter with its spool; credential files are re-read on every connect. */
+async function collectorExporter(
+  node: string,
+  target: CollectorTarget,
+  proxyMode: () => v1.ProxyMode,
+  metrics: AgentMetrics,
+  log: Logger,
+): Promise<CollectorExporter> {
+  const { security } = target;
+  const tokenFile = security.tokenFile;
+  // Read on every connect: projected tokens and renewed certificates rotate under the agent.
+  const credentials: () => grpc.ChannelCredentials = rereadKeepingLastGood(
+    () => channelCredentials(security),
+    (error) => {
+      log.warn({ err: error }, 'cannot re-read the TLS files; using the previous ones');
+    },
+  );
+  const token = rereadKeepingLastGood(
+    () => (tokenFile === null ? null : readAgentToken(tokenFile)),
+    (error) => {
+      log.warn({ err: error }, 'cannot re-read the token file; using the previous token');
+    },
+  );
+  const spool = await Spool.open(
+    { maxRecords: target.spoolMaxRecords, dir: target.spoolDir },
+    metrics,
+    log,
+  );
+  return new CollectorExporter(
+    {
+      address: target.address,
+      node,
+      agentVersion: agentVersion(),
+      proxyMode,
+      credentials,
+      token,
+      batchMaxRecords: target.batchSize,
+      batchMaxDelayMs: target.batchDelayMs,
+    },
+    spool,
+    metrics,
+    log,
+  );
+}
+
+/** This package's version (package.json sits above agent/ in the sources and above dist/agent/). */
+export function agentVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 4; depth++) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (manifest.name === 'snatscope' && manifest.version) return manifest.version;
+    } catch {
+      // Not here: look one level up.
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
