@@ -15,8 +15,30 @@ import type {
   WriteOutcome,
 } from './store.js';
 
+// For people reading the file with the sqlite3 shell: names instead of dictionary ids.
+const READABLE_VIEW = `
+CREATE VIEW IF NOT EXISTS flows_readable AS
+SELECT f.id, f.kind, n.name AS node, p.name AS protocol, f.client_ip, f.client_port, f.entry_ip,
+  f.entry_port, f.entry_kind, f.backend_ip, f.backend_port, f.source_ip, f.source_port, f.snat,
+  f.cause, s.namespace || '/' || s.name || ':' || s.port AS service, f.policy, f.proxy_mode,
+  f.endpoint_local, st.name AS state, f.conntrack_id, f.first_seen, f.last_seen, f.closed,
+  f.orig_packets, f.orig_bytes, f.reply_packets, f.reply_bytes, f.zone, f.mark,
+  en.name AS entry_node, bn.name AS backend_node,
+  replace(sr.name, char(0), ' ') AS snat_rule, bp.name AS backend_pod, cn.name AS client_node
+FROM flows f
+JOIN names n ON n.id = f.node
+JOIN names p ON p.id = f.protocol
+JOIN names st ON st.id = f.state
+LEFT JOIN services s ON s.id = f.service
+LEFT JOIN names en ON en.id = f.entry_node
+LEFT JOIN names bn ON bn.id = f.backend_node
+LEFT JOIN names sr ON sr.id = f.snat_rule
+LEFT JOIN names bp ON bp.id = f.backend_pod
+LEFT JOIN names cn ON cn.id = f.client_node;
+`;
+
 /** The schema this code writes (PRAGMA user_version); bump with a migration when it changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // PRAGMA application_id marks the file as ours ("snat"), so a stray SQLite file is refused.
 const APPLICATION_ID = 0x736e6174;
@@ -80,7 +102,8 @@ CREATE TABLE IF NOT EXISTS services (
 );
 -- One connection as one node saw it. A NULL *_ip means the record had no such address (the
 -- message was absent); counters likewise by *_packets. node, protocol, state, entry_node and
--- backend_node are names.id; service is services.id.
+-- backend_node are names.id; service is services.id. snat_rule, backend_pod and client_node are
+-- names.id too (a rule as "table NUL chain NUL rule", a pod as "namespace/name"): few distinct.
 CREATE TABLE IF NOT EXISTS flows (
   id INTEGER PRIMARY KEY,
   ident INTEGER NOT NULL,
@@ -114,7 +137,10 @@ CREATE TABLE IF NOT EXISTS flows (
   zone INTEGER NOT NULL,
   mark INTEGER NOT NULL,
   entry_node INTEGER,
-  backend_node INTEGER
+  backend_node INTEGER,
+  snat_rule INTEGER,
+  backend_pod INTEGER,
+  client_node INTEGER
 );
 -- Not UNIQUE: ident is a 47-bit hash (6 bytes on disk instead of ~60 for the identity columns);
 -- the upsert compares the identity columns of the few rows that share it.
@@ -143,27 +169,24 @@ CREATE TABLE IF NOT EXISTS service_states (
   state BLOB NOT NULL,
   PRIMARY KEY (node, position)
 ) WITHOUT ROWID;
--- For people reading the file with the sqlite3 shell: names instead of dictionary ids.
-CREATE VIEW IF NOT EXISTS flows_readable AS
-SELECT f.id, f.kind, n.name AS node, p.name AS protocol, f.client_ip, f.client_port, f.entry_ip,
-  f.entry_port, f.entry_kind, f.backend_ip, f.backend_port, f.source_ip, f.source_port, f.snat,
-  f.cause, s.namespace || '/' || s.name || ':' || s.port AS service, f.policy, f.proxy_mode,
-  f.endpoint_local, st.name AS state, f.conntrack_id, f.first_seen, f.last_seen, f.closed,
-  f.orig_packets, f.orig_bytes, f.reply_packets, f.reply_bytes, f.zone, f.mark,
-  en.name AS entry_node, bn.name AS backend_node
-FROM flows f
-JOIN names n ON n.id = f.node
-JOIN names p ON p.id = f.protocol
-JOIN names st ON st.id = f.state
-LEFT JOIN services s ON s.id = f.service
-LEFT JOIN names en ON en.id = f.entry_node
-LEFT JOIN names bn ON bn.id = f.backend_node;
-`;
+${READABLE_VIEW}`;
+
+/** Schema changes from each older version to the next (index: the version they start from). */
+const MIGRATIONS: Readonly<Record<number, string>> = {
+  // v2: the rule that rewrote the source, the backend pod and the client's node.
+  1: `
+ALTER TABLE flows ADD COLUMN snat_rule INTEGER;
+ALTER TABLE flows ADD COLUMN backend_pod INTEGER;
+ALTER TABLE flows ADD COLUMN client_node INTEGER;
+DROP VIEW IF EXISTS flows_readable;
+${READABLE_VIEW}`,
+};
 
 const FLOW_COLUMNS = `id, kind, node, protocol, client_ip, client_port, entry_ip, entry_port,
   entry_kind, backend_ip, backend_port, source_ip, source_port, snat, cause, service, policy,
   proxy_mode, endpoint_local, state, conntrack_id, first_seen, last_seen, closed, orig_packets,
-  orig_bytes, reply_packets, reply_bytes, zone, mark, entry_node, backend_node`;
+  orig_bytes, reply_packets, reply_bytes, zone, mark, entry_node, backend_node, snat_rule,
+  backend_pod, client_node`;
 
 /** The bound parameters of one record (insert, update and identity lookup share them). */
 interface FlowParams {
@@ -198,6 +221,9 @@ interface FlowParams {
   mark: number;
   entry_node: number | null;
   backend_node: number | null;
+  snat_rule: number | null;
+  backend_pod: number | null;
+  client_node: number | null;
   // The identity's original-direction tuple in canonical form (absent address = "" and 0).
   src_ip: string;
   src_port: number;
@@ -242,6 +268,9 @@ type InsertValues = [
   number,
   Nullable<number>,
   Nullable<number>,
+  Nullable<number>,
+  Nullable<number>,
+  Nullable<number>,
 ];
 /** updateFlow parameters: last seen, closed, state, counters, endpoint local, then row id. */
 type UpdateValues = [
@@ -257,7 +286,8 @@ type UpdateValues = [
 ];
 // The identity check reads the row anyway: it returns what an update merges with.
 const FOUND_COLUMNS = `id, first_seen, last_seen, closed, state, orig_packets, orig_bytes,
-  reply_packets, reply_bytes, endpoint_local, entry_node, backend_node`;
+  reply_packets, reply_bytes, endpoint_local, entry_node, backend_node, snat_rule, backend_pod,
+  client_node`;
 
 /** One stored row as SELECT returns it. */
 interface FlowRow {
@@ -293,6 +323,9 @@ interface FlowRow {
   mark: number;
   entry_node: number | null;
   backend_node: number | null;
+  snat_rule: number | null;
+  backend_pod: number | null;
+  client_node: number | null;
 }
 
 /** The stored state of a connection that a new record of it updates. */
@@ -310,6 +343,9 @@ type FoundRow = Pick<
   | 'endpoint_local'
   | 'entry_node'
   | 'backend_node'
+  | 'snat_rule'
+  | 'backend_pod'
+  | 'client_node'
 >;
 
 interface ServiceName {
@@ -597,7 +633,13 @@ export class SqliteFlowStore implements FlowStore {
         const current = read();
         check(current);
         if (current.version === SCHEMA_VERSION) return;
-        this.db.exec(SCHEMA);
+        if (current.version === 0) {
+          this.db.exec(SCHEMA);
+        } else {
+          for (let version = current.version; version < SCHEMA_VERSION; version++) {
+            this.db.exec(MIGRATIONS[version] ?? '');
+          }
+        }
         this.db.pragma(`application_id = ${APPLICATION_ID}`);
         this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })
@@ -675,6 +717,9 @@ export class SqliteFlowStore implements FlowStore {
         p.mark,
         p.entry_node,
         p.backend_node,
+        p.snat_rule,
+        p.backend_pod,
+        p.client_node,
       );
     } else {
       this.update(found, p);
@@ -707,6 +752,17 @@ export class SqliteFlowStore implements FlowStore {
     if (entryNode !== row.entry_node || backendNode !== row.backend_node) {
       s.updateNodes.run(entryNode, backendNode, row.id);
     }
+    // Closed records carry only the identity: what an earlier record named stays.
+    const snatRule = p.snat_rule ?? row.snat_rule;
+    const backendPod = p.backend_pod ?? row.backend_pod;
+    const clientNode = p.client_node ?? row.client_node;
+    if (
+      snatRule !== row.snat_rule ||
+      backendPod !== row.backend_pod ||
+      clientNode !== row.client_node
+    ) {
+      s.updateNames.run(snatRule, backendPod, clientNode, row.id);
+    }
     if (p.observed_at < row.first_seen) s.updateFirstSeen.run(p.observed_at, row.id);
   }
 
@@ -738,6 +794,7 @@ export class SqliteFlowStore implements FlowStore {
     const endpointLocal = r.endpointLocal ?? null;
     const entryNode = r.entryNode ?? null;
     const backendNode = r.backendNode ?? null;
+    const clientNode = r.clientNode ?? null;
     return {
       ident: hash47(identity),
       kind,
@@ -773,6 +830,9 @@ export class SqliteFlowStore implements FlowStore {
       mark: r.mark ?? 0,
       entry_node: entryNode === null ? null : this.nameId(entryNode),
       backend_node: backendNode === null ? null : this.nameId(backendNode),
+      snat_rule: r.snatRule ? this.nameId(ruleName(r.snatRule)) : null,
+      backend_pod: r.backendPod ? this.nameId(podName(r.backendPod)) : null,
+      client_node: clientNode === null ? null : this.nameId(clientNode),
       src_ip: srcIp,
       src_port: srcPort,
       dst_ip: dstIp,
@@ -816,6 +876,9 @@ export class SqliteFlowStore implements FlowStore {
     }
     if (row.entry_node !== null) record.entryNode = this.nameOf(row.entry_node);
     if (row.backend_node !== null) record.backendNode = this.nameOf(row.backend_node);
+    if (row.snat_rule !== null) record.snatRule = parseRuleName(this.nameOf(row.snat_rule));
+    if (row.backend_pod !== null) record.backendPod = parsePodName(this.nameOf(row.backend_pod));
+    if (row.client_node !== null) record.clientNode = this.nameOf(row.client_node);
     return record;
   }
 
@@ -1062,8 +1125,8 @@ function prepareStatements(db: Database.Database) {
          entry_port, entry_kind, backend_ip, backend_port, source_ip, source_port, snat, cause,
          service, policy, proxy_mode, endpoint_local, state, conntrack_id, first_seen, last_seen,
          closed, orig_packets, orig_bytes, reply_packets, reply_bytes, zone, mark, entry_node,
-         backend_node)
-       VALUES (${Array.from({ length: 32 }, () => '?').join(', ')})`,
+         backend_node, snat_rule, backend_pod, client_node)
+       VALUES (${Array.from({ length: 35 }, () => '?').join(', ')})`,
     ),
     // Only columns that no index holds: SQLite then rewrites the row alone. The rare changes
     // of indexed columns have statements of their own.
@@ -1075,6 +1138,9 @@ function prepareStatements(db: Database.Database) {
       'UPDATE flows SET entry_node = ?, backend_node = ? WHERE id = ?',
     ),
     updateFirstSeen: db.prepare<[number, number]>('UPDATE flows SET first_seen = ? WHERE id = ?'),
+    updateNames: db.prepare<[Nullable<number>, Nullable<number>, Nullable<number>, number]>(
+      'UPDATE flows SET snat_rule = ?, backend_pod = ?, client_node = ? WHERE id = ?',
+    ),
     setBackendNode: db.prepare<[number, number]>('UPDATE flows SET backend_node = ? WHERE id = ?'),
     lastSequence: db.prepare<[string, string], { last_sequence: number }>(
       'SELECT last_sequence FROM agents WHERE node = ? AND boot_id = ?',
@@ -1118,6 +1184,26 @@ function prepareStatements(db: Database.Database) {
       'SELECT id, namespace, name, port FROM services',
     ),
   };
+}
+
+/** A rule as one dictionary name: its parts joined by NUL (which no rule text holds). */
+function ruleName(rule: v1.IRuleRef): string {
+  return `${rule.table ?? ''}\u0000${rule.chain ?? ''}\u0000${rule.rule ?? ''}`;
+}
+
+function parseRuleName(name: string): v1.IRuleRef {
+  const [table = '', chain = '', rule = ''] = name.split('\u0000');
+  return { table, chain, rule };
+}
+
+/** A pod as one dictionary name: "namespace/name" (namespaces hold no "/"). */
+function podName(pod: v1.IObjectRef): string {
+  return `${pod.namespace ?? ''}/${pod.name ?? ''}`;
+}
+
+function parsePodName(name: string): v1.IObjectRef {
+  const slash = name.indexOf('/');
+  return { namespace: name.slice(0, slash), name: name.slice(slash + 1) };
 }
 
 /**

@@ -5,7 +5,17 @@ import { v1 } from '../proto/index.js';
 
 /** Why a message was refused: a stable code for metrics and a sentence for the agent's log. */
 export interface Invalid {
-  code: 'sequence' | 'node' | 'address' | 'port' | 'enum' | 'service' | 'protocol' | 'time';
+  code:
+    | 'sequence'
+    | 'node'
+    | 'address'
+    | 'port'
+    | 'enum'
+    | 'service'
+    | 'protocol'
+    | 'time'
+    | 'rule'
+    | 'pod';
   reason: string;
 }
 
@@ -19,6 +29,12 @@ const PORT_NAME = /^([a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?|\d{1,5})?$/;
 const NODE_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 // conntrack's TCP/SCTP/DCCP state names (or none for UDP).
 const CONNTRACK_STATE = /^([A-Z][A-Z0-9_]{0,23})?$/;
+// Pod names are DNS-1123 subdomains.
+const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+// A table or chain name (iptables allows 28 characters, nftables 256) and a rule's text: printable
+// ASCII and spaces only, as iptables-save and nft print them; they are stored as dictionary names.
+const RULE_NAME = /^[\x21-\x7e]{1,256}$/;
+const RULE_TEXT = /^[\x20-\x7e]{1,4096}$/;
 const MAX_BOOT_ID = 128;
 const MAX_AGENT_VERSION = 64;
 // Addresses a Service state may list (load balancer, external, cluster IPs; endpoints).
@@ -61,6 +77,31 @@ function checkService(service: v1.IServicePortName | null | undefined): Invalid 
     return invalid('service', `service name "${clip(service.name)}" is not a Service name`);
   if (!PORT_NAME.test(service.port ?? ''))
     return invalid('service', `service port "${clip(service.port ?? '')}" is not a port name`);
+  return null;
+}
+
+/** The names an agent adds from rules and the Kubernetes API: each is stored in a dictionary. */
+function checkReferences(record: v1.IFlowRecord): Invalid | null {
+  const rule = record.snatRule;
+  if (rule) {
+    for (const [field, value, form] of [
+      ['table', rule.table, RULE_NAME],
+      ['chain', rule.chain, RULE_NAME],
+      ['rule', rule.rule, RULE_TEXT],
+    ] as const) {
+      if (!form.test(value ?? ''))
+        return invalid('rule', `snatRule.${field} "${clip(value ?? '')}" is not printable text`);
+    }
+  }
+  const pod = record.backendPod;
+  if (pod && !(DNS_LABEL.test(pod.namespace ?? '') && POD_NAME.test(pod.name ?? '')))
+    return invalid(
+      'pod',
+      `backendPod "${clip(`${pod.namespace ?? ''}/${pod.name ?? ''}`)}" is not a pod name`,
+    );
+  const clientNode = record.clientNode;
+  if (clientNode != null && !NODE_NAME.test(clientNode))
+    return invalid('node', `clientNode "${clip(clientNode)}" is not a node name`);
   return null;
 }
 
@@ -124,7 +165,8 @@ export function checkFlowRecord(record: v1.IFlowRecord, node: string): Invalid |
         entrySide ? record.entry : record.backend,
         entrySide ? 'entry' : 'backend',
         true,
-      )
+      ) ??
+      checkReferences(record)
     );
   }
   return (
@@ -133,7 +175,8 @@ export function checkFlowRecord(record: v1.IFlowRecord, node: string): Invalid |
     checkHostPort(record.client, 'client', entrySide) ??
     checkHostPort(record.entry, 'entry', entrySide) ??
     checkHostPort(record.backend, 'backend', true) ??
-    checkHostPort(record.observedSource, 'observedSource', true)
+    checkHostPort(record.observedSource, 'observedSource', true) ??
+    checkReferences(record)
   );
 }
 

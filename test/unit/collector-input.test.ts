@@ -125,6 +125,45 @@ describe('checkFlowRecord', () => {
       problem: null,
     },
     {
+      name: 'the rule, backend pod and client node the agent found',
+      record: {
+        ...good,
+        snatRule: {
+          table: 'nat',
+          chain: 'KUBE-POSTROUTING',
+          rule: '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
+        },
+        backendPod: { namespace: 'shop', name: 'api-5d9c7b8f6-x2x7q' },
+        clientNode: 'n3',
+      },
+      problem: null,
+    },
+    {
+      name: 'a SNAT rule with control characters',
+      record: { ...good, snatRule: { table: 'nat', chain: 'POSTROUTING', rule: '-j SNAT\u0000x' } },
+      problem: /snatRule\.rule/,
+    },
+    {
+      name: 'a SNAT rule without a chain',
+      record: { ...good, snatRule: { table: 'nat', rule: '-j MASQUERADE' } },
+      problem: /snatRule\.chain/,
+    },
+    {
+      name: 'a backend pod that is no pod name',
+      record: { ...good, backendPod: { namespace: 'shop', name: 'Api Pod' } },
+      problem: /backendPod "shop\/Api Pod"/,
+    },
+    {
+      name: 'a client node that is no node name',
+      record: { ...good, clientNode: 'N_3' },
+      problem: /clientNode "N_3"/,
+    },
+    {
+      name: 'a closed record with a bad SNAT rule',
+      record: { ...good, closed: true, snatRule: { table: '', chain: 'x', rule: 'y' } },
+      problem: /snatRule\.table/,
+    },
+    {
       name: 'a state that is no conntrack state',
       record: { ...good, state: 'x'.repeat(30) },
       problem: /state "x+" is not a conntrack state/,

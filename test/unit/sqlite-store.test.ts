@@ -93,6 +93,7 @@ const text = fc.oneof(
 );
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null | undefined> =>
   fc.oneof(arb, fc.constant(null), fc.constant(undefined));
+const ruleText = text.map((t) => t.replaceAll('\u0000', ''));
 const ip = fc.oneof(fc.ipV4(), fc.ipV6(), text);
 const u32 = fc.oneof(fc.constantFrom(0, 1, 0xffffffff), fc.nat({ max: 0xffffffff }));
 // -0 and NaN are not kept by SQLite (a REAL -0 is stored as integer 0, NaN as NULL): no counter
@@ -140,6 +141,20 @@ const flowRecord: fc.Arbitrary<v1.IFlowRecord> = fc.record(
     mark: maybe(u32),
     entryNode: maybe(text),
     backendNode: maybe(text),
+    // Validated fields (collector/validate.ts): rule text without NUL, namespaces without "/".
+    snatRule: maybe(
+      fc.record(
+        { table: maybe(ruleText), chain: maybe(ruleText), rule: maybe(ruleText) },
+        { requiredKeys: [] },
+      ),
+    ),
+    backendPod: maybe(
+      fc.record(
+        { namespace: maybe(ruleText.map((t) => t.replaceAll('/', ''))), name: maybe(text) },
+        { requiredKeys: [] },
+      ),
+    ),
+    clientNode: maybe(text),
   },
   { requiredKeys: [] },
 );
@@ -626,6 +641,60 @@ describe('SqliteFlowStore', () => {
     ]);
     assert.deepEqual(reopened.write([batch('n1', 7, flows)], []), ['duplicate']);
     reopened.close();
+  });
+
+  it('keeps the SNAT rule, backend pod and client node when later records lack them', () => {
+    const store = new SqliteFlowStore(newPath());
+    const open: v1.IFlowRecord = {
+      ...flow({ at: 100, ct: 9 }),
+      snatRule: {
+        table: 'nat',
+        chain: 'KUBE-POSTROUTING',
+        rule: '-A KUBE-POSTROUTING -j MASQUERADE --random-fully',
+      },
+      backendPod: { namespace: 'shop', name: 'api-7d4b9c' },
+      clientNode: 'n3',
+    };
+    store.write([batch('n1', 1, [open])], []);
+    // The agent's closed record carries only the identity.
+    const closed = { ...flow({ at: 160, ct: 9 }), closed: true };
+    store.write([batch('n1', 2, [closed])], []);
+    const [row] = store.queryFlows({ limit: 10 }).flows;
+    assert.ok(row);
+    assert.deepEqual(row.snatRule, open.snatRule);
+    assert.deepEqual(row.backendPod, open.backendPod);
+    assert.equal(row.clientNode, 'n3');
+    assert.equal(row.closed, true);
+    store.close();
+  });
+
+  it('migrates a version 1 file: old rows stay, new fields are stored', () => {
+    const path = newPath();
+    const store = new SqliteFlowStore(path);
+    store.write([batch('n1', 1, [flow({ at: 1, ct: 1 })])], []);
+    store.close();
+    // Turn the file back into version 1 (the columns that version did not have).
+    const raw = new Database(path);
+    raw.exec(`DROP VIEW flows_readable;
+      ALTER TABLE flows DROP COLUMN snat_rule;
+      ALTER TABLE flows DROP COLUMN backend_pod;
+      ALTER TABLE flows DROP COLUMN client_node;`);
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const migrated = new SqliteFlowStore(path);
+    const pod = { namespace: 'shop', name: 'web-1' };
+    migrated.write([batch('n1', 2, [{ ...flow({ at: 2, ct: 2 }), backendPod: pod }])], []);
+    const flows = all(migrated);
+    assert.equal(flows.length, 2);
+    assert.equal(flows[0]?.backendPod, undefined);
+    assert.deepEqual(flows[1]?.backendPod, pod);
+    migrated.close();
+    const check = new Database(path, { readonly: true });
+    assert.equal(check.pragma('user_version', { simple: true }), 2);
+    const readable = check.prepare('SELECT backend_pod FROM flows_readable ORDER BY id').all();
+    assert.deepEqual(readable, [{ backend_pod: null }, { backend_pod: 'shop/web-1' }]);
+    check.close();
   });
 
   it('refuses a file with a newer schema, or not ours, naming the file', () => {
