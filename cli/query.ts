@@ -162,6 +162,19 @@ function serviceName(value: unknown): string {
   return `${service.namespace ?? ''}/${service.name ?? ''}${service.port ? `:${service.port}` : ''}`;
 }
 
+/** Where the source was rewritten, as "table/chain" (the full rule is in --output json). */
+function ruleChain(value: unknown): string {
+  const rule = value as { table?: string; chain?: string } | null;
+  return rule?.chain ? `${rule.table ?? ''}/${rule.chain}` : '-';
+}
+
+/** The backend as its pod when the agent knew it, else its address. */
+function backendName(flow: Json): string {
+  const pod = flow.backendPod as { namespace?: string; name?: string } | null;
+  const address = endpoint(flow.backend);
+  return pod?.name ? `${pod.namespace ?? ''}/${pod.name} (${address})` : address;
+}
+
 function time(seconds: unknown): string {
   return typeof seconds === 'number' && seconds > 0
     ? new Date(seconds * 1000).toISOString().slice(0, 19) + 'Z'
@@ -186,12 +199,13 @@ function flowsTable(flows: readonly Json[]): string {
   const rows = flows.map((flow) => [
     flow.snat === true ? 'LOST' : 'kept',
     text(flow.cause),
+    ruleChain(flow.snatRule),
     serviceName(flow.service),
     endpoint(flow.client),
     endpoint(flow.observedSource),
     text(flow.entryNode),
     text(flow.backendNode),
-    endpoint(flow.backend),
+    backendName(flow),
     `${text(flow.protocol)}/${text(flow.entryKind)}`,
     flow.closed === true ? `${text(flow.state)} (closed)` : text(flow.state),
     time(flow.observedAt),
@@ -200,6 +214,7 @@ function flowsTable(flows: readonly Json[]): string {
     [
       'CLIENT IP',
       'CAUSE',
+      'SNAT BY',
       'SERVICE',
       'CLIENT',
       'BACKEND SAW',
