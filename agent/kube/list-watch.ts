@@ -145,8 +145,13 @@ export class ListWatch<T> {
       try {
         if (listFrom !== null) {
           await this.list(listFrom, signal);
+          if (signal.aborted) return;
           listFrom = null;
           this.succeeded();
+          if (!this.synced) {
+            this.synced = true;
+            this.hooks.onSynced();
+          }
         }
         const end = await this.watchOnce(signal);
         if (end === 'stopped') return;
@@ -197,7 +202,7 @@ export class ListWatch<T> {
     const entries: [string, T][] = [];
     let token = '';
     let resourceVersion = '';
-    do {
+    for (;;) {
       const query: Record<string, string> = { limit: String(this.timing.pageSize) };
       if (this.spec.fieldSelector !== undefined) query.fieldSelector = this.spec.fieldSelector;
       if (token !== '') query.continue = token;
@@ -205,7 +210,19 @@ export class ListWatch<T> {
         query.resourceVersion = from;
         query.resourceVersionMatch = 'NotOlderThan';
       }
-      const page = await this.transport.list(this.spec.path, query, signal);
+      let page;
+      try {
+        page = await this.transport.list(this.spec.path, query, signal);
+      } catch (error) {
+        // The continue token outlived etcd's compaction: the pages so far are of a state that
+        // can no longer be continued, so the list starts over from the current state.
+        if (token === '' || !(error instanceof KubeApiError) || error.status !== 410) throw error;
+        this.counters.gone++;
+        entries.length = 0;
+        token = '';
+        from = '';
+        continue;
+      }
       this.counters.listPages++;
       for (const item of page.items) {
         const kept = this.read(item);
@@ -213,15 +230,12 @@ export class ListWatch<T> {
       }
       token = page.continueToken;
       resourceVersion = page.resourceVersion;
-    } while (token !== '' && !signal.aborted);
+      if (token === '' || signal.aborted) break;
+    }
     if (signal.aborted) return;
     this.sink.replace(entries);
     this.resourceVersion = resourceVersion;
     this.nextResyncAt = Date.now() + this.timing.resyncMs;
-    if (!this.synced) {
-      this.synced = true;
-      this.hooks.onSynced();
-    }
   }
 
   private read(object: unknown): { meta: ObjectMeta; value: T } | null {
@@ -236,6 +250,8 @@ export class ListWatch<T> {
   }
 
   private async watchOnce(signal: AbortSignal): Promise<WatchEnd> {
+    // The owner may stop between a list and its watch (an abort fires no listener added later).
+    if (signal.aborted) return 'stopped';
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
