@@ -94,6 +94,11 @@ const STALL_GRACE_SECONDS = 60;
 
 type WatchEnd = 'closed' | 'idle' | 'gone' | 'resync' | 'stopped';
 
+// A function, so that the compiler does not take `aborted` for constant across awaits.
+function aborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
 /** The list+watch loop of one resource. */
 export class ListWatch<T> {
   readonly counters: ListWatchCounters = {
@@ -141,11 +146,11 @@ export class ListWatch<T> {
     const backoff = new Backoff(this.timing.backoff, this.timing.random);
     // null: no list needed; "": the most recent state; a resourceVersion: not older than that.
     let listFrom: string | null = '';
-    while (!signal.aborted) {
+    while (!aborted(signal)) {
       try {
         if (listFrom !== null) {
           await this.list(listFrom, signal);
-          if (signal.aborted) return;
+          if (aborted(signal)) return;
           listFrom = null;
           this.succeeded();
           if (!this.synced) {
@@ -168,7 +173,7 @@ export class ListWatch<T> {
           else backoff.reset();
         }
       } catch (error) {
-        if (signal.aborted) return;
+        if (aborted(signal)) return;
         const apiError =
           error instanceof KubeApiError
             ? error
@@ -253,27 +258,42 @@ export class ListWatch<T> {
     // The owner may stop between a list and its watch (an abort fires no listener added later).
     if (signal.aborted) return 'stopped';
     const controller = new AbortController();
-    const onAbort = (): void => controller.abort();
+    const onAbort = (): void => {
+      controller.abort();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     this.currentWatch = controller;
     this.counters.watches++;
-    let events = 0;
-    let end: WatchEnd | null = null;
-    let failure: KubeApiError | null = null;
+    // Written by the event callback while the watch runs, read when it has ended.
+    const state: { events: number; end: WatchEnd | null; failure: KubeApiError | null } = {
+      events: 0,
+      end: null,
+      failure: null,
+    };
     const stop = (reason: WatchEnd): void => {
-      end ??= reason;
+      state.end ??= reason;
       controller.abort();
     };
     const timeoutSeconds = this.timing.watchTimeoutSeconds();
-    const stall = setTimeout(() => stop('closed'), (timeoutSeconds + STALL_GRACE_SECONDS) * 1000);
+    const stall = setTimeout(
+      () => {
+        stop('closed');
+      },
+      (timeoutSeconds + STALL_GRACE_SECONDS) * 1000,
+    );
     const resync =
       this.timing.resyncMs > 0
-        ? setTimeout(() => this.resync(), Math.max(0, this.nextResyncAt - Date.now()))
+        ? setTimeout(
+            () => {
+              this.resync();
+            },
+            Math.max(0, this.nextResyncAt - Date.now()),
+          )
         : null;
     const onEvent = (event: KubeWatchEvent): void => {
       if (controller.signal.aborted) return;
       stall.refresh();
-      if (++events === 1) this.succeeded();
+      if (++state.events === 1) this.succeeded();
       if (event.type === 'ERROR') {
         const status = event.object as { code?: unknown; reason?: unknown; message?: unknown };
         const code = typeof status.code === 'number' ? status.code : null;
@@ -281,7 +301,7 @@ export class ListWatch<T> {
           stop('gone');
           return;
         }
-        failure = new KubeApiError(
+        state.failure = new KubeApiError(
           code,
           typeof status.reason === 'string' ? status.reason : 'Error',
           `watch ${this.spec.path}: ${code ?? ''} ${typeof status.message === 'string' ? status.message : ''}`,
@@ -305,13 +325,13 @@ export class ListWatch<T> {
       signal.removeEventListener('abort', onAbort);
       this.currentWatch = null;
     }
-    if (signal.aborted) return 'stopped';
-    if (failure !== null) throw failure;
+    if (aborted(signal)) return 'stopped';
+    if (state.failure !== null) throw state.failure;
     if (this.resyncRequested) {
       this.resyncRequested = false;
       return 'resync';
     }
-    return end ?? (events > 0 ? 'closed' : 'idle');
+    return state.end ?? (state.events > 0 ? 'closed' : 'idle');
   }
 
   private apply(event: KubeWatchEvent): void {

@@ -39,6 +39,14 @@ export interface KubeApiLog {
   warn(object: object, message: string): void;
 }
 
+/** What the reader lists and watches: the agent's ClusterRole grants list/watch on exactly these. */
+export const KUBE_API_RESOURCES = Object.freeze({
+  services: { group: '', path: '/api/v1/services' },
+  endpointslices: { group: 'discovery.k8s.io', path: '/apis/discovery.k8s.io/v1/endpointslices' },
+  pods: { group: '', path: '/api/v1/pods' },
+  nodes: { group: '', path: '/api/v1/nodes' },
+});
+
 /** The service account files a pod gets (automountServiceAccountToken). */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -97,20 +105,25 @@ export class KubeApiReader {
     const timing: ListWatchTiming = { ...DEFAULT_TIMING, ...options.timing };
     const add = <T>(spec: ResourceSpec<T>, store: ObjectStore<T>): void => {
       const loop: ListWatch<T> = new ListWatch(spec, store, transport, timing, {
-        onSynced: () => this.checkSynced(),
-        onError: (error) => this.loopFailed(loop.resource, error),
-        onRecovered: () => this.loopRecovered(loop.resource),
-        onMalformed: (error) => this.options.log.warn({ err: error }, 'Kubernetes API: object skipped'),
+        onSynced: () => {
+          this.checkSynced();
+        },
+        onError: (error) => {
+          this.loopFailed(loop.resource, error);
+        },
+        onRecovered: () => {
+          this.loopRecovered(loop.resource);
+        },
+        onMalformed: (error) => {
+          this.options.log.warn({ err: error }, 'Kubernetes API: object skipped');
+        },
       });
-      this.loops.push(loop as ListWatch<unknown>);
+      this.loops.push(loop);
     };
-    add({ resource: 'services', path: '/api/v1/services', read: serviceObject }, this.serviceStore);
+    const { services, endpointslices, pods, nodes } = KUBE_API_RESOURCES;
+    add({ resource: 'services', path: services.path, read: serviceObject }, this.serviceStore);
     add(
-      {
-        resource: 'endpointslices',
-        path: '/apis/discovery.k8s.io/v1/endpointslices',
-        read: readEndpointSlice,
-      },
+      { resource: 'endpointslices', path: endpointslices.path, read: readEndpointSlice },
       this.index.slices,
     );
     // Only this node's pods: slices already name every Service backend in the cluster; the local
@@ -119,13 +132,13 @@ export class KubeApiReader {
     add(
       {
         resource: 'pods',
-        path: '/api/v1/pods',
+        path: pods.path,
         fieldSelector: `spec.nodeName=${options.nodeName}`,
         read: readPod,
       },
       this.index.pods,
     );
-    add({ resource: 'nodes', path: '/api/v1/nodes', read: readNode }, this.index.nodes);
+    add({ resource: 'nodes', path: nodes.path, read: readNode }, this.index.nodes);
   }
 
   /**
@@ -267,7 +280,10 @@ export class KubeApiReader {
 
   private checkSynced(): void {
     if (this.loops.every((loop) => loop.synced)) {
-      this.options.log.info({ objects: Object.fromEntries(this.objectCounts()) }, 'Kubernetes API: synced');
+      this.options.log.info(
+        { objects: Object.fromEntries(this.objectCounts()) },
+        'Kubernetes API: synced',
+      );
       this.resolveSynced(true);
     }
   }

@@ -39,7 +39,11 @@ export interface KubeTransport {
   /** Where requests go, for logs ("https://10.96.0.1:443"). */
   readonly server: string;
   /** One list page; throws KubeApiError. */
-  list(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): Promise<KubeListPage>;
+  list(
+    path: string,
+    query: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+  ): Promise<KubeListPage>;
   /**
    * Streams one watch: resolves when the server ends it (or `signal` aborts it), rejects with
    * KubeApiError when it cannot start or breaks. `onEvent` must not throw.
@@ -75,7 +79,11 @@ function errorFrom(error: unknown, what: string): KubeApiError {
   const object = error as { statusCode?: unknown; code?: unknown; message?: unknown };
   const status = typeof object.statusCode === 'number' ? object.statusCode : null;
   const reason =
-    status !== null ? (STATUS_CODES[status] ?? '') : typeof object.code === 'string' ? object.code : '';
+    status !== null
+      ? (STATUS_CODES[status] ?? '')
+      : typeof object.code === 'string'
+        ? object.code
+        : '';
   const message = typeof object.message === 'string' ? object.message : String(error);
   return new KubeApiError(status, reason, `${what}: ${status ?? ''} ${message}`.replace('  ', ' '));
 }
@@ -150,21 +158,29 @@ export class ClientNodeTransport implements KubeTransport {
       };
       // Watch hands its AbortController back only once the response headers are in; until then
       // an abort settles here and the request is cut as soon as the controller arrives.
-      const onAbort = (): void => finish(null);
+      const onAbort = (): void => {
+        finish(null);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       this.watcher
         .watch(
           path,
           query,
-          (type: string, object: unknown) => onEvent({ type, object }),
-          (error: unknown) => finish(error),
+          (type: string, object: unknown) => {
+            onEvent({ type, object });
+          },
+          (error: unknown) => {
+            finish(error);
+          },
         )
         .then(
           (started) => {
             controller = started;
             if (settled) started.abort();
           },
-          (error: unknown) => finish(error),
+          (error: unknown) => {
+            finish(error);
+          },
         );
     });
   }
@@ -189,9 +205,9 @@ function fetchText(
         }
         chunks.push(chunk);
       });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-      );
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+      });
       res.on('error', reject);
     });
     req.on('error', reject);

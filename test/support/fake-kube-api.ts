@@ -217,7 +217,15 @@ function keyOf(object: KubeJson): string {
 }
 
 function status(code: number, reason: string, message: string): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  };
 }
 
 /**
@@ -295,7 +303,11 @@ export class FakeKubeResources {
     for (const watch of [...this.watches]) {
       this.send(watch, {
         type: 'ERROR',
-        object: status(410, 'Expired', `too old resource version: ${this.oldest - 1} (${this.oldest})`),
+        object: status(
+          410,
+          'Expired',
+          `too old resource version: ${this.oldest - 1} (${this.oldest})`,
+        ),
       });
       this.end(watch);
     }

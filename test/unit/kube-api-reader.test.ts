@@ -53,7 +53,9 @@ let certs: TestCerts;
 before(() => {
   certs = generateTestCerts();
 });
-after(() => certs.cleanup());
+after(() => {
+  certs.cleanup();
+});
 
 interface Setup {
   resources: FakeKubeResources;
@@ -62,7 +64,7 @@ interface Setup {
   log: ReturnType<typeof memoryLog>;
   /** Every backoff delay the loops asked for, in order. */
   delays: number[];
-  requests(resource: FakeResource, watch?: boolean): FakeRequest[];
+  requests: (resource: FakeResource, watch?: boolean) => FakeRequest[];
 }
 
 const running: { reader: KubeApiReader; api: FakeKubeApi; dir: string }[] = [];
@@ -162,10 +164,10 @@ describe('KubeApiReader: first sync (kubeconfig with the fake server’s CA)', (
       const [list] = requests(resource, false);
       const [watch] = requests(resource, true);
       assert.equal(list?.query.limit, '500');
-      assert.equal(list?.query.resourceVersion, undefined, 'the first list reads the latest state');
+      assert.equal(list.query.resourceVersion, undefined, 'the first list reads the latest state');
       assert.equal(watch?.query.allowWatchBookmarks, 'true');
-      assert.ok(Number(watch?.query.resourceVersion) > 1000, 'from the list’s resourceVersion');
-      assert.ok(Number(watch?.query.timeoutSeconds) > 0);
+      assert.ok(Number(watch.query.resourceVersion) > 1000, 'from the list’s resourceVersion');
+      assert.ok(Number(watch.query.timeoutSeconds) > 0);
     }
     // Only this node's pods: the field selector goes to the server.
     assert.equal(requests('pods', false)[0]?.query.fieldSelector, 'spec.nodeName=m01');
@@ -215,9 +217,9 @@ describe('KubeApiReader: first sync (kubeconfig with the fake server’s CA)', (
     assert.deepEqual(reader.services(), [...fromFile.services].sort(byName));
     const gateway = reader.services()?.find((s) => s.name.includes('tcp-gw'));
     assert.deepEqual(gateway?.loadBalancerIPs, ['172.18.255.207']);
-    assert.deepEqual(gateway?.externalIPs, ['198.51.100.7']);
-    assert.equal(gateway?.externalTrafficPolicy, 'Local');
-    assert.equal(gateway?.ports[0]?.nodePort, 31729);
+    assert.deepEqual(gateway.externalIPs, ['198.51.100.7']);
+    assert.equal(gateway.externalTrafficPolicy, 'Local');
+    assert.equal(gateway.ports[0]?.nodePort, 31729);
   });
 });
 
@@ -254,7 +256,7 @@ describe('KubeApiReader: watch', () => {
       'kubelb',
       'envoy-tenant-primary-default-tcp-gw-235977ec-x7k2p',
     );
-    (slice.endpoints as { addresses: string[] }[])[0]!.addresses = ['10.244.1.8'];
+    (slice.endpoints as [{ addresses: string[] }])[0].addresses = ['10.244.1.8'];
     resources.modify('endpointslices', slice);
     await waitFor('the moved endpoint', () => names.podByIp('10.244.1.8') !== null);
     assert.equal(names.podByIp('10.244.1.7'), null);
@@ -262,7 +264,11 @@ describe('KubeApiReader: watch', () => {
     // A node goes away; the Service gets another load-balancer IP.
     resources.remove('nodes', resources.get('nodes', '', 'm02'));
     await waitFor('the deleted node', () => names.nodeByIp('172.17.0.3') === null);
-    const service = resources.get('services', 'kubelb', 'envoy-tenant-primary-default-tcp-gw-235977ec');
+    const service = resources.get(
+      'services',
+      'kubelb',
+      'envoy-tenant-primary-default-tcp-gw-235977ec',
+    );
     (service.status as { loadBalancer: { ingress: { ip: string }[] } }).loadBalancer.ingress = [
       { ip: '172.18.255.220' },
     ];
@@ -345,13 +351,14 @@ describe('KubeApiReader: 410 Gone', () => {
     let compacted = false;
     const { reader, requests } = await setup({
       timing: { pageSize: 1 },
-      prepare: (resources) =>
+      prepare: (resources) => {
         resources.onRequest((request) => {
           if (!compacted && request.resource === 'services' && request.query.continue) {
             compacted = true;
             resources.compact();
           }
-        }),
+        });
+      },
     });
     assert.equal(await reader.whenSynced(), true);
     const pages = requests('services', false);
@@ -372,7 +379,9 @@ describe('KubeApiReader: 410 Gone', () => {
 describe('KubeApiReader: no access', () => {
   it('403: failing, one warning, growing backoff; synced once RBAC allows it', async () => {
     const { reader, resources, requests, log, delays } = await setup({
-      prepare: (r) => r.deny('services'),
+      prepare: (r) => {
+        r.deny('services');
+      },
     });
     await waitFor('six denied lists', () => requests('services', false).length >= 6);
     const status = reader.status();
@@ -447,7 +456,10 @@ describe('KubeApiReader: in-cluster configuration', () => {
     writeFileSync(join(accountDir, 'token'), TOKEN);
     writeFileSync(join(accountDir, 'ca.crt'), readFileSync(certs.caCert));
     writeFileSync(join(accountDir, 'namespace'), 'snatscope');
-    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    const saved = {
+      host: process.env.KUBERNETES_SERVICE_HOST,
+      port: process.env.KUBERNETES_SERVICE_PORT,
+    };
     process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
     process.env.KUBERNETES_SERVICE_PORT = new URL(api.url).port;
     const log = memoryLog();
@@ -464,7 +476,7 @@ describe('KubeApiReader: in-cluster configuration', () => {
         ['KUBERNETES_SERVICE_HOST', saved.host],
         ['KUBERNETES_SERVICE_PORT', saved.port],
       ] as const) {
-        if (value === undefined) delete process.env[key];
+        if (value === undefined) Reflect.deleteProperty(process.env, key);
         else process.env[key] = value;
       }
     }
