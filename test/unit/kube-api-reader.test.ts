@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 
 import { KubeApiReader, SERVICE_ACCOUNT_DIR, type KubeApiLog } from '../../agent/kube/reader.js';
+import { AgentMetrics } from '../../agent/metrics.js';
 import type { ListWatchTiming } from '../../agent/kube/list-watch.js';
 import { parseKubectlServices } from '../../agent/sources/kubectl-services.js';
 import { generateTestCerts, type TestCerts } from '../support/certs.js';
@@ -220,6 +221,26 @@ describe('KubeApiReader: first sync (kubeconfig with the fake server’s CA)', (
     assert.deepEqual(gateway.externalIPs, ['198.51.100.7']);
     assert.equal(gateway.externalTrafficPolicy, 'Local');
     assert.equal(gateway.ports[0]?.nodePort, 31729);
+  });
+});
+
+describe('KubeApiReader: metrics', () => {
+  it('the agent’s registry shows the state, the objects kept and the counters', async () => {
+    const { reader } = await setup();
+    const metrics = new AgentMetrics();
+    metrics.observeKubeApi(reader);
+    await reader.whenSynced();
+    const text = await metrics.registry.metrics();
+    for (const line of [
+      'snatscope_agent_kube_api_state{state="synced"} 1',
+      'snatscope_agent_kube_api_state{state="failing"} 0',
+      'snatscope_agent_kube_api_objects{resource="services"} 4',
+      'snatscope_agent_kube_api_objects{resource="pods"} 2',
+      'snatscope_agent_kube_api_events_total{resource="nodes",event="lists"} 1',
+      'snatscope_agent_kube_api_events_total{resource="nodes",event="watch_restarts"} 0',
+    ]) {
+      assert.ok(text.includes(line), line);
+    }
   });
 });
 
