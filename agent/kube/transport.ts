@@ -77,15 +77,14 @@ function statusOf(text: string): { reason: string; message: string } | null {
 function errorFrom(error: unknown, what: string): KubeApiError {
   if (error instanceof KubeApiError) return error;
   const object = error as { statusCode?: unknown; code?: unknown; message?: unknown };
-  const status = typeof object.statusCode === 'number' ? object.statusCode : null;
-  const reason =
-    status !== null
-      ? (STATUS_CODES[status] ?? '')
-      : typeof object.code === 'string'
-        ? object.code
-        : '';
   const message = typeof object.message === 'string' ? object.message : String(error);
-  return new KubeApiError(status, reason, `${what}: ${status ?? ''} ${message}`.replace('  ', ' '));
+  // Watch reports a non-200 answer as an Error with statusCode; sockets fail with a code.
+  if (typeof object.statusCode === 'number') {
+    const status = object.statusCode;
+    return new KubeApiError(status, STATUS_CODES[status] ?? '', `${what}: ${status} ${message}`);
+  }
+  const reason = typeof object.code === 'string' ? object.code : 'Error';
+  return new KubeApiError(null, reason, `${what}: ${message}`);
 }
 
 /** The transport of a loaded KubeConfig (in-cluster or a kubeconfig file). */
