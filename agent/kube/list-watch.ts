@@ -122,6 +122,7 @@ export class ListWatch<T> {
   private nextResyncAt = 0;
   private resyncRequested = false;
   private currentWatch: AbortController | null = null;
+  private readonly backoff: Backoff;
 
   constructor(
     private readonly spec: ResourceSpec<T>,
@@ -129,7 +130,9 @@ export class ListWatch<T> {
     private readonly transport: KubeTransport,
     private readonly timing: ListWatchTiming,
     private readonly hooks: ListWatchHooks,
-  ) {}
+  ) {
+    this.backoff = new Backoff(timing.backoff, timing.random);
+  }
 
   get resource(): string {
     return this.spec.resource;
@@ -143,7 +146,7 @@ export class ListWatch<T> {
 
   /** Runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    const backoff = new Backoff(this.timing.backoff, this.timing.random);
+    const backoff = this.backoff;
     // null: no list needed; "": the most recent state; a resourceVersion: not older than that.
     let listFrom: string | null = '';
     while (!aborted(signal)) {
@@ -170,7 +173,6 @@ export class ListWatch<T> {
           this.counters.watchRestarts++;
           // A stream that ends before sending anything must not turn into a tight reconnect loop.
           if (end === 'idle') await this.timing.sleep(backoff.next(), signal);
-          else backoff.reset();
         }
       } catch (error) {
         if (aborted(signal)) return;
@@ -190,6 +192,13 @@ export class ListWatch<T> {
         await this.timing.sleep(backoff.next(), signal);
       }
     }
+  }
+
+  /** Whether resync() was called since the last look (a method: a watch sets it meanwhile). */
+  private takeResyncRequest(): boolean {
+    const requested = this.resyncRequested;
+    this.resyncRequested = false;
+    return requested;
   }
 
   private succeeded(): void {
@@ -257,6 +266,7 @@ export class ListWatch<T> {
   private async watchOnce(signal: AbortSignal): Promise<WatchEnd> {
     // The owner may stop between a list and its watch (an abort fires no listener added later).
     if (signal.aborted) return 'stopped';
+    if (this.takeResyncRequest()) return 'resync';
     const controller = new AbortController();
     const onAbort = (): void => {
       controller.abort();
@@ -293,7 +303,11 @@ export class ListWatch<T> {
     const onEvent = (event: KubeWatchEvent): void => {
       if (controller.signal.aborted) return;
       stall.refresh();
-      if (++state.events === 1) this.succeeded();
+      // A watch that delivers is healthy: errors from here on start the backoff over.
+      if (++state.events === 1) {
+        this.backoff.reset();
+        this.succeeded();
+      }
       if (event.type === 'ERROR') {
         const status = event.object as { code?: unknown; reason?: unknown; message?: unknown };
         const code = typeof status.code === 'number' ? status.code : null;
@@ -327,10 +341,7 @@ export class ListWatch<T> {
     }
     if (aborted(signal)) return 'stopped';
     if (state.failure !== null) throw state.failure;
-    if (this.resyncRequested) {
-      this.resyncRequested = false;
-      return 'resync';
-    }
+    if (this.takeResyncRequest()) return 'resync';
     return state.end ?? (state.events > 0 ? 'closed' : 'idle');
   }
 

@@ -345,6 +345,26 @@ describe('KubeApiReader: watch', () => {
   });
 });
 
+describe('KubeApiReader: resync', () => {
+  it('a resync relists not older than where the reader is, from the watch cache', async () => {
+    const { reader, resources, requests } = await setup();
+    await reader.whenSynced();
+    for (const resource of RESOURCES) {
+      await waitFor(`${resource} watch`, () => resources.openWatches(resource) === 1);
+    }
+    const at = requests('nodes', true)[0]?.query.resourceVersion;
+    reader.resync();
+    for (const resource of RESOURCES) {
+      await waitFor(`${resource} resync`, () => requests(resource, true).length === 2);
+      assert.equal(reader.counters().get(resource)?.resyncs, 1);
+    }
+    const relist = requests('nodes', false)[1];
+    assert.equal(relist?.query.resourceVersion, at);
+    assert.equal(relist?.query.resourceVersionMatch, 'NotOlderThan');
+    assert.equal(reader.status().state, 'synced');
+  });
+});
+
 describe('KubeApiReader: 410 Gone', () => {
   it('an ERROR event with a 410 Status: relist from the current state, then watch again', async () => {
     const { reader, resources, requests } = await setup();
