@@ -2,6 +2,7 @@
 // cluster on this node, which source address their backend saw, and who rewrote it.
 import { CidrSet } from '../common/cidr.js';
 import { v1 } from '../proto/index.js';
+import type { ClusterNames } from './kube/cluster-names.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 import type { NodeContext } from './model/node.js';
 import type { KubeProxyModel, ServiceFrontend, ServicePortModel } from './model/service-model.js';
@@ -46,6 +47,8 @@ interface FrontendMatch {
 export interface ClassifierOptions {
   /** Seconds since the epoch stamped on records of entries that carry no event time. */
   observedAt: number;
+  /** Pod and node names from the Kubernetes API; without it records name backends by IP only. */
+  names?: ClusterNames | null;
 }
 
 /** Turns conntrack entries into flow records for one node. */
@@ -191,6 +194,8 @@ export class FlowClassifier {
       replyCounters: entry.replyCounters,
       zone: entry.zone,
       mark: entry.mark,
+      backendPod: this.options.names?.podByIp(reply.src) ?? null,
+      clientNode: isEntry ? (this.options.names?.nodeByIp(original.src) ?? null) : null,
     };
   }
 

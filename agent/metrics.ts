@@ -1,6 +1,11 @@
 // The agent's self-metrics (prom-client), defined in one place. Never a client IP as a label.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+import type { ListWatchCounters } from './kube/list-watch.js';
+import type { KubeApiReader, KubeApiState } from './kube/reader.js';
+
+const KUBE_API_STATES: readonly KubeApiState[] = ['disabled', 'syncing', 'synced', 'failing'];
+
 /** Every metric the agent exports. */
 export class AgentMetrics {
   readonly registry = new Registry();
@@ -121,4 +126,56 @@ export class AgentMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+  // The Kubernetes API reader keeps its own counts; these read them at each scrape.
+  private kubeApi: KubeApiReader | null = null;
+  readonly kubeApiState = new Gauge({
+    name: 'snatscope_agent_kube_api_state',
+    help: 'The Kubernetes API reader’s state: 1 for the current one (disabled, syncing, synced, failing).',
+    labelNames: ['state'],
+    registers: [this.registry],
+    collect: () => {
+      const current = this.kubeApi?.status().state ?? 'disabled';
+      for (const state of KUBE_API_STATES) {
+        this.kubeApiState.set({ state }, state === current ? 1 : 0);
+      }
+    },
+  });
+  readonly kubeApiObjects = new Gauge({
+    name: 'snatscope_agent_kube_api_objects',
+    help: 'Objects the Kubernetes API reader keeps (trimmed), by resource.',
+    labelNames: ['resource'],
+    registers: [this.registry],
+    collect: () => {
+      for (const [resource, count] of this.kubeApi?.objectCounts() ?? []) {
+        this.kubeApiObjects.set({ resource }, count);
+      }
+    },
+  });
+  readonly kubeApiEvents = new Counter({
+    name: 'snatscope_agent_kube_api_events_total',
+    help: 'Kubernetes API list/watch activity, by resource and event (lists, list_pages, watches, watch_restarts, gone: 410 relists, bookmarks, events, errors, malformed, resyncs).',
+    labelNames: ['resource', 'event'],
+    registers: [this.registry],
+    collect: () => {
+      // Mirrors the reader's monotonic counts: reset, then the totals.
+      this.kubeApiEvents.reset();
+      for (const [resource, counters] of this.kubeApi?.counters() ?? []) {
+        for (const [event, value] of Object.entries(counters) as [
+          keyof ListWatchCounters,
+          number,
+        ][]) {
+          this.kubeApiEvents.inc({ resource, event: snakeCase(event) }, value);
+        }
+      }
+    },
+  });
+
+  /** Exposes a Kubernetes API reader's state, object counts and counters. */
+  observeKubeApi(reader: KubeApiReader): void {
+    this.kubeApi = reader;
+  }
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }

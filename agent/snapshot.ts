@@ -3,6 +3,7 @@
 import type { Cidr } from '../common/cidr.js';
 import type { v1 } from '../proto/index.js';
 import { FlowClassifier } from './classify.js';
+import type { ClusterNames } from './kube/cluster-names.js';
 import { buildIptablesModel } from './model/kube-proxy-iptables.js';
 import { buildNodeContext, type NodeContext } from './model/node.js';
 import { buildIpvsModel } from './model/kube-proxy-ipvs.js';
@@ -70,6 +71,8 @@ export interface ModeDumps {
   ipvs: readonly RuleDump[];
   ipset: readonly RuleDump[];
   services: RuleDump | null;
+  /** The Services as the Kubernetes API reader has them (KubeApiReader.services()); win over `services`. */
+  apiServices?: readonly KubeService[] | null;
 }
 
 function kubeServices(
@@ -94,7 +97,7 @@ export function modelFromModeDumps(
   dumps: ModeDumps,
   report: (problem: InputProblem) => void,
 ): KubeProxyModel {
-  const services = kubeServices(dumps.services, report);
+  const services = dumps.apiServices ?? kubeServices(dumps.services, report);
   if (dumps.nft.length > 0) {
     const documents = [];
     for (const dump of dumps.nft) {
@@ -150,9 +153,14 @@ export function nodeView(input: {
   nodeIps: readonly string[];
   podCidrs: readonly Cidr[];
   observedAt: number;
+  /** Pod and node names (KubeApiReader.names()), when the agent reads the Kubernetes API. */
+  names?: ClusterNames | null;
 }): NodeView {
   const node = buildNodeContext(input);
-  const classifier = new FlowClassifier(input.model, node, { observedAt: input.observedAt });
+  const classifier = new FlowClassifier(input.model, node, {
+    observedAt: input.observedAt,
+    names: input.names ?? null,
+  });
   return { model: input.model, node, classifier };
 }
 

@@ -128,6 +128,19 @@ export function parseKubectlServices(text: string, source: string): KubectlServi
   return { services, errors };
 }
 
+/**
+ * Reads one Service object as the API server returns it (a list item or a watch event's object):
+ * the same fields `parseKubectlServices` takes from each item. Throws KubectlServicesParseError.
+ */
+export function readServiceObject(value: unknown, source: string): KubeService {
+  try {
+    return readService(value, '');
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error;
+    throw new KubectlServicesParseError(source, error.path, error.message);
+  }
+}
+
 /** A Service port found by address, with its `ns/name:port` key. */
 export interface KubeServicePortMatch {
   service: KubeService;

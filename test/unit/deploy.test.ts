@@ -22,6 +22,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { parse, parseAllDocuments } from 'yaml';
+import { KUBE_API_RESOURCES } from '../../agent/kube/reader.js';
 import { agentCommand } from '../../cli/agent.js';
 import { collectorCommand } from '../../cli/collector.js';
 
@@ -196,6 +197,29 @@ function assertSecretFilesMounted(pod: Obj, container: Obj, flags: string[]): st
   return secrets;
 }
 
+/** What the agent's API reader lists and watches, as group → resources. */
+const AGENT_READS: Record<string, string[]> = {};
+for (const [resource, { group }] of Object.entries(KUBE_API_RESOURCES)) {
+  AGENT_READS[group] = [...(AGENT_READS[group] ?? []), resource].sort();
+}
+
+/** A ClusterRole's rules as group → resources, asserting that every verb is list or watch. */
+function agentReadRules(rules: unknown): Record<string, string[]> {
+  const granted: Record<string, string[]> = {};
+  for (const rule of rules as Obj[]) {
+    assert.deepEqual(
+      [...(rule.verbs as string[])].sort(),
+      ['list', 'watch'],
+      'list and watch only',
+    );
+    assert.equal(rule.resourceNames, undefined);
+    for (const group of rule.apiGroups as string[]) {
+      granted[group] = [...(granted[group] ?? []), ...(rule.resources as string[])].sort();
+    }
+  }
+  return granted;
+}
+
 /** The checks every rendering of the packages must pass, whichever tool built it. */
 function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   const agentSet = one(objects, 'DaemonSet/snatscope-agent');
@@ -256,7 +280,8 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
     '--tls-key',
   ]);
   // Per-node identity: the token is the pod's own, projected for the collector's audience only.
-  assert.equal(agentPod.automountServiceAccountToken, false, 'no API token on the host network');
+  // The API token is mounted for the Kubernetes API reader, whose role can only list and watch.
+  assert.equal(agentPod.automountServiceAccountToken, true, 'the API reader needs its token');
   const tokenPath = argValue(agentArgs, '--token-file') ?? '';
   const tokenMount = (agent.volumeMounts as Obj[]).find((m) =>
     tokenPath.startsWith(`${String(m.mountPath)}/`),
@@ -386,15 +411,9 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   const prometheusPeer = (rulesFor('metrics')[0]?.from as Obj[])[0];
   assert.ok(prometheusPeer?.namespaceSelector && prometheusPeer.podSelector, 'Prometheus pods');
 
-  // Least privilege: the agent may only read Services; the collector may only create TokenReviews.
-  const role = one(objects, 'ClusterRole/snatscope-agent');
-  for (const rule of role.rules as Obj[]) {
-    assert.deepEqual(rule.apiGroups, ['']);
-    for (const resource of rule.resources as string[])
-      assert.ok(['services', 'endpointslices'].includes(resource), resource);
-    for (const verb of rule.verbs as string[])
-      assert.ok(['get', 'list', 'watch'].includes(verb), verb);
-  }
+  // Least privilege: the agent may only list and watch what its API reader reads; the collector
+  // may only create TokenReviews.
+  assert.deepEqual(agentReadRules(one(objects, 'ClusterRole/snatscope-agent').rules), AGENT_READS);
   const binding = one(objects, 'ClusterRoleBinding/snatscope-agent');
   assert.deepEqual(binding.subjects, [
     { kind: 'ServiceAccount', name: 'snatscope-agent', namespace },
@@ -514,6 +533,16 @@ describe('deploy/helm/snatscope', () => {
       );
       assert.ok(found, `no template renders ${key(o)}`);
     }
+  });
+
+  it('grants the agent the same list/watch rules as the kustomize base (without helm)', () => {
+    const text = readFileSync(join(templates, 'clusterrole-agent.yaml'), 'utf8');
+    // The rules block holds no template expressions: it parses as plain YAML.
+    const rules = text.slice(text.indexOf('\nrules:') + 1, text.indexOf('{{- end }}'));
+    assert.ok(!rules.includes('{{'), 'rules without templating');
+    const parsed = parse(rules, { version: '1.1' }) as { rules: unknown };
+    assert.deepEqual(parsed.rules, one(base, 'ClusterRole/snatscope-agent').rules);
+    assert.deepEqual(agentReadRules(parsed.rules), AGENT_READS);
   });
 
   it('templates were not reformatted as plain YAML (prettier turns {{ into { {)', () => {
