@@ -18,7 +18,7 @@ export interface FakeRules {
 
 /**
  * A NodeReader over lab node n1's captured addresses, with swappable IPv4 rules (no IPv6 rules,
- * nftables or Services file) and an empty conntrack table.
+ * nftables, IPVS or Services file) and an empty conntrack table.
  */
 export async function fakeNodeReader(): Promise<{ reader: NodeReader; rules: FakeRules }> {
   const addresses = await readFile('test/fixtures/lab-n1-ip-addr.json', 'utf8');
@@ -35,6 +35,9 @@ export async function fakeNodeReader(): Promise<{ reader: NodeReader; rules: Fak
     kubeServices: () => Promise.resolve(null),
     addresses: () => Promise.resolve(addresses),
     routes: () => Promise.resolve('[]'),
+    ipvsServices: () => Promise.resolve(null),
+    ipvsConnections: () => Promise.resolve(null),
+    ipsetSave: () => Promise.resolve(null),
   };
   return { reader, rules };
 }
