@@ -25,9 +25,10 @@ import { defaultCluster, findNode, findPod } from '../../lab/cluster.js';
 import { labVirtualServers, renderIpvsadmSave } from '../../lab/kube-proxy-ipvs-rules.js';
 import { createLab, newPrefix, type Lab, type ProbeResult } from '../../lab/lab.js';
 import { listNamespaces } from '../../lab/netns.js';
-import { parseNdjson, runCli } from '../support/cli.js';
+import { parseNdjson } from '../support/cli.js';
 import { kubectlServicesJson } from '../support/kubectl-services.js';
 import { expectations, hp, type Expectation } from '../support/lab-expectations.js';
+import { analyzeNodeDumps, timeless } from '../support/node-dumps.js';
 import {
   renderIpvsadmConnections,
   STAND_IN_ENV,
@@ -87,11 +88,6 @@ function ipvsConnectionsFrom(conntrack: string, node: string): IpvsConnectionRow
  */
 function ipvsCause(e: Expectation): string {
   return e.cause === 'LocalOrigin' ? 'None' : e.cause;
-}
-
-/** A record without the time it was observed (reads a moment apart differ only there). */
-function timeless(record: Json): string {
-  return JSON.stringify({ ...record, observedAt: 0 });
 }
 
 void describe(
@@ -159,34 +155,16 @@ void describe(
         // The agent, then the same tables dumped by the real tools for analyze, back to back.
         const live = await lab.exec(ns, agentArgv(node.name, ['--once', '--output', 'json']));
         snapshots.set(node.name, parseNdjson(live.stdout));
-        const dump = async (name: string, argv: string[]): Promise<string> => {
-          const path = join(dir, `${node.name}-${name}`);
-          writeFileSync(path, (await lab.exec(ns, argv)).stdout);
-          return path;
-        };
-        const run = runCli([
-          'analyze',
-          '--node-name',
+        offline.set(
           node.name,
-          '--ipvs',
-          join(dir, `${node.name}-ipvsadm-save.txt`),
-          '--ipvs-connections',
-          join(dir, `${node.name}-ipvsadm-Lnc.txt`),
-          '--ipset',
-          await dump('ipset.txt', ['ipset', 'save']),
-          '--iptables-save',
-          await dump('iptables.txt', ['iptables-save', '-c']),
-          '--conntrack',
-          await dump('conntrack.txt', ['conntrack', '-L', '-o', 'extended,id']),
-          '--addresses',
-          await dump('addr.json', ['ip', '-j', 'addr']),
-          '--services',
-          join(dir, 'services.json'),
-          '--output',
-          'json',
-        ]);
-        assert.equal(run.status, 0, run.stderr);
-        offline.set(node.name, parseNdjson(run.stdout));
+          await analyzeNodeDumps(lab, node.name, dir, {
+            services: join(dir, 'services.json'),
+            ipvs: {
+              rules: join(dir, `${node.name}-ipvsadm-save.txt`),
+              connections: join(dir, `${node.name}-ipvsadm-Lnc.txt`),
+            },
+          }),
+        );
       }
     });
 
