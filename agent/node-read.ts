@@ -13,12 +13,12 @@ import {
 } from './model/kube-proxy-ipvs.js';
 import { buildNftablesModel } from './model/kube-proxy-nftables.js';
 import type { KubeProxyModel, ProxyModeName, ServiceFrontend } from './model/service-model.js';
-import { conntrackBytesHandler, type InputProblem } from './snapshot.js';
+import { conntrackBytesHandler, iptablesTables, type InputProblem } from './snapshot.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 import { ToolError } from './sources/exec.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { IpRouteParseError, parseIpRoute, type NodeRoute } from './sources/ip-route.js';
-import { parseIptablesSave, type IptablesTable } from './sources/iptables-save.js';
+import type { IptablesTable } from './sources/iptables-save.js';
 import { parseIpset } from './sources/ipset.js';
 import {
   parseIpvsadm,
@@ -85,7 +85,15 @@ const IPTABLES_MODE_JUMP = /^KUBE-(?:SVC|EXT|XLB|FW)-|^KUBE-NODEPORTS$/;
  * 4. else iptables (also when nothing of kube-proxy's is found).
  */
 export function detectProxyMode(evidence: ProxyModeEvidence): ProxyModeName {
-  const nat = evidence.iptables.filter((table) => table.name === 'nat').flatMap((t) => t.rules);
+  const rules = kubeProxyRules(evidence.iptables);
+  if (rules === 'iptables') return 'iptables';
+  if (evidence.ipvsVirtualServers > 0 || rules === 'ipvs') return 'ipvs';
+  return evidence.nftTable ? 'nftables' : 'iptables';
+}
+
+/** Which mode kube-proxy's iptables rules (nat) are of, if any: rules 1 and 2 of detectProxyMode. */
+function kubeProxyRules(iptables: readonly IptablesTable[]): 'iptables' | 'ipvs' | null {
+  const nat = iptables.filter((table) => table.name === 'nat').flatMap((t) => t.rules);
   const iptablesMode = nat.some(
     (rule) =>
       rule.chain === 'KUBE-SERVICES' &&
@@ -93,11 +101,9 @@ export function detectProxyMode(evidence: ProxyModeEvidence): ProxyModeName {
       IPTABLES_MODE_JUMP.test(rule.target),
   );
   if (iptablesMode) return 'iptables';
-  const ipvsRules = nat.some(
-    (rule) => rule.chain.startsWith('KUBE-') && matchesKubeSet(rule.tokens),
-  );
-  if (evidence.ipvsVirtualServers > 0 || ipvsRules) return 'ipvs';
-  return evidence.nftTable ? 'nftables' : 'iptables';
+  return nat.some((rule) => rule.chain.startsWith('KUBE-') && matchesKubeSet(rule.tokens))
+    ? 'ipvs'
+    : null;
 }
 
 function matchesKubeSet(tokens: readonly string[]): boolean {
@@ -166,36 +172,40 @@ function nftablesModel(
 
 /**
  * Reads kube-proxy's tables (all modes' sources, v4 and v6), the node's addresses and routes,
- * detects the mode and builds its model. ipsets are read only in IPVS mode (other CNIs keep big
- * ones). Tool failures and bad lines go to the sink; it throws only what the reader throws
+ * detects the mode and builds its model. IPVS virtual servers are read only where iptables or
+ * nftables mode is not plain from the rules, ipsets only in IPVS mode (other CNIs keep big ones). Tool failures and bad lines go to the sink; it throws only what the reader throws
  * besides ToolError.
  */
 export async function readNode(reader: NodeReader, sink: NodeReadSink): Promise<NodeTables> {
-  const [v4, v6, nft4, nft6, ipvsText, servicesText, addrText, routeText] = await Promise.all([
+  const [v4, v6, nft4, nft6, servicesText, addrText, routeText] = await Promise.all([
     settle(reader.iptablesSave('ipv4'), sink),
     settle(reader.iptablesSave('ipv6'), sink),
     settle(reader.nftTable('ipv4'), sink),
     settle(reader.nftTable('ipv6'), sink),
-    settle(reader.ipvsServices(), sink),
     settle(reader.kubeServices(), sink),
     settle(reader.addresses(), sink),
     settle(reader.routes(), sink),
   ]);
   const iptablesDumps = [v4, v6].filter((dump): dump is RuleText => dump !== null);
-  const tables: IptablesTable[] = [];
-  for (const dump of iptablesDumps) {
-    for (const error of dump.skipped) sink.problem(error);
-    const parsed = parseIptablesSave(dump.text, dump.source);
-    for (const error of parsed.errors) sink.problem(error);
-    tables.push(...parsed.tables);
-  }
+  for (const dump of iptablesDumps) for (const error of dump.skipped) sink.problem(error);
+  const tables = iptablesTables(iptablesDumps, (problem) => {
+    sink.problem(problem);
+  });
+  const nftDumps = [nft4, nft6].filter((dump): dump is TextDump => dump !== null);
+  // ipvsadm only where IPVS may be in use: on a kernel whose ip_vs module is not loaded, ipvsadm
+  // runs `/sbin/modprobe ip_vs` (where it may), which an observer must not do; and it saves two
+  // process spawns per read on iptables- and nftables-mode nodes.
+  const rules = kubeProxyRules(tables);
+  const ipvsText =
+    rules === 'ipvs' || (rules === null && nftDumps.length === 0)
+      ? await settle(reader.ipvsServices(), sink)
+      : null;
   const virtualServers: IpvsVirtualServer[] = [];
   if (ipvsText !== null) {
     const parsed = parseIpvsadm(ipvsText.text, ipvsText.source);
     for (const error of parsed.errors) sink.problem(error);
     virtualServers.push(...parsed.virtualServers);
   }
-  const nftDumps = [nft4, nft6].filter((dump): dump is TextDump => dump !== null);
   const mode = detectProxyMode({
     iptables: tables,
     ipvsVirtualServers: virtualServers.length,

@@ -31,7 +31,7 @@ export interface RuleDump {
 }
 
 /** Parses iptables-save dumps (v4 and v6) into tables; bad lines go to report. */
-function iptablesTables(
+export function iptablesTables(
   dumps: readonly RuleDump[],
   report: (problem: InputProblem) => void,
 ): IptablesTable[] {

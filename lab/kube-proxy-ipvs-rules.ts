@@ -260,7 +260,7 @@ export function renderIpvsIptablesRestore(cluster: Cluster, nodeName: string): s
 }
 
 /** The nftables table that stands in for IPVS's forwarding (see the top of this file). */
-export const IPVS_STAND_IN_TABLE = 'ip ipvs-stand-in';
+const IPVS_STAND_IN_TABLE = 'ip ipvs-stand-in';
 
 /**
  * `nft -f` input for the stand-in: a nat chain per hook (prerouting for traffic that arrives,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyze } from '../../agent/analyze.js';
-import { detectProxyMode } from '../../agent/node-read.js';
+import { detectProxyMode, readNode } from '../../agent/node-read.js';
 import { pollNode } from '../../agent/poll.js';
 import { ToolError } from '../../agent/sources/exec.js';
 import { parseIptablesSave } from '../../agent/sources/iptables-save.js';
@@ -69,6 +69,34 @@ void describe('detectProxyMode', () => {
       detectProxyMode({ iptables: kubelet, ipvsVirtualServers: 0, nftTable: false }),
       'iptables',
     );
+  });
+});
+
+void describe('readNode', () => {
+  void it('does not run ipvsadm where the rules show iptables or nftables mode', async () => {
+    const iptables = await readFile('test/fixtures/lab-n1-iptables-save-c.txt', 'utf8');
+    const nft = await readFile('test/fixtures/lab-nft-n1-nft.json', 'utf8');
+    for (const mode of ['iptables', 'nftables'] as const) {
+      const base = ipvsNodeReader(false);
+      const reader: NodeReader = {
+        ...base,
+        iptablesSave: (family) =>
+          mode === 'iptables' && family === 'ipv4'
+            ? Promise.resolve({ text: iptables, source: 'iptables-save', skipped: [] })
+            : Promise.reject(new ToolError('iptables-save', [], 'missing', 'none')),
+        nftTable: (family) =>
+          Promise.resolve(
+            mode === 'nftables' && family === 'ipv4' ? { text: nft, source: 'nft' } : null,
+          ),
+        ipvsServices: () => assert.fail('ipvsadm may load ip_vs: not on this node'),
+        ipsetSave: () => assert.fail('ipset save is for IPVS mode only'),
+      };
+      const tables = await readNode(reader, {
+        problem: (problem) => assert.fail(JSON.stringify(problem)),
+        toolFailure: () => undefined,
+      });
+      assert.equal(tables.model.proxyMode, mode);
+    }
   });
 });
 
