@@ -193,8 +193,8 @@ export async function readNode(reader: NodeReader, sink: NodeReadSink): Promise<
   });
   const nftDumps = [nft4, nft6].filter((dump): dump is TextDump => dump !== null);
   // ipvsadm only where IPVS may be in use: on a kernel whose ip_vs module is not loaded, ipvsadm
-  // runs `/sbin/modprobe ip_vs` (where it may), which an observer must not do; and it saves two
-  // process spawns per read on iptables- and nftables-mode nodes.
+  // runs `/sbin/modprobe -- ip_vs` (ipvsadm 1.31, seen with strace here), which an observer must
+  // not do; and it saves two process spawns per read on iptables- and nftables-mode nodes.
   const rules = kubeProxyRules(tables);
   const ipvsText =
     rules === 'ipvs' || (rules === null && nftDumps.length === 0)
