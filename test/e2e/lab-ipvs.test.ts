@@ -206,7 +206,9 @@ void describe(
     });
 
     for (const e of replies) {
-      void it(`${e.name}: the record shows what the pod saw`, () => {
+      const title =
+        ipvsCause(e) === e.cause ? e.name : `${e.name.replace(/ is masqueraded$/, '')} (IPVS: not)`;
+      void it(`${title}: the record shows what the pod saw`, () => {
         const result = results.get(e.name);
         assert.ok(result?.outcome === 'reply', `probe answered: ${JSON.stringify(result)}`);
         const pod = findPod(cluster, result.seenBy.pod);
