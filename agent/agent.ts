@@ -25,6 +25,8 @@ import { AgentPipeline, type PipelineConfig, type RecordSink } from './pipeline.
 import { pollNode, type PollConfig } from './poll.js';
 import type { InputProblem } from './snapshot.js';
 import type { NodeReader } from './sources/node-reader.js';
+import { KubeApiReader } from './kube/reader.js';
+import type { ClusterView } from './node-read.js';
 import { v1 } from '../proto/index.js';
 
 /** Where the agent's records go when they go to a collector. */
@@ -51,6 +53,23 @@ export interface AgentConfig {
   collector: CollectorTarget | null;
   /** `/metrics`, `/healthz` and `/readyz`; null: not served. */
   metricsListen: { host: string; port: number } | null;
+  /** Reading the Kubernetes API (Services, pod and node names); null: not at all. */
+  kubeApi: KubeApiConfig | null;
+}
+
+/** Where the agent finds the Kubernetes API. */
+export interface KubeApiConfig {
+  /** A kubeconfig file; null: the pod's service account (in-cluster), if there is one. */
+  kubeconfig: string | null;
+}
+
+/** The API reader for this node (disabled, and saying so once, when there is no API access). */
+export function kubeApiReader(nodeName: string, config: KubeApiConfig, log: Logger): KubeApiReader {
+  return KubeApiReader.fromEnvironment({
+    nodeName,
+    kubeconfig: config.kubeconfig,
+    log: log.child({ component: 'kube-api' }),
+  });
 }
 
 /** What one read of the node gave (`agent --once`). */
@@ -102,6 +121,7 @@ export class Agent {
     private readonly pipeline: AgentPipeline,
     private readonly exporter: CollectorExporter | null,
     private readonly health: AgentHealth,
+    private readonly kube: KubeApiReader | null,
     private readonly log: Logger,
   ) {}
 
@@ -128,7 +148,9 @@ export class Agent {
         )
       : null;
     const sink: RecordSink = exporter ?? new NdjsonWriter(output);
-    pipeline = new AgentPipeline(reader, pipelineConfig(config), sink, metrics, log);
+    const kube = config.kubeApi ? kubeApiReader(config.nodeName, config.kubeApi, log) : null;
+    if (kube) metrics.observeKubeApi(kube);
+    pipeline = new AgentPipeline(reader, pipelineConfig(config, kube), sink, metrics, log);
     const polls = pipeline;
     const health = new AgentHealth(
       {
@@ -141,7 +163,7 @@ export class Agent {
         maxDisconnectedMs: DEFAULT_MAX_DISCONNECTED_MS,
       },
     );
-    return new Agent(config, metrics, pipeline, exporter, health, log);
+    return new Agent(config, metrics, pipeline, exporter, health, kube, log);
   }
 
   /** The port /metrics listens on (0 when not served). */
@@ -161,6 +183,8 @@ export class Agent {
     if (this.config.metricsListen) {
       this.server = await serveAgentHttp(this.metrics, this.health, this.config.metricsListen);
     }
+    // Polls do not wait for the API: until its first list they name nothing, as without it.
+    this.kube?.start();
     this.pipeline.start();
     const exporter = this.exporter;
     if (exporter) {
@@ -177,6 +201,7 @@ export class Agent {
     await this.exporterStart;
     // After the pipeline: its last poll's records are flushed into the spool and acked if possible.
     await this.exporter?.stop();
+    await this.kube?.stop();
     const server = this.server;
     if (server) {
       await new Promise<void>((resolve) => {
@@ -189,8 +214,9 @@ export class Agent {
   }
 }
 
-function pipelineConfig(config: AgentConfig): PipelineConfig {
+function pipelineConfig(config: AgentConfig, cluster: ClusterView | null): PipelineConfig {
   return {
+    cluster,
     nodeName: config.nodeName,
     nodeIps: config.nodeIps,
     podCidrs: config.podCidrs,

@@ -1,21 +1,13 @@
-// Offline analysis of one node's dumps (a support bundle): rules, addresses and conntrack files in,
-// records out. Reading files is the only side effect; parsing and classification are pure.
-import { readFile } from 'node:fs/promises';
+// Offline analysis of one node's dumps (a support bundle): the agent's node read (node-read.ts)
+// over a file-backed NodeReader, so `analyze` and the live agent give the same records for the
+// same tables. Reading files is the only side effect; parsing and classification are pure.
 import type { Cidr } from '../common/cidr.js';
+import type { v1 } from '../proto/index.js';
+import { readFlows, readNode, type FlowSink } from './node-read.js';
 import type { RecordWriter } from './output.js';
 import { serviceStates } from './service-state.js';
-import {
-  conntrackBytesHandler,
-  modelFromModeDumps,
-  nodeView,
-  type InputProblem,
-  type RuleDump,
-} from './snapshot.js';
-import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
-import { DEFAULT_MAX_LINE_BYTES, forEachLine } from './sources/read-lines.js';
-import { ipvsConnectionEntries } from './model/kube-proxy-ipvs.js';
-import type { ConntrackEntry } from './sources/conntrack.js';
-import { parseIpvsadmConnections } from './sources/ipvsadm.js';
+import { nodeView, type InputProblem } from './snapshot.js';
+import { DumpFileError, FileNodeReader } from './sources/file-node-reader.js';
 
 export type { InputProblem };
 
@@ -55,19 +47,24 @@ export interface AnalyzeSummary {
   warnings: string[];
 }
 
-async function readText(path: string, flag: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new AnalyzeInputError(`cannot read ${flag} ${path}: ${(error as Error).message}`);
-  }
-}
-
 /**
  * Runs the analysis: services first, then one record per entry or backend flow, streamed to
  * `writer`. Bad lines go to `onProblem`; it may throw to stop (that is how --strict works).
  */
 export async function analyze(
+  input: AnalyzeInput,
+  writer: RecordWriter,
+  onProblem: (problem: InputProblem) => void,
+): Promise<AnalyzeSummary> {
+  try {
+    return await analyzeFiles(input, writer, onProblem);
+  } catch (error) {
+    if (error instanceof DumpFileError) throw new AnalyzeInputError(error.message);
+    throw error;
+  }
+}
+
+async function analyzeFiles(
   input: AnalyzeInput,
   writer: RecordWriter,
   onProblem: (problem: InputProblem) => void,
@@ -78,35 +75,34 @@ export async function analyze(
     onProblem(problem);
   };
 
-  const read = async (paths: readonly string[], flag: string): Promise<RuleDump[]> =>
-    Promise.all(paths.map(async (path) => ({ text: await readText(path, flag), source: path })));
-  const model = modelFromModeDumps(
-    {
-      iptables: await read(input.iptablesFiles, '--iptables-save'),
-      nft: await read(input.nftFiles, '--nft'),
-      ipvs: await read(input.ipvsFiles, '--ipvs'),
-      ipset: await read(input.ipsetFiles, '--ipset'),
-      services:
-        (await read(input.servicesFile === null ? [] : [input.servicesFile], '--services'))[0] ??
-        null,
+  const reader = new FileNodeReader({
+    iptables: input.iptablesFiles,
+    nft: input.nftFiles,
+    ipvs: input.ipvsFiles,
+    ipvsConnections: input.ipvsConnectionFiles,
+    ipset: input.ipsetFiles,
+    services: input.servicesFile,
+    conntrack: input.conntrackFiles,
+    addresses: input.addressesFile,
+    routes: null,
+  });
+  const sink: FlowSink = {
+    problem: report,
+    // Only files not given fail as tools do (FileNodeReader): they are simply not there.
+    toolFailure: () => undefined,
+    // The addresses are the user's: a file that is no `ip -j addr` is an error, not a skip.
+    badDocument: (error) => {
+      throw new AnalyzeInputError(`${input.addressesFile ?? ''}: ${error.reason}`);
     },
-    report,
-  );
-
-  let interfaces: NodeInterface[] = [];
-  if (input.addressesFile !== null) {
-    const text = await readText(input.addressesFile, '--addresses');
-    try {
-      interfaces = parseIpAddr(text, input.addressesFile);
-    } catch (error) {
-      if (!(error instanceof IpAddrParseError)) throw error;
-      throw new AnalyzeInputError(error.message);
-    }
-  }
+    record: (record: v1.IFlowRecord) => {
+      writer.flow(record);
+    },
+  };
+  const tables = await readNode(reader, sink);
   const { node, classifier } = nodeView({
     name: input.nodeName,
-    model,
-    interfaces,
+    model: tables.model,
+    interfaces: tables.interfaces,
     nodeIps: input.nodeIps,
     podCidrs: input.podCidrs,
     observedAt: input.observedAt,
@@ -121,34 +117,10 @@ export async function analyze(
     );
   }
 
-  for (const state of serviceStates(model, input.nodeName, classifier)) writer.service(state);
-
-  const present: ConntrackEntry[] = [];
-  for (const path of input.conntrackFiles) {
-    try {
-      const onLine = conntrackBytesHandler(classifier, path, report, (record, entry) => {
-        if (input.ipvsConnectionFiles.length > 0) present.push(entry);
-        writer.flow(record);
-      });
-      await forEachLine(path, onLine, {
-        maxLineBytes: DEFAULT_MAX_LINE_BYTES,
-        source: path,
-        onOverlong: report,
-      });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === undefined) throw error;
-      throw new AnalyzeInputError(`cannot read --conntrack ${path}: ${(error as Error).message}`);
-    }
+  for (const state of serviceStates(tables.model, input.nodeName, classifier)) {
+    writer.service(state);
   }
-  for (const path of input.ipvsConnectionFiles) {
-    const parsed = parseIpvsadmConnections(await readText(path, '--ipvs-connections'), path);
-    for (const error of parsed.errors) report(error);
-    for (const inferred of ipvsConnectionEntries(parsed.connections, model, present)) {
-      const record = classifier.classify(inferred.entry);
-      if (record) writer.flow(record);
-    }
-  }
+  await readFlows(reader, tables, classifier, sink);
   writer.end();
   return { problems, warnings };
 }

@@ -214,6 +214,10 @@ export class AgentPipeline {
   }
 
   private startEvents(): void {
+    if (!this.reader.conntrackEvents) {
+      this.log.warn('this node reader has no conntrack events; polling alone');
+      return;
+    }
     this.events = this.reader.conntrackEvents({
       line: () => {
         this.pollSooner();

@@ -1,14 +1,12 @@
-// One look at a node: rules → kube-proxy model, addresses → node context, conntrack lines →
-// records. Shared by offline analysis (files) and the live agent (tools); only the readers differ.
+// The pieces of one look at a node: iptables dumps → kube-proxy model, addresses → node context,
+// conntrack lines → records. node-read.ts puts them together for the agent and `analyze` alike.
 import type { Cidr } from '../common/cidr.js';
 import type { v1 } from '../proto/index.js';
 import { FlowClassifier } from './classify.js';
 import type { ClusterNames } from './kube/cluster-names.js';
 import { buildIptablesModel } from './model/kube-proxy-iptables.js';
 import { buildNodeContext, type NodeContext } from './model/node.js';
-import { buildIpvsModel } from './model/kube-proxy-ipvs.js';
-import { buildNftablesModel } from './model/kube-proxy-nftables.js';
-import type { KubeProxyModel, ServiceFrontend } from './model/service-model.js';
+import type { KubeProxyModel } from './model/service-model.js';
 import {
   ConntrackParseError,
   parseConntrackBytes,
@@ -17,10 +15,6 @@ import {
 import type { NodeInterface } from './sources/ip-addr.js';
 import type { NodeRoute } from './sources/ip-route.js';
 import { parseIptablesSave, type IptablesTable } from './sources/iptables-save.js';
-import { parseIpset } from './sources/ipset.js';
-import { parseIpvsadm } from './sources/ipvsadm.js';
-import { parseKubectlServices, type KubeService } from './sources/kubectl-services.js';
-import { mergeNftDocuments, NftJsonParseError, parseNftJson } from './sources/nft-json.js';
 import type { ByteLineHandler } from './sources/read-lines.js';
 
 /** A bad line or document in the input: where it is and why it was not understood. */
@@ -38,7 +32,7 @@ export interface RuleDump {
 }
 
 /** Parses iptables-save dumps (v4 and v6) into tables; bad lines go to report. */
-function iptablesTables(
+export function iptablesTables(
   dumps: readonly RuleDump[],
   report: (problem: InputProblem) => void,
 ): IptablesTable[] {
@@ -57,84 +51,6 @@ export function modelFromDumps(
   report: (problem: InputProblem) => void,
 ): KubeProxyModel {
   return buildIptablesModel(iptablesTables(dumps, report));
-}
-
-/**
- * One node's rule dumps in whichever mode kube-proxy runs: nftables when `nft` dumps are given,
- * IPVS when `ipvs` dumps are (with the IPVS-mode iptables rules and ipsets), iptables otherwise.
- * `services` (`kubectl get svc -A -o json`) names IPVS virtual servers and tells LoadBalancer
- * from external IPs in nftables mode, where the rules cannot.
- */
-export interface ModeDumps {
-  iptables: readonly RuleDump[];
-  nft: readonly RuleDump[];
-  ipvs: readonly RuleDump[];
-  ipset: readonly RuleDump[];
-  services: RuleDump | null;
-  /** The Services as the Kubernetes API reader has them (KubeApiReader.services()); win over `services`. */
-  apiServices?: readonly KubeService[] | null;
-}
-
-function kubeServices(
-  dump: RuleDump | null,
-  report: (problem: InputProblem) => void,
-): KubeService[] | undefined {
-  if (dump === null) return undefined;
-  const parsed = parseKubectlServices(dump.text, dump.source);
-  for (const error of parsed.errors) {
-    report({
-      source: error.source,
-      lineNumber: error.lineNumber,
-      text: error.path || null,
-      reason: error.reason,
-    });
-  }
-  return parsed.services;
-}
-
-/** The kube-proxy model of one node from its dumps in any mode (see ModeDumps); problems go to report. */
-export function modelFromModeDumps(
-  dumps: ModeDumps,
-  report: (problem: InputProblem) => void,
-): KubeProxyModel {
-  const services = dumps.apiServices ?? kubeServices(dumps.services, report);
-  if (dumps.nft.length > 0) {
-    const documents = [];
-    for (const dump of dumps.nft) {
-      try {
-        documents.push(parseNftJson(dump.text, dump.source));
-      } catch (error) {
-        if (!(error instanceof NftJsonParseError)) throw error;
-        report(error);
-      }
-    }
-    const frontendKinds = new Map<string, ServiceFrontend['kind']>();
-    for (const service of services ?? []) {
-      for (const ip of service.externalIPs) frontendKinds.set(ip, 'ExternalIP');
-      for (const ip of service.loadBalancerIPs) frontendKinds.set(ip, 'LoadBalancer');
-    }
-    return buildNftablesModel(mergeNftDocuments(documents), { frontendKinds });
-  }
-  const tables = iptablesTables(dumps.iptables, report);
-  if (dumps.ipvs.length === 0) return buildIptablesModel(tables);
-  const virtualServers = [];
-  for (const dump of dumps.ipvs) {
-    const parsed = parseIpvsadm(dump.text, dump.source);
-    for (const error of parsed.errors) report(error);
-    virtualServers.push(...parsed.virtualServers);
-  }
-  const ipsets = [];
-  for (const dump of dumps.ipset) {
-    const parsed = parseIpset(dump.text, dump.source);
-    for (const error of parsed.errors) report(error);
-    ipsets.push(...parsed.sets);
-  }
-  return buildIpvsModel({
-    virtualServers,
-    ipsets,
-    iptables: tables,
-    ...(services ? { services } : {}),
-  });
 }
 
 /** What a snapshot knows about the node before it reads conntrack. */

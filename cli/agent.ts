@@ -4,7 +4,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
 import { CredentialsError } from '../common/credentials.js';
-import { Agent, snapshotNode, type CollectorTarget } from '../agent/agent.js';
+import {
+  Agent,
+  kubeApiReader,
+  snapshotNode,
+  type CollectorTarget,
+  type KubeApiConfig,
+} from '../agent/agent.js';
 import { DEFAULT_SPOOL_MAX_RECORDS } from '../agent/export/spool.js';
 import { stdoutWriter } from '../agent/output.js';
 import { DEFAULT_LIMITS } from '../agent/sources/exec.js';
@@ -47,6 +53,9 @@ interface AgentOptions extends TransportSecurityFlags {
   spoolMaxRecords: number;
   batchSize: number;
   batchDelay: number;
+  kubeApi: boolean;
+  kubeconfig?: string;
+  kubeSyncTimeout: number;
 }
 
 /** Parses the collector's HOST:PORT (IPv6 as [::1]:9443) into a gRPC target. */
@@ -85,7 +94,19 @@ export function agentCommand(): Command {
     )
     .option(
       '--services <file>',
-      'kubectl get svc -A -o json dump: tells LoadBalancer from external IPs in nftables mode',
+      'kubectl get svc -A -o json dump: names IPVS virtual servers and tells LoadBalancer from ' +
+        'external IPs in nftables mode (the Kubernetes API does this in a cluster)',
+    )
+    .option(
+      '--no-kube-api',
+      'do not read the Kubernetes API (by default: in-cluster service account, or --kubeconfig)',
+    )
+    .option('--kubeconfig <file>', 'read the Kubernetes API with this kubeconfig file')
+    .option(
+      '--kube-sync-timeout <duration>',
+      'with --once: longest wait for the API’s first list before reading the node',
+      durationMs,
+      10_000,
     )
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
     .option(
@@ -124,14 +145,39 @@ export function agentCommand(): Command {
     });
 }
 
+function kubeApiConfig(options: AgentOptions): KubeApiConfig | null {
+  return options.kubeApi ? { kubeconfig: options.kubeconfig ?? null } : null;
+}
+
 async function runOnce(options: AgentOptions): Promise<void> {
   const writer = stdoutWriter(options.output, options.nodeName, options.limit);
+  const api = kubeApiConfig(options);
+  // Warnings only on stderr: stdout holds the records.
+  const log = pino({ level: 'warn', base: { node: options.nodeName } }, pino.destination(2));
+  const kube = api ? kubeApiReader(options.nodeName, api, log) : null;
+  if (kube) {
+    kube.start();
+    const synced = await Promise.race([
+      kube.whenSynced(),
+      new Promise<false>((resolve) => setTimeout(resolve, options.kubeSyncTimeout, false).unref()),
+    ]);
+    if (!synced && kube.status().state !== 'disabled') {
+      process.stderr.write(
+        `warning: the Kubernetes API did not answer within ${options.kubeSyncTimeout} ms (${kube.status().detail ?? 'no detail'}); records name no pods or nodes\n`,
+      );
+    }
+  }
   const result = await snapshotNode(
     new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
-    { nodeName: options.nodeName, nodeIps: options.nodeIp, podCidrs: options.podCidr },
+    {
+      nodeName: options.nodeName,
+      nodeIps: options.nodeIp,
+      podCidrs: options.podCidr,
+      cluster: kube,
+    },
     writer,
     (problem) => process.stderr.write(`warning: skipped ${describeProblem(problem)}\n`),
-  );
+  ).finally(() => kube?.stop());
   for (const failure of result.toolFailures) process.stderr.write(`warning: ${failure}\n`);
   if (!result.complete) {
     throw new AgentFailure('could not read the kube-proxy rules or the IPv4 conntrack table');
@@ -164,6 +210,7 @@ async function runContinuous(options: AgentOptions): Promise<void> {
         events: options.events,
         collector,
         metricsListen: options.metricsListen ?? null,
+        kubeApi: kubeApiConfig(options),
       },
       new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
       log,

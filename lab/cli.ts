@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { defaultCluster, servicePortName } from './cluster.js';
 import type { Protocol } from './cluster.js';
 import { renderNftables } from './kube-proxy-nft-rules.js';
+import { renderIpvsIptablesRestore } from './kube-proxy-ipvs-rules.js';
 import { renderIptablesRestore } from './kube-proxy-rules.js';
 import type { ProxyMode } from './lab.js';
 import { attachLab, createLab, destroyLabByPrefix } from './lab.js';
@@ -15,8 +16,8 @@ function integer(value: string): number {
 }
 
 function proxyMode(value: string): ProxyMode {
-  if (value !== 'iptables' && value !== 'nftables') {
-    throw new InvalidArgumentError('must be iptables or nftables');
+  if (value !== 'iptables' && value !== 'nftables' && value !== 'ipvs') {
+    throw new InvalidArgumentError('must be iptables, nftables or ipvs');
   }
   return value;
 }
@@ -36,7 +37,12 @@ program
   .command('up')
   .description('build the default lab and leave it running; prints its prefix')
   .option('--prefix <prefix>', 'namespace prefix (default: ss + 4 random characters)')
-  .option('--proxy-mode <mode>', 'kube-proxy mode: iptables or nftables', proxyMode, 'iptables')
+  .option(
+    '--proxy-mode <mode>',
+    'kube-proxy mode: iptables, nftables or ipvs',
+    proxyMode,
+    'iptables',
+  )
   .action(async (options: { prefix?: string; proxyMode: ProxyMode }) => {
     const cluster = defaultCluster();
     const lab = await createLab(cluster, {
@@ -107,12 +113,22 @@ program
 program
   .command('rules')
   .description(
-    'print the iptables-restore (or nft -f) input the lab loads on a node of the default cluster',
+    'print the iptables-restore (or nft -f) input the lab loads on a node of the default cluster ' +
+      '(IPVS mode: its iptables rules; the ipsets and the IPVS stand-in are loaded as well)',
   )
   .argument('<node>', 'node name, e.g. n1')
-  .option('--proxy-mode <mode>', 'kube-proxy mode: iptables or nftables', proxyMode, 'iptables')
+  .option(
+    '--proxy-mode <mode>',
+    'kube-proxy mode: iptables, nftables or ipvs',
+    proxyMode,
+    'iptables',
+  )
   .action((node: string, options: { proxyMode: ProxyMode }) => {
-    const render = options.proxyMode === 'nftables' ? renderNftables : renderIptablesRestore;
+    const render = {
+      iptables: renderIptablesRestore,
+      nftables: renderNftables,
+      ipvs: renderIpvsIptablesRestore,
+    }[options.proxyMode];
     process.stdout.write(render(defaultCluster(), node));
   });
 

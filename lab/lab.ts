@@ -1,5 +1,6 @@
-// The lab: a kube-proxy (iptables or nftables mode) cluster built from network namespaces on the
-// real kernel.
+// The lab: a kube-proxy (iptables, nftables or IPVS mode) cluster built from network namespaces on
+// the real kernel. IPVS mode loads kube-proxy's real ipsets and iptables rules, but this kernel has
+// no IPVS: an nftables DNAT table stands in for its forwarding (lab/kube-proxy-ipvs-rules.ts).
 //
 //   "internet" 198.51.100.0/24 (br-inet)         LAN 203.0.113.0/24 (br-lan)
 //   clients c1 .50, c2 .51 ── router rt .1 ─────── rt .1 ── nodes n1 .11, n2 .12, n3 .13
@@ -15,6 +16,11 @@ import { fileURLToPath } from 'node:url';
 import type { Cluster, Protocol } from './cluster.js';
 import { findNode, findPod, findService, validateCluster } from './cluster.js';
 import { renderNftables } from './kube-proxy-nft-rules.js';
+import {
+  renderIpsetRestore,
+  renderIpvsIptablesRestore,
+  renderIpvsStandIn,
+} from './kube-proxy-ipvs-rules.js';
 import { renderIptablesRestore } from './kube-proxy-rules.js';
 import type { CommandOutput, NamespaceProcess } from './netns.js';
 import {
@@ -77,7 +83,7 @@ export interface ProbeRejected {
 export type ProbeResult = ProbeReply | ProbeTimeout | ProbeRejected;
 
 /** Which kube-proxy mode renders and loads the nodes' rules. */
-export type ProxyMode = 'iptables' | 'nftables';
+export type ProxyMode = 'iptables' | 'nftables' | 'ipvs';
 
 /** How createLab builds the lab. */
 export interface LabOptions {
@@ -90,7 +96,8 @@ export interface LabOptions {
   readonly keepAlive?: boolean;
   /**
    * kube-proxy's mode on every node; default `iptables` (iptables-restore into `filter`/`nat`).
-   * `nftables` loads table `ip kube-proxy` with `nft -f` and no iptables rules at all.
+   * `nftables` loads table `ip kube-proxy` with `nft -f` and no iptables rules at all. `ipvs`
+   * loads the IPVS mode's ipsets and iptables rules, and the nftables stand-in for IPVS itself.
    */
   readonly proxyMode?: ProxyMode;
 }
@@ -299,6 +306,19 @@ class LabInstance implements Lab {
     if (this.proxyMode === 'iptables') {
       await runInNamespace(namespace, ['iptables-restore'], {
         input: renderIptablesRestore(cluster, node),
+      });
+      return;
+    }
+    if (this.proxyMode === 'ipvs') {
+      // Sets before the rules that match them; the stand-in's chains run after the rules' marks.
+      await runInNamespace(namespace, ['ipset', 'restore'], {
+        input: renderIpsetRestore(cluster, node),
+      });
+      await runInNamespace(namespace, ['iptables-restore'], {
+        input: renderIpvsIptablesRestore(cluster, node),
+      });
+      await runInNamespace(namespace, ['nft', '-f', '-'], {
+        input: renderIpvsStandIn(cluster, node),
       });
       return;
     }

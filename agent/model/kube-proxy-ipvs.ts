@@ -545,11 +545,7 @@ export function ipvsConnectionEntries(
   model: KubeProxyModel,
   present: readonly ConntrackEntry[] = [],
 ): IpvsInferredEntry[] {
-  const seen = new Set(
-    present.map((e) =>
-      tupleKey(e.protocol, e.original.src, e.original.sport, e.original.dst, e.original.dport),
-    ),
-  );
+  const seen = new Set(present.map(originalTupleKey));
   const clusterCidrs = CidrSet.parse(model.clusterCidrs);
   const nodePortIps = new Set(model.nodePortAddresses === 'local' ? [] : model.nodePortAddresses);
   const result: IpvsInferredEntry[] = [];
@@ -557,9 +553,7 @@ export function ipvsConnectionEntries(
     const number = PROTOCOL_NUMBERS[connection.protocol];
     const { client, virtual, destination } = connection;
     if (number === undefined || client.port === 0) continue;
-    if (seen.has(tupleKey(connection.protocol, client.ip, client.port, virtual.ip, virtual.port))) {
-      continue;
-    }
+    if (seen.has(ipvsConnectionKey(connection))) continue;
     const masquerade = predictsMasquerade(connection, model, nodePortIps, clusterCidrs);
     const ipv6 = client.ip.includes(':');
     result.push({
@@ -608,6 +602,18 @@ function tupleKey(
   dport: number,
 ): string {
   return `${protocol} ${src} ${sport} ${dst} ${dport}`;
+}
+
+/** The client → virtual server tuple of an IPVS connection, as originalTupleKey of its entry. */
+export function ipvsConnectionKey(connection: IpvsConnection): string {
+  const { client, virtual } = connection;
+  return tupleKey(connection.protocol, client.ip, client.port, virtual.ip, virtual.port);
+}
+
+/** The original-direction tuple of a conntrack entry (what IPVS lists as client → virtual). */
+export function originalTupleKey(entry: ConntrackEntry): string {
+  const o = entry.original;
+  return tupleKey(entry.protocol, o.src, o.sport, o.dst, o.dport);
 }
 
 /**

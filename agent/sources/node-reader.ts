@@ -24,27 +24,44 @@ export interface NodeReader {
    */
   iptablesSave(family: 'ipv4' | 'ipv6'): Promise<RuleText>;
   /**
-   * Streams `conntrack -L -o extended,id -f <family>` lines; over-long lines go to onOverlong.
-   * Resolves with the line count.
+   * Streams `conntrack -L -o extended,id -f <family>` lines to the handler `lines` gives for their
+   * source (the command, or each file of a bundle); over-long lines go to onOverlong. Resolves
+   * with the line count.
    */
   conntrack(
     family: 'ipv4' | 'ipv6',
-    onLine: ByteLineHandler,
+    lines: (source: string) => ByteLineHandler,
     onOverlong: (error: LineParseError) => void,
   ): Promise<number>;
   /**
    * Follows `conntrack -E -e NEW,DESTROY -o id` until stopped: its event lines and stderr lines
-   * (where conntrack reports lost events) go to the handlers.
+   * (where conntrack reports lost events) go to the handlers. Absent where there are no live
+   * events (a support bundle's files).
    */
-  conntrackEvents(handlers: RunningToolHandlers): RunningTool;
+  conntrackEvents?(handlers: RunningToolHandlers): RunningTool;
   /** `nft -j list table ip|ip6 kube-proxy` (nftables mode); null when the table does not exist. */
-  nftTable(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string } | null>;
+  nftTable(family: 'ipv4' | 'ipv6'): Promise<TextDump | null>;
   /** `kubectl get svc -A -o json` text when the agent was given it (`--services`); else null. */
-  kubeServices(): Promise<{ text: string; source: string } | null>;
+  kubeServices(): Promise<TextDump | null>;
   /** `ip -j addr`. */
   addresses(): Promise<string>;
   /** `ip -j route show table main` (pod subnets show as link or blackhole routes there). */
   routes(): Promise<string>;
+  /**
+   * IPVS virtual servers: `ipvsadm-save -n`, or `ipvsadm -Ln` where ipvsadm-save is missing; null
+   * when the node has no IPVS (ipvsadm not installed, or the kernel has no IPVS loaded).
+   */
+  ipvsServices(): Promise<TextDump | null>;
+  /** IPVS connections (`ipvsadm -Lnc`); null when the node has no IPVS. */
+  ipvsConnections(): Promise<TextDump | null>;
+  /** `ipset save`; null when ipset is not installed or the kernel has no ip_set. */
+  ipsetSave(): Promise<TextDump | null>;
+}
+
+/** A whole dump and the command or file it came from. */
+export interface TextDump {
+  text: string;
+  source: string;
 }
 
 /** An iptables-save dump, the command that printed it, and the lines too long to keep. */
@@ -56,6 +73,38 @@ const SAVE_COMMANDS = {
   ipv4: { nft: 'iptables-nft-save', legacy: 'iptables-legacy-save', plain: 'iptables-save' },
   ipv6: { nft: 'ip6tables-nft-save', legacy: 'ip6tables-legacy-save', plain: 'ip6tables-save' },
 } as const;
+
+// ipvsadm's words (ipvsadm.c, libipvs) when the kernel has no IPVS: "Can't initialize ipvs:
+// Protocol not available / Are you sure that IP Virtual Server is built in the kernel or as
+// module?" (test/fixtures/ipvsadm-1.31-no-ipvs-kernel.stderr.txt, this kernel).
+const NO_IPVS = /Protocol not available|IP Virtual Server is built in the kernel/;
+// ipset's when the kernel has no ip_set ("Kernel error received: ipset protocol error", "Cannot
+// open session to kernel", "Protocol not supported").
+const NO_IPSET = /Cannot open session to kernel|Kernel error received|Protocol not supported/;
+
+/**
+ * Runs a tool of an optional kernel feature: `missing` when the tool is not installed, `absent`
+ * when its error matches `absent` (the kernel lacks the feature); any other failure (timeout,
+ * permissions) is a ToolError.
+ */
+async function optionalTool(
+  tool: string,
+  args: readonly string[],
+  absent: RegExp,
+  limits: ToolLimits,
+): Promise<TextDump | 'missing' | 'absent'> {
+  try {
+    return { text: await runTool(tool, args, limits), source: [tool, ...args].join(' ') };
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    if (error.failure === 'missing') return 'missing';
+    if (error.failure === 'exit' && absent.test(error.detail)) return 'absent';
+    throw error;
+  }
+}
+
+const dumpOrNull = (result: TextDump | 'missing' | 'absent'): TextDump | null =>
+  typeof result === 'string' ? null : result;
 
 /** Rules in KUBE- chains: how to tell which backend holds kube-proxy's iptables rules. */
 export function kubeRuleCount(text: string): number {
@@ -106,10 +155,11 @@ export class LiveNodeReader implements NodeReader {
 
   conntrack(
     family: 'ipv4' | 'ipv6',
-    onLine: ByteLineHandler,
+    lines: (source: string) => ByteLineHandler,
     onOverlong: (error: LineParseError) => void,
   ): Promise<number> {
     const args = ['-L', '-o', 'extended,id', '-f', family];
+    const onLine = lines(`conntrack -L -f ${family}`);
     return streamTool('conntrack', args, onLine, onOverlong, this.limits);
   }
 
@@ -118,7 +168,7 @@ export class LiveNodeReader implements NodeReader {
     return startTool('conntrack', args, handlers, this.limits.maxLineBytes);
   }
 
-  async nftTable(family: 'ipv4' | 'ipv6'): Promise<{ text: string; source: string } | null> {
+  async nftTable(family: 'ipv4' | 'ipv6'): Promise<TextDump | null> {
     const args = ['-j', 'list', 'table', family === 'ipv4' ? 'ip' : 'ip6', 'kube-proxy'];
     try {
       return { text: await runTool('nft', args, this.limits), source: `nft ${args.join(' ')}` };
@@ -129,7 +179,7 @@ export class LiveNodeReader implements NodeReader {
     }
   }
 
-  async kubeServices(): Promise<{ text: string; source: string } | null> {
+  async kubeServices(): Promise<TextDump | null> {
     if (this.servicesFile === null) return null;
     try {
       return { text: await readFile(this.servicesFile, 'utf8'), source: this.servicesFile };
@@ -144,5 +194,20 @@ export class LiveNodeReader implements NodeReader {
 
   routes(): Promise<string> {
     return runTool('ip', ['-j', 'route', 'show', 'table', 'main'], this.limits);
+  }
+
+  async ipvsServices(): Promise<TextDump | null> {
+    const saved = await optionalTool('ipvsadm-save', ['-n'], NO_IPVS, this.limits);
+    // ipvsadm-save is a shell wrapper of `ipvsadm -S` that some packages leave out.
+    if (saved !== 'missing') return dumpOrNull(saved);
+    return dumpOrNull(await optionalTool('ipvsadm', ['-Ln'], NO_IPVS, this.limits));
+  }
+
+  async ipvsConnections(): Promise<TextDump | null> {
+    return dumpOrNull(await optionalTool('ipvsadm', ['-Lnc'], NO_IPVS, this.limits));
+  }
+
+  async ipsetSave(): Promise<TextDump | null> {
+    return dumpOrNull(await optionalTool('ipset', ['save'], NO_IPSET, this.limits));
   }
 }

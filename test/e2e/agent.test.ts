@@ -1,6 +1,7 @@
 // The live agent on the real kernel: probes go through the lab's kube-proxy rules, then
 // `snatscope agent --once` runs inside each node's namespace, and every record must match what the
-// answering pod's socket saw (the ground truth). Needs root (network namespaces).
+// answering pod's socket saw (the ground truth) and what `analyze` gives for the node's tables
+// dumped right after. Needs root (network namespaces). IPVS mode: test/e2e/lab-ipvs.test.ts.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,6 +16,7 @@ import { listNamespaces } from '../../lab/netns.js';
 import { parseNdjson } from '../support/cli.js';
 import { kubectlServicesJson } from '../support/kubectl-services.js';
 import { expectations, hp } from '../support/lab-expectations.js';
+import { analyzeNodeDumps, timeless } from '../support/node-dumps.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cluster = defaultCluster();
@@ -35,6 +37,7 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
     const { replies, drops } = expectations();
     const results = new Map<string, ProbeResult>();
     const records = new Map<string, Json[]>();
+    const offline = new Map<string, Json[]>();
 
     before(async () => {
       lab = await createLab(cluster, { prefix: newPrefix(), proxyMode });
@@ -45,13 +48,29 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
       for (const e of [...replies, ...drops]) {
         results.set(e.name, await lab.probe({ ...e.probe, timeoutMs: 1000 }));
       }
-      for (const [i, node] of cluster.nodes.entries()) {
-        // The first node runs exactly what an operator runs (npx, the installed bin).
-        const out = await lab.exec(
-          lab.nodeNamespace(node.name),
-          agentArgv(node.name, i === 0, extra),
-        );
-        records.set(node.name, parseNdjson(out.stdout));
+      // All nodes at once: UDP conntrack entries live 30 s, and a backend node read late would
+      // miss the far half of a UDP flow.
+      const services = proxyMode === 'nftables' ? join(dir, 'services.json') : undefined;
+      await Promise.all(
+        cluster.nodes.map(async (node, i) => {
+          // The first node runs exactly what an operator runs (npx, the installed bin).
+          const out = await lab.exec(
+            lab.nodeNamespace(node.name),
+            agentArgv(node.name, i === 0, extra),
+          );
+          records.set(node.name, parseNdjson(out.stdout));
+          // The same tables dumped right after by the real tools, for analyze.
+          const given = services === undefined ? {} : { services };
+          offline.set(node.name, await analyzeNodeDumps(lab, node.name, dir, given));
+        }),
+      );
+    });
+
+    it('agent --once and analyze on the dumps taken with it give the same records', () => {
+      for (const node of cluster.nodes) {
+        const live = (records.get(node.name) ?? []).map(timeless).sort();
+        assert.ok(live.length > 0);
+        assert.deepEqual(live, (offline.get(node.name) ?? []).map(timeless).sort(), node.name);
       }
     });
 

@@ -35,7 +35,7 @@ export interface FakeEvents {
 
 /**
  * A NodeReader over lab node n1's captured addresses, with swappable IPv4 rules and conntrack
- * lines (no IPv6 rules, nftables or Services file), and an event stream the test drives.
+ * lines (no IPv6 rules, IPVS or Services file), and an event stream the test drives.
  */
 export async function fakeNodeReader(): Promise<{
   reader: NodeReader;
@@ -70,7 +70,8 @@ export async function fakeNodeReader(): Promise<{
       }
       return Promise.reject(new ToolError('iptables-save', ['-c'], 'exit', 'no rules'));
     },
-    conntrack: (family, onLine) => {
+    conntrack: (family, lines) => {
+      const onLine = lines(`conntrack -L -f ${family}`);
       if (family !== 'ipv4') return Promise.resolve(0);
       if (conntrack.failing) {
         return Promise.reject(new ToolError('conntrack', ['-L'], 'signal', 'killed'));
@@ -103,6 +104,9 @@ export async function fakeNodeReader(): Promise<{
     kubeServices: () => Promise.resolve(null),
     addresses: () => Promise.resolve(addresses),
     routes: () => Promise.resolve('[]'),
+    ipvsServices: () => Promise.resolve(null),
+    ipvsConnections: () => Promise.resolve(null),
+    ipsetSave: () => Promise.resolve(null),
   };
   return { reader, rules, nft, conntrack, events };
 }

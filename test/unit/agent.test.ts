@@ -165,6 +165,7 @@ describe('Agent', () => {
             batchDelayMs: 10,
           },
           metricsListen: null,
+          kubeApi: null,
         },
         reader,
         silent,

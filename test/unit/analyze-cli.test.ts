@@ -250,7 +250,7 @@ describe('snatscope analyze in nftables and IPVS modes', () => {
     );
   });
 
-  it('refuses two modes at once and IPVS inputs without --ipvs (exit 2)', () => {
+  it('refuses two modes at once, IPVS inputs without --ipvs and two IPVS dumps (exit 2)', () => {
     const both = runCli([
       'analyze',
       '--node-name',
@@ -277,5 +277,19 @@ describe('snatscope analyze in nftables and IPVS modes', () => {
     ]);
     assert.equal(orphan.status, 2);
     assert.match(orphan.stderr, /need --ipvs/);
+    // ipvsadm-save lists both families: one dump per node.
+    const twice = runCli([
+      'analyze',
+      '--node-name',
+      'n',
+      '--ipvs',
+      'a',
+      '--ipvs',
+      'b',
+      '--conntrack',
+      'c',
+    ]);
+    assert.equal(twice.status, 2);
+    assert.match(twice.stderr, /--ipvs given 2 times; a node has at most 1/);
   });
 });
