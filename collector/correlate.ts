@@ -4,7 +4,13 @@
 // it into the ServiceSummary view with findings.
 import { CidrSet, parseCidr, type Cidr } from '../common/cidr.js';
 import { v1 } from '../proto/index.js';
-import { findingsFor, SEVERITIES, type NodeFlows, type ServiceView } from './findings.js';
+import {
+  FindingCode,
+  findingsFor,
+  SEVERITIES,
+  type NodeFlows,
+  type ServiceView,
+} from './findings.js';
 import {
   cacheLimits,
   DEFAULT_MEMORY_BUDGET_BYTES,
@@ -205,11 +211,20 @@ class ServiceFlows {
   /** Policy the entry records carried (used when no node reported the Service's state). */
   policy: v1.TrafficPolicy | null = null;
   flows = 0;
+  /** Flows a node rewrote (the agent's snat). */
   snatFlows = 0;
+  /** Flows whose backend saw the real client: not rewritten on a node, not from upstream. */
+  keptFlows = 0;
   readonly causes: number[] = new Array<number>(CAUSE_COUNT).fill(0);
-  readonly entryNodes = new Map<string, { flows: number; causes: number[] }>();
+  readonly entryNodes = new Map<
+    string,
+    { flows: number; causes: number[]; remoteEndpointFlows: number }
+  >();
   readonly backendNodes = new Map<string, number>();
+  /** Flows whose client is inside --upstream-cidr. */
   upstreamFlows = 0;
+  /** Of those, the ones with cause None: no node rewrote them, the loss is upstream alone. */
+  upstreamUnrewritten = 0;
   readonly clients: TopClients;
   lastSeen = 0;
 
@@ -295,21 +310,35 @@ export class Correlator {
     flows.policy = record.externalTrafficPolicy ?? v1.TrafficPolicy.Cluster;
     if (!this.isNewConnection(record)) return;
     flows.flows++;
-    if (record.snat === true) flows.snatFlows++;
+    const snat = record.snat === true;
+    if (snat) flows.snatFlows++;
     const cause = record.cause ?? Cause.None;
     flows.causes[cause] = (flows.causes[cause] ?? 0) + 1;
     let entry = flows.entryNodes.get(node);
     if (entry === undefined) {
-      entry = { flows: 0, causes: new Array<number>(CAUSE_COUNT).fill(0) };
+      entry = { flows: 0, causes: new Array<number>(CAUSE_COUNT).fill(0), remoteEndpointFlows: 0 };
       flows.entryNodes.set(node, entry);
     }
     entry.flows++;
     entry.causes[cause] = (entry.causes[cause] ?? 0) + 1;
+    // Under Local an external connection goes to a remote endpoint only when the node forwards
+    // without a local one (IPVS); the node's own connections may use remote endpoints by design.
+    if (
+      record.externalTrafficPolicy === v1.TrafficPolicy.Local &&
+      record.endpointLocal === false &&
+      cause !== Cause.LocalOrigin
+    ) {
+      entry.remoteEndpointFlows++;
+    }
     if (record.endpointLocal === true) increment(flows.backendNodes, node);
     const client = record.client?.ip;
-    if (client) {
-      flows.clients.add(client);
-      if (this.upstream.contains(client)) flows.upstreamFlows++;
+    const upstream = client ? this.upstream.contains(client) : false;
+    if (client) flows.clients.add(client);
+    if (upstream) {
+      flows.upstreamFlows++;
+      if (cause === Cause.None) flows.upstreamUnrewritten++;
+    } else if (!snat) {
+      flows.keptFlows++;
     }
   }
 
@@ -431,10 +460,12 @@ export class Correlator {
       states.find((s) => s.healthCheckNodePort != null)?.healthCheckNodePort ?? null;
     const count = flows?.flows ?? 0;
     const snatFlows = flows?.snatFlows ?? 0;
+    const keptFlows = flows?.keptFlows ?? 0;
     const nodeStates = states.map((state) => ({
       node: state.node ?? '',
       localEndpoints: state.localEndpoints ?? 0,
       droppedPackets: state.noLocalEndpointDrops?.packets ?? 0,
+      forwardsWithoutLocalEndpoints: state.forwardsWithoutLocalEndpoints === true,
     }));
     const view: ServiceView = {
       service,
@@ -451,10 +482,14 @@ export class Correlator {
         upstream: this.upstream.contains(client.ip),
       })),
     };
+    // Each flow under one cause: what the node did, else the upstream loss, else None (kept).
     const causes: Record<string, number> = {};
+    const upstreamUnrewritten = flows?.upstreamUnrewritten ?? 0;
     flows?.causes.forEach((n, cause) => {
-      if (n > 0) causes[Cause[cause] ?? String(cause)] = n;
+      const counted = cause === Cause.None ? n - upstreamUnrewritten : n;
+      if (counted > 0) causes[Cause[cause] ?? String(cause)] = counted;
     });
+    if (upstreamUnrewritten > 0) causes[FindingCode.ClientIpLostUpstream] = upstreamUnrewritten;
     const summary: v1.IServiceSummary = {
       service,
       protocol,
@@ -470,7 +505,7 @@ export class Correlator {
         .map((s) => s.node)
         .sort(compareText),
       findings: findingsFor(view),
-      verdict: verdict(count, snatFlows),
+      verdict: verdict(count, keptFlows),
       loadBalancerIPs: union(states.map((s) => s.loadBalancerIPs ?? [])),
       externalIPs: union(states.map((s) => s.externalIPs ?? [])),
       nodes: nodeStates.map((s) => s.node).sort(compareText),
@@ -484,8 +519,17 @@ export class Correlator {
       },
       causes,
       lastSeen: flows?.lastSeen ?? 0,
+      upstreamFlows: flows?.upstreamFlows ?? 0,
+      keptFlows,
+      nodesForwardingWithoutLocalEndpoints: nodeStates
+        .filter((s) => s.forwardsWithoutLocalEndpoints)
+        .map((s) => s.node)
+        .sort(compareText),
     };
-    if (count > 0) summary.preservedRatio = (count - snatFlows) / count;
+    if (count > 0) {
+      summary.preservedRatio = keptFlows / count;
+      summary.nodePreservedRatio = (count - snatFlows) / count;
+    }
     const nodePort = states.find((s) => s.nodePort != null)?.nodePort;
     if (nodePort != null) summary.nodePort = nodePort;
     if (healthCheckNodePort !== null) summary.healthCheckNodePort = healthCheckNodePort;
@@ -502,10 +546,11 @@ function summaryKey(summary: v1.IServiceSummary): string {
   return serviceKey(summary.service ?? {}, summary.protocol ?? '');
 }
 
-function verdict(flows: number, snatFlows: number): string {
+/** The verdict against the real client: a flow lost upstream is as lost as one a node rewrote. */
+function verdict(flows: number, keptFlows: number): string {
   if (flows === 0) return 'no-traffic';
-  if (snatFlows === 0) return 'preserved';
-  return snatFlows === flows ? 'lost' : 'partial';
+  if (keptFlows === flows) return 'preserved';
+  return keptFlows === 0 ? 'lost' : 'partial';
 }
 
 const VERDICT_RANK: Record<string, number> = { lost: 0, partial: 1, preserved: 2 };
