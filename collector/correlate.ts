@@ -2,8 +2,9 @@
 // address and why, where they entered and where their backends ran, who the busiest clients are,
 // and what each node's kube-proxy programs for the Service. Pure and in memory; summaries() turns
 // it into the ServiceSummary view with findings.
-import { CidrSet, parseCidr, type Cidr } from '../common/cidr.js';
+import type { Cidr } from '../common/cidr.js';
 import { v1 } from '../proto/index.js';
+import { UpstreamCidrs } from './upstream-cidrs.js';
 import {
   FindingCode,
   findingsFor,
@@ -93,59 +94,6 @@ function identityHash(record: v1.IFlowRecord): number {
   h = Math.imul(h ^ (h >>> 13) ^ ((from?.port ?? 0) | ((to?.port ?? 0) << 16)), 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16) ^ (backend ? 1 : 0), 0x27d4eb2f);
   return (h ^ (h >>> 15)) >>> 0;
-}
-
-/**
- * `--upstream-cidr` membership. IPv4 is matched on integers here: node's BlockList (CidrSet)
- * allocates a SocketAddress per check, which was a third of the per-record time. IPv6 goes to
- * CidrSet.
- */
-class UpstreamCidrs {
-  private readonly v4: { network: number; mask: number }[] = [];
-  private readonly set: CidrSet;
-
-  constructor(cidrs: readonly Cidr[]) {
-    this.set = new CidrSet(cidrs);
-    for (const cidr of cidrs) {
-      const network = ipv4Number(cidr.network);
-      if (cidr.family !== 'ipv4' || network === null) continue;
-      const mask = cidr.prefixLength === 0 ? 0 : (~0 << (32 - cidr.prefixLength)) >>> 0;
-      this.v4.push({ network, mask });
-    }
-  }
-
-  contains(ip: string): boolean {
-    if (this.set.empty) return false;
-    const address = ipv4Number(ip);
-    if (address === null) return this.set.contains(ip);
-    for (const cidr of this.v4) if ((address & cidr.mask) >>> 0 === cidr.network) return true;
-    return false;
-  }
-}
-
-/** Dotted-quad IPv4 text as an unsigned integer; null for anything else (IPv6). */
-function ipv4Number(ip: string): number | null {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || ++dots > 3) return null;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      octet = octet * 10 + (c - 48);
-      digits++;
-      if (octet > 255) return null;
-    } else {
-      return null;
-    }
-  }
-  if (dots !== 3 || digits === 0) return null;
-  return value * 256 + octet;
 }
 
 /**
@@ -262,11 +210,7 @@ export class Correlator {
   readonly nodeStateEvictions = new EvictionCounts();
 
   constructor(options: CorrelatorOptions = {}) {
-    this.upstream = new UpstreamCidrs(
-      (options.upstreamCidrs ?? [])
-        .map((cidr) => (typeof cidr === 'string' ? parseCidr(cidr) : cidr))
-        .filter((cidr): cidr is Cidr => cidr !== null),
-    );
+    this.upstream = new UpstreamCidrs(options.upstreamCidrs ?? []);
     const defaults = cacheLimits(DEFAULT_MEMORY_BUDGET_BYTES);
     this.maxServices = options.maxServices ?? defaults.services;
     this.maxServiceStateBytes = options.maxServiceStateBytes ?? defaults.serviceStateBytes;
