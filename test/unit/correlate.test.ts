@@ -3,6 +3,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { FlowClassifier } from '../../agent/classify.js';
+import { buildIpvsModel } from '../../agent/model/kube-proxy-ipvs.js';
+import { buildNodeContext } from '../../agent/model/node.js';
+import { serviceStates } from '../../agent/service-state.js';
+import { parseConntrack } from '../../agent/sources/conntrack.js';
+import { parseIpAddr } from '../../agent/sources/ip-addr.js';
+import { parseIpset } from '../../agent/sources/ipset.js';
+import { parseIptablesSave } from '../../agent/sources/iptables-save.js';
+import { parseIpvsadm } from '../../agent/sources/ipvsadm.js';
+import { parseKubectlServices } from '../../agent/sources/kubectl-services.js';
 import { Correlator } from '../../collector/correlate.js';
 import {
   cacheLimits,
@@ -11,6 +21,7 @@ import {
   SERVICE_STATE_BYTES,
 } from '../../collector/memory-budget.js';
 import { v1 } from '../../proto/index.js';
+import { readFixture } from '../support/golden.js';
 
 const { Kind, Cause } = v1.FlowRecord;
 const NODES = ['n1', 'n2', 'n3'] as const;
@@ -527,5 +538,43 @@ describe('Correlator memory bounds', () => {
     // A snapshot larger than the whole bound is kept alone: it is the newest truth.
     correlator.setServices('n6', [state('n6'), state('n6'), state('n6'), state('n6')]);
     assert.deepEqual([...new Set(correlator.serviceStates().map((s) => s.node))], ['n6']);
+  });
+});
+
+describe('Correlator on the IPVS node-a (Local with no local endpoint forwards)', () => {
+  it('finds LocalPolicyNoLocalEndpointForwarded and counts the external flow that took that path', () => {
+    const dir = 'ipvs-node-a/';
+    const model = buildIpvsModel({
+      virtualServers: parseIpvsadm(readFixture(`${dir}ipvsadm-save.txt`), 'ipvs').virtualServers,
+      ipsets: parseIpset(readFixture(`${dir}ipset-save.txt`), 'ipset').sets,
+      iptables: parseIptablesSave(readFixture(`${dir}iptables-save.txt`), 'iptables').tables,
+      services: parseKubectlServices(readFixture(`${dir}services.json`), 'services').services,
+    });
+    const node = buildNodeContext({
+      name: 'node-a',
+      interfaces: parseIpAddr(readFixture(`${dir}addr.json`), 'addr'),
+      nodeIps: [],
+      podCidrs: [],
+      model,
+    });
+    const classifier = new FlowClassifier(model, node, { observedAt: 1000 });
+    const correlator = new Correlator();
+    correlator.setServices('node-a', serviceStates(model, 'node-a', classifier));
+    for (const entry of parseConntrack(readFixture(`${dir}conntrack.txt`), 'conntrack').entries) {
+      const record = classifier.classify(entry);
+      if (record) correlator.addFlow(record);
+    }
+    const reports = summaryOf(correlator, 'reports');
+    assert.deepEqual(reports.nodesForwardingWithoutLocalEndpoints, ['node-a']);
+    assert.deepEqual(
+      reports.findings?.map((f) => [f.code, f.severity, f.nodes]),
+      [
+        ['LocalPolicyTrafficToNodesWithoutEndpoints', 'critical', ['node-a']],
+        ['LocalPolicyNoLocalEndpointForwarded', 'warning', ['node-a']],
+      ],
+    );
+    const forwarded = reports.findings?.[1];
+    assert.match(forwarded?.explanation ?? '', /1 external flow entered there/);
+    assert.match(reports.findings?.[0]?.explanation ?? '', /node-a forward it to other nodes/);
   });
 });
