@@ -51,6 +51,8 @@ const CLIENTS_IN_VIEW = 2;
 const { Cause, Kind } = v1.FlowRecord;
 // Causes are small consecutive numbers: per-cause counts live in arrays indexed by them.
 const CAUSE_COUNT = Cause.OtherSnat + 1;
+/** Cause None as an index of those arrays. */
+const CAUSE_NONE: number = Cause.None;
 
 /**
  * Approximate memory of which connections were counted when they opened, so that a closed record
@@ -430,7 +432,7 @@ export class Correlator {
     const causes: Record<string, number> = {};
     const upstreamUnrewritten = flows?.upstreamUnrewritten ?? 0;
     flows?.causes.forEach((n, cause) => {
-      const counted = cause === Cause.None ? n - upstreamUnrewritten : n;
+      const counted = cause === CAUSE_NONE ? n - upstreamUnrewritten : n;
       if (counted > 0) causes[Cause[cause] ?? String(cause)] = counted;
     });
     if (upstreamUnrewritten > 0) causes[FindingCode.ClientIpLostUpstream] = upstreamUnrewritten;

@@ -71,6 +71,7 @@ const { Cause } = v1.FlowRecord;
 /** The cause label of a flow no node rewrote whose client is inside --upstream-cidr (as correlate.ts). */
 const UPSTREAM_CAUSE = FindingCode.ClientIpLostUpstream;
 const UPSTREAM_CAUSE_INDEX = Cause.OtherSnat + 1;
+const CAUSE_NONE: number = Cause.None;
 // Cause indexes of a flow series: the known values, the upstream loss, then one slot for every
 // unknown value.
 const CAUSE_SLOTS = UPSTREAM_CAUSE_INDEX + 2;
@@ -480,7 +481,7 @@ export class CollectorMetrics {
     // adds one series, not one per number.
     let cause = enumIndex(Cause, record.cause ?? Cause.None, CAUSE_SLOTS);
     const client = record.client?.ip;
-    if (cause === Cause.None && client && this.upstream.contains(client)) {
+    if (cause === CAUSE_NONE && client && this.upstream.contains(client)) {
       cause = UPSTREAM_CAUSE_INDEX;
     }
     const snat = record.snat === true;

@@ -573,8 +573,8 @@ describe('Correlator on the IPVS node-a (Local with no local endpoint forwards)'
         ['LocalPolicyNoLocalEndpointForwarded', 'warning', ['node-a']],
       ],
     );
-    const forwarded = reports.findings?.[1];
+    const forwarded = reports.findings[1];
     assert.match(forwarded?.explanation ?? '', /1 external flow entered there/);
-    assert.match(reports.findings?.[0]?.explanation ?? '', /node-a forward it to other nodes/);
+    assert.match(reports.findings[0]?.explanation ?? '', /node-a forward it to other nodes/);
   });
 });
