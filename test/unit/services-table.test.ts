@@ -74,3 +74,29 @@ describe('services table', () => {
     assert.match(text, /lost upstream, not on a node/);
   });
 });
+
+describe('services JSON without flows', () => {
+  it('has null ratios and zero counts, not absent fields', () => {
+    const correlator = new Correlator();
+    correlator.setServices('n1', [
+      {
+        node: 'n1',
+        service: { namespace: 'shop', name: 'checkout', port: 'https' },
+        protocol: 'tcp',
+        externalTrafficPolicy: v1.TrafficPolicy.Local,
+      },
+    ]);
+    const [summary] = correlator.summaries().map(summaryToJson);
+    assert.deepEqual(
+      [
+        summary?.verdict,
+        summary?.preservedRatio,
+        summary?.nodePreservedRatio,
+        summary?.upstreamFlows,
+        summary?.keptFlows,
+        summary?.nodesForwardingWithoutLocalEndpoints,
+      ],
+      ['no-traffic', null, null, 0, 0, []],
+    );
+  });
+});
