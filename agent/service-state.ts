@@ -1,7 +1,7 @@
 // Per-node service state records: the externally reachable Service ports as this node programs them.
 import { v1 } from '../proto/index.js';
 import { proxyMode, trafficPolicy, type FlowClassifier } from './classify.js';
-import type { KubeProxyModel } from './model/service-model.js';
+import type { KubeProxyModel, ServicePortModel } from './model/service-model.js';
 
 /** ServiceState records for every Service port reachable from outside (NodePort, LB or external IP). */
 export function serviceStates(
@@ -34,6 +34,23 @@ export function serviceStates(
         clusterIPs: [...service.clusterIPs],
         proxyMode: proxyMode(model),
         port: service.port ?? 0,
+        forwardsWithoutLocalEndpoints: forwardsWithoutLocalEndpoints(service, classifier),
       };
     });
+}
+
+/**
+ * Local policy, yet the frontends send external traffic only to endpoints known to run on other
+ * nodes (IPVS virtual servers listing remote real servers only). Unknown locality never counts.
+ */
+function forwardsWithoutLocalEndpoints(
+  service: ServicePortModel,
+  classifier: FlowClassifier,
+): boolean {
+  const external = service.externalEndpoints ?? [];
+  return (
+    service.externalTrafficPolicy === 'Local' &&
+    external.length > 0 &&
+    external.every((endpoint) => classifier.endpointLocal(service, endpoint.ip) === false)
+  );
 }

@@ -49,9 +49,15 @@ const CAUSE_TEXT: Readonly<Record<v1.FlowRecord.Cause, string>> = {
 };
 
 function dropNote(state: v1.IServiceState): string | null {
-  if (state.externalTrafficPolicy !== v1.TrafficPolicy.Local || (state.localEndpoints ?? 0) > 0) {
-    return null;
+  if (state.externalTrafficPolicy !== v1.TrafficPolicy.Local) return null;
+  // IPVS frontends that list only remote real servers forward instead of dropping.
+  if (state.forwardsWithoutLocalEndpoints === true) {
+    return (
+      'no local endpoint on this node, yet external traffic is forwarded to endpoints on other ' +
+      'nodes: replies bypass this node and connections break (or, masqueraded, the client IP is lost)'
+    );
   }
+  if ((state.localEndpoints ?? 0) > 0) return null;
   const dropped = state.noLocalEndpointDrops?.packets ?? 0;
   const healthCheck = state.healthCheckNodePort
     ? `; the load balancer must health-check port ${state.healthCheckNodePort} and skip this node`

@@ -274,6 +274,12 @@ async function drive(
         services.length === 0 ? 'no Services reported yet\n' : servicesTable(services),
       );
       out('');
+      out(
+        'CLIENT IP KEPT counts against the real client: SNAT ON NODE are flows a node rewrote, ' +
+          'LOST UPSTREAM those that came through the NAT load balancer (--upstream-cidr), whose ' +
+          'client was gone before any node saw them.',
+      );
+      out('');
     } catch (error) {
       say(`could not read the verdicts: ${(error as Error).message}`);
     }
@@ -334,7 +340,8 @@ export function demoCommand(): Command {
     .description(
       'Run a three-node kube-proxy lab in network namespaces with the real agent and collector: ' +
         'client traffic through NodePorts, LoadBalancer IPs and a NAT load balancer, then the ' +
-        'per-Service verdicts (Cluster policy loses the client IP, Local keeps it). Needs root.',
+        'per-Service verdicts (Cluster policy loses the client IP, Local keeps it, the NAT load ' +
+        'balancer loses it upstream). Needs root.',
     )
     .option(
       '--duration <duration>',

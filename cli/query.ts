@@ -286,30 +286,36 @@ function joined(value: unknown): string {
 
 /** The `services` table and its findings, as `snatscope services` prints them (also for the demo). */
 export function servicesTable(services: readonly Json[]): string {
+  // CLIENT IP KEPT is against the real client; SNAT ON NODE and LOST UPSTREAM say where the rest
+  // was lost (a flow may be in both: an upstream proxy's flow that a node masqueraded as well).
   const rows = services.map((service) => [
     text(service.verdict),
     ratio(service.preservedRatio),
     text(service.flows),
     text(service.snatFlows),
+    text(service.upstreamFlows),
     String(list(service, 'findings').length),
     `${serviceName(service.service)}/${text(service.protocol)}`,
     text(service.externalTrafficPolicy),
     joined(service.entryNodes),
     joined(service.backendNodes),
     joined(service.nodesDroppingWithoutLocalEndpoints),
+    joined(service.nodesForwardingWithoutLocalEndpoints),
   ]);
   const table = renderTable(
     [
       'VERDICT',
       'CLIENT IP KEPT',
       'FLOWS',
-      'SNAT',
+      'SNAT ON NODE',
+      'LOST UPSTREAM',
       'FINDINGS',
       'SERVICE',
       'POLICY',
       'ENTRY NODES',
       'BACKEND NODES',
       'DROPPING (NO LOCAL EP)',
+      'FORWARDING (NO LOCAL EP)',
     ],
     rows,
   );

@@ -104,6 +104,7 @@ export class Collector {
       maxServiceLabels: this.limits.services,
       maxNodeLabels: this.limits.nodeLabels,
       maxSeries: this.limits.metricSeries,
+      upstreamCidrs: config.upstreamCidrs,
     });
     this.stitcher = new Stitcher({ maxEntries: this.limits.stitchConnections });
     this.correlator = new Correlator({

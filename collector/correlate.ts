@@ -2,10 +2,17 @@
 // address and why, where they entered and where their backends ran, who the busiest clients are,
 // and what each node's kube-proxy programs for the Service. Pure and in memory; summaries() turns
 // it into the ServiceSummary view with findings.
-import { CidrSet, parseCidr, type Cidr } from '../common/cidr.js';
+import type { Cidr } from '../common/cidr.js';
 import { connectionEnds, serviceKey } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
-import { findingsFor, SEVERITIES, type NodeFlows, type ServiceView } from './findings.js';
+import { UpstreamCidrs } from './upstream-cidrs.js';
+import {
+  FindingCode,
+  findingsFor,
+  SEVERITIES,
+  type NodeFlows,
+  type ServiceView,
+} from './findings.js';
 import {
   cacheLimits,
   DEFAULT_MEMORY_BUDGET_BYTES,
@@ -45,6 +52,8 @@ const CLIENTS_IN_VIEW = 2;
 const { Cause, Kind } = v1.FlowRecord;
 // Causes are small consecutive numbers: per-cause counts live in arrays indexed by them.
 const CAUSE_COUNT = Cause.OtherSnat + 1;
+/** Cause None as an index of those arrays. */
+const CAUSE_NONE: number = Cause.None;
 
 /**
  * Approximate memory of which connections were counted when they opened, so that a closed record
@@ -86,59 +95,6 @@ function identityHash(record: v1.IFlowRecord): number {
   h = Math.imul(h ^ (h >>> 13) ^ (srcPort | (dstPort << 16)), 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16) ^ (backend ? 1 : 0), 0x27d4eb2f);
   return (h ^ (h >>> 15)) >>> 0;
-}
-
-/**
- * `--upstream-cidr` membership. IPv4 is matched on integers here: node's BlockList (CidrSet)
- * allocates a SocketAddress per check, which was a third of the per-record time. IPv6 goes to
- * CidrSet.
- */
-class UpstreamCidrs {
-  private readonly v4: { network: number; mask: number }[] = [];
-  private readonly set: CidrSet;
-
-  constructor(cidrs: readonly Cidr[]) {
-    this.set = new CidrSet(cidrs);
-    for (const cidr of cidrs) {
-      const network = ipv4Number(cidr.network);
-      if (cidr.family !== 'ipv4' || network === null) continue;
-      const mask = cidr.prefixLength === 0 ? 0 : (~0 << (32 - cidr.prefixLength)) >>> 0;
-      this.v4.push({ network, mask });
-    }
-  }
-
-  contains(ip: string): boolean {
-    if (this.set.empty) return false;
-    const address = ipv4Number(ip);
-    if (address === null) return this.set.contains(ip);
-    for (const cidr of this.v4) if ((address & cidr.mask) >>> 0 === cidr.network) return true;
-    return false;
-  }
-}
-
-/** Dotted-quad IPv4 text as an unsigned integer; null for anything else (IPv6). */
-function ipv4Number(ip: string): number | null {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || ++dots > 3) return null;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      octet = octet * 10 + (c - 48);
-      digits++;
-      if (octet > 255) return null;
-    } else {
-      return null;
-    }
-  }
-  if (dots !== 3 || digits === 0) return null;
-  return value * 256 + octet;
 }
 
 /**
@@ -204,11 +160,20 @@ class ServiceFlows {
   /** Policy the entry records carried (used when no node reported the Service's state). */
   policy: v1.TrafficPolicy | null = null;
   flows = 0;
+  /** Flows a node rewrote (the agent's snat). */
   snatFlows = 0;
+  /** Flows whose backend saw the real client: not rewritten on a node, not from upstream. */
+  keptFlows = 0;
   readonly causes: number[] = new Array<number>(CAUSE_COUNT).fill(0);
-  readonly entryNodes = new Map<string, { flows: number; causes: number[] }>();
+  readonly entryNodes = new Map<
+    string,
+    { flows: number; causes: number[]; remoteEndpointFlows: number }
+  >();
   readonly backendNodes = new Map<string, number>();
+  /** Flows whose client is inside --upstream-cidr. */
   upstreamFlows = 0;
+  /** Of those, the ones with cause None: no node rewrote them, the loss is upstream alone. */
+  upstreamUnrewritten = 0;
   readonly clients: TopClients;
   lastSeen = 0;
 
@@ -246,11 +211,7 @@ export class Correlator {
   readonly nodeStateEvictions = new EvictionCounts();
 
   constructor(options: CorrelatorOptions = {}) {
-    this.upstream = new UpstreamCidrs(
-      (options.upstreamCidrs ?? [])
-        .map((cidr) => (typeof cidr === 'string' ? parseCidr(cidr) : cidr))
-        .filter((cidr): cidr is Cidr => cidr !== null),
-    );
+    this.upstream = new UpstreamCidrs(options.upstreamCidrs ?? []);
     const defaults = cacheLimits(DEFAULT_MEMORY_BUDGET_BYTES);
     this.maxServices = options.maxServices ?? defaults.services;
     this.maxServiceStateBytes = options.maxServiceStateBytes ?? defaults.serviceStateBytes;
@@ -294,21 +255,35 @@ export class Correlator {
     flows.policy = record.externalTrafficPolicy ?? v1.TrafficPolicy.Cluster;
     if (!this.isNewConnection(record)) return;
     flows.flows++;
-    if (record.snat === true) flows.snatFlows++;
+    const snat = record.snat === true;
+    if (snat) flows.snatFlows++;
     const cause = record.cause ?? Cause.None;
     flows.causes[cause] = (flows.causes[cause] ?? 0) + 1;
     let entry = flows.entryNodes.get(node);
     if (entry === undefined) {
-      entry = { flows: 0, causes: new Array<number>(CAUSE_COUNT).fill(0) };
+      entry = { flows: 0, causes: new Array<number>(CAUSE_COUNT).fill(0), remoteEndpointFlows: 0 };
       flows.entryNodes.set(node, entry);
     }
     entry.flows++;
     entry.causes[cause] = (entry.causes[cause] ?? 0) + 1;
+    // Under Local an external connection goes to a remote endpoint only when the node forwards
+    // without a local one (IPVS); the node's own connections may use remote endpoints by design.
+    if (
+      record.externalTrafficPolicy === v1.TrafficPolicy.Local &&
+      record.endpointLocal === false &&
+      cause !== Cause.LocalOrigin
+    ) {
+      entry.remoteEndpointFlows++;
+    }
     if (record.endpointLocal === true) increment(flows.backendNodes, node);
     const client = record.client?.ip;
-    if (client) {
-      flows.clients.add(client);
-      if (this.upstream.contains(client)) flows.upstreamFlows++;
+    const upstream = client ? this.upstream.contains(client) : false;
+    if (client) flows.clients.add(client);
+    if (upstream) {
+      flows.upstreamFlows++;
+      if (cause === Cause.None) flows.upstreamUnrewritten++;
+    } else if (!snat) {
+      flows.keptFlows++;
     }
   }
 
@@ -430,10 +405,12 @@ export class Correlator {
       states.find((s) => s.healthCheckNodePort != null)?.healthCheckNodePort ?? null;
     const count = flows?.flows ?? 0;
     const snatFlows = flows?.snatFlows ?? 0;
+    const keptFlows = flows?.keptFlows ?? 0;
     const nodeStates = states.map((state) => ({
       node: state.node ?? '',
       localEndpoints: state.localEndpoints ?? 0,
       droppedPackets: state.noLocalEndpointDrops?.packets ?? 0,
+      forwardsWithoutLocalEndpoints: state.forwardsWithoutLocalEndpoints === true,
     }));
     const view: ServiceView = {
       service,
@@ -450,10 +427,14 @@ export class Correlator {
         upstream: this.upstream.contains(client.ip),
       })),
     };
+    // Each flow under one cause: what the node did, else the upstream loss, else None (kept).
     const causes: Record<string, number> = {};
+    const upstreamUnrewritten = flows?.upstreamUnrewritten ?? 0;
     flows?.causes.forEach((n, cause) => {
-      if (n > 0) causes[Cause[cause] ?? String(cause)] = n;
+      const counted = cause === CAUSE_NONE ? n - upstreamUnrewritten : n;
+      if (counted > 0) causes[Cause[cause] ?? String(cause)] = counted;
     });
+    if (upstreamUnrewritten > 0) causes[FindingCode.ClientIpLostUpstream] = upstreamUnrewritten;
     const summary: v1.IServiceSummary = {
       service,
       protocol,
@@ -469,7 +450,7 @@ export class Correlator {
         .map((s) => s.node)
         .sort(compareText),
       findings: findingsFor(view),
-      verdict: verdict(count, snatFlows),
+      verdict: verdict(count, keptFlows),
       loadBalancerIPs: union(states.map((s) => s.loadBalancerIPs ?? [])),
       externalIPs: union(states.map((s) => s.externalIPs ?? [])),
       nodes: nodeStates.map((s) => s.node).sort(compareText),
@@ -483,8 +464,17 @@ export class Correlator {
       },
       causes,
       lastSeen: flows?.lastSeen ?? 0,
+      upstreamFlows: flows?.upstreamFlows ?? 0,
+      keptFlows,
+      nodesForwardingWithoutLocalEndpoints: nodeStates
+        .filter((s) => s.forwardsWithoutLocalEndpoints)
+        .map((s) => s.node)
+        .sort(compareText),
     };
-    if (count > 0) summary.preservedRatio = (count - snatFlows) / count;
+    if (count > 0) {
+      summary.preservedRatio = keptFlows / count;
+      summary.nodePreservedRatio = (count - snatFlows) / count;
+    }
     const nodePort = states.find((s) => s.nodePort != null)?.nodePort;
     if (nodePort != null) summary.nodePort = nodePort;
     if (healthCheckNodePort !== null) summary.healthCheckNodePort = healthCheckNodePort;
@@ -496,10 +486,11 @@ function summaryKey(summary: v1.IServiceSummary): string {
   return serviceKey(summary.service ?? {}, summary.protocol ?? '');
 }
 
-function verdict(flows: number, snatFlows: number): string {
+/** The verdict against the real client: a flow lost upstream is as lost as one a node rewrote. */
+function verdict(flows: number, keptFlows: number): string {
   if (flows === 0) return 'no-traffic';
-  if (snatFlows === 0) return 'preserved';
-  return snatFlows === flows ? 'lost' : 'partial';
+  if (keptFlows === flows) return 'preserved';
+  return keptFlows === 0 ? 'lost' : 'partial';
 }
 
 const VERDICT_RANK: Record<string, number> = { lost: 0, partial: 1, preserved: 2 };

@@ -9,6 +9,11 @@ export interface NodeFlows {
   flows: number;
   /** Flows per cause, indexed by `v1.FlowRecord.Cause`. */
   causes: readonly number[];
+  /**
+   * Local-policy flows from outside the node (not LocalOrigin) that went to an endpoint on
+   * another node: only a node that forwards without a local endpoint does that.
+   */
+  remoteEndpointFlows: number;
 }
 
 /** One node's programming of the Service (from its latest service state). */
@@ -17,6 +22,8 @@ export interface NodeServiceState {
   localEndpoints: number;
   /** Packets counted by kube-proxy's "has no local endpoints" drop rule. */
   droppedPackets: number;
+  /** Local policy, no local endpoint, and the node still sends external traffic to remote ones. */
+  forwardsWithoutLocalEndpoints: boolean;
 }
 
 /** One of the busiest client addresses of a Service. */
@@ -50,6 +57,7 @@ export interface ServiceView {
 export const FindingCode = {
   ClusterPolicyMasquerade: 'ClusterPolicyMasquerade',
   LocalPolicyTrafficToNodesWithoutEndpoints: 'LocalPolicyTrafficToNodesWithoutEndpoints',
+  LocalPolicyNoLocalEndpointForwarded: 'LocalPolicyNoLocalEndpointForwarded',
   ClientIpLostUpstream: 'ClientIpLostUpstream',
   OtherSnat: 'OtherSnat',
 } as const;
@@ -69,6 +77,7 @@ export const SUSPECTED_UPSTREAM_SHARE = 0.95;
 export function findingsFor(view: ServiceView): v1.IFinding[] {
   const findings = [
     localPolicyWithoutEndpoints(view),
+    localPolicyForwarded(view),
     clusterPolicyMasquerade(view),
     otherSnat(view),
     clientIpLostUpstream(view),
@@ -132,6 +141,13 @@ function localPolicyWithoutEndpoints(view: ServiceView): v1.IFinding | null {
       ? 'traffic is sent to nodes without an endpoint.'
       : `the load balancer ignores healthCheckNodePort ${hc}, which answers 503 on nodes ` +
         `without an endpoint.`;
+  const forwarding = entering.filter((entry) => forwards(view, entry.node)).map((e) => e.node);
+  // IPVS nodes forward instead of dropping: their own finding says what that does.
+  const fate =
+    forwarding.length === 0
+      ? 'Under Local such traffic is dropped'
+      : `Under Local such traffic is dropped (${list(forwarding)} forward it to other nodes ` +
+        `instead: see ${FindingCode.LocalPolicyNoLocalEndpointForwarded})`;
   const pin =
     withEndpoints.length > 0
       ? `send traffic only to the nodes with endpoints (${list(withEndpoints)})`
@@ -139,12 +155,52 @@ function localPolicyWithoutEndpoints(view: ServiceView): v1.IFinding | null {
   return finding(view, 'critical', FindingCode.LocalPolicyTrafficToNodesWithoutEndpoints, {
     explanation:
       `${name(view)} has externalTrafficPolicy: Local, but nodes without a local endpoint ` +
-      `receive its traffic: ${evidence}. Under Local such traffic is dropped; ${cause}`,
+      `receive its traffic: ${evidence}. ${fate}; ${cause}`,
     fix:
       hc === null
         ? `Make the load balancer (or the clients of the NodePort) ${pin}.`
         : `Make the load balancer health-check http://<node>:${hc}/healthz (kube-proxy answers ` +
           `200 only on nodes with a local endpoint), or ${pin}.`,
+    nodes,
+  });
+}
+
+function forwards(view: ServiceView, node: string): boolean {
+  return view.nodeStates.some((s) => s.node === node && s.forwardsWithoutLocalEndpoints);
+}
+
+function localPolicyForwarded(view: ServiceView): v1.IFinding | null {
+  if (view.policy !== v1.TrafficPolicy.Local) return null;
+  const nodes = sorted(
+    view.nodeStates.filter((s) => s.forwardsWithoutLocalEndpoints).map((s) => s.node),
+  );
+  if (nodes.length === 0) return null;
+  const forwarded = nodes.reduce(
+    (sum, node) => sum + (view.entryNodes.get(node)?.remoteEndpointFlows ?? 0),
+    0,
+  );
+  const seen =
+    forwarded > 0
+      ? `${plural(forwarded, 'external flow')} entered there and went to a remote endpoint.`
+      : 'No external flow was seen taking that path yet.';
+  return finding(view, 'warning', FindingCode.LocalPolicyNoLocalEndpointForwarded, {
+    explanation:
+      `${name(view)} has externalTrafficPolicy: Local, but ${list(nodes)} ` +
+      `${nodes.length === 1 ? 'has' : 'have'} no local endpoint and still send${nodes.length === 1 ? 's' : ''} ` +
+      `external traffic to endpoints on other nodes (IPVS virtual servers with remote real ` +
+      `servers only). Without masquerade the backend sees the client but answers from its own ` +
+      `node, past this node's reverse NAT, so the client drops the reply and the connection ` +
+      `breaks; with masquerade the backend sees a node address instead of the client. ${seen}`,
+    fix:
+      `Keep external traffic off ${list(nodes)}: make the load balancer health-check ` +
+      (view.healthCheckNodePort === null
+        ? `the Service's healthCheckNodePort`
+        : `http://<node>:${view.healthCheckNodePort}/healthz`) +
+      ` (200 only on nodes with a local endpoint). Then find why the virtual servers list remote ` +
+      `real servers: \`ipvsadm -Ln -t <frontend>\` on the node; kube-proxy releases with ` +
+      `kubernetes#97081 keep cluster endpoints there on purpose for the node's own pods, older or ` +
+      `patched releases and hand-made ipvsadm entries should not. Running an endpoint on every ` +
+      `node that receives traffic also ends it.`,
     nodes,
   });
 }
@@ -175,7 +231,9 @@ function clientIpLostUpstream(view: ServiceView): v1.IFinding | null {
       explanation:
         `${of(view.upstreamFlows, view.flows)} flows of ${name(view)} came from addresses ` +
         `inside --upstream-cidr: the load balancer or proxy in front of the nodes replaced the ` +
-        `client address before the traffic reached a node.`,
+        `client address before the traffic reached a node. The client IP was lost upstream, not ` +
+        `on a node: these flows count as not kept even where the backend saw the address that ` +
+        `reached the node.`,
       fix: proxyFix,
       nodes: sorted([...view.entryNodes.keys()]),
     });

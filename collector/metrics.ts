@@ -5,7 +5,9 @@
 // batch of made-up names cannot create thousands of series.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { v1 } from '../proto/index.js';
+import type { Cidr } from '../common/cidr.js';
 import type { Correlator } from './correlate.js';
+import { FindingCode } from './findings.js';
 import {
   cacheLimits,
   DEFAULT_MEMORY_BUDGET_BYTES,
@@ -15,6 +17,7 @@ import {
 } from './memory-budget.js';
 import type { Stitcher } from './stitch.js';
 import type { FlowStore } from './store.js';
+import { UpstreamCidrs } from './upstream-cidrs.js';
 
 /** The label value that stands for every Service (or node) beyond the label cap. */
 export const OTHER = '(other)';
@@ -60,11 +63,18 @@ export interface CollectorMetricsOptions {
   maxSeries?: number;
   /** A Service without a flow for this long loses its flows_total series (default IDLE_SECONDS). */
   idleSeconds?: number;
+  /** `--upstream-cidr`: flows from there that no node rewrote count as ClientIpLostUpstream. */
+  upstreamCidrs?: readonly (Cidr | string)[];
 }
 
 const { Cause } = v1.FlowRecord;
-// Enum indexes of a flow series: the known values, then one slot for every unknown value.
-const CAUSE_SLOTS = Cause.OtherSnat + 2;
+/** The cause label of a flow no node rewrote whose client is inside --upstream-cidr (as correlate.ts). */
+const UPSTREAM_CAUSE = FindingCode.ClientIpLostUpstream;
+const UPSTREAM_CAUSE_INDEX = Cause.OtherSnat + 1;
+const CAUSE_NONE: number = Cause.None;
+// Cause indexes of a flow series: the known values, the upstream loss, then one slot for every
+// unknown value.
+const CAUSE_SLOTS = UPSTREAM_CAUSE_INDEX + 2;
 const POLICY_SLOTS = v1.TrafficPolicy.Local + 2;
 // Kubernetes names are at most 253 characters; longer values are not names and would bloat
 // every scrape.
@@ -165,7 +175,7 @@ export class CollectorMetrics {
   // ---- Flows, counted as they arrive ----
   private readonly flows = new Counter({
     name: 'snatscope_flows_total',
-    help: 'Entry flows (connections into a Service), by Service, entry node, whether the source was NATed, cause and externalTrafficPolicy.',
+    help: 'Entry flows (connections into a Service), by Service, entry node, whether a node NATed the source, cause (ClientIpLostUpstream: not NATed on a node, but the client is inside --upstream-cidr) and externalTrafficPolicy.',
     labelNames: ['service', 'namespace', 'node', 'snat', 'cause', 'policy'] as const,
     registers: [this.registry],
     collect: () => {
@@ -185,7 +195,7 @@ export class CollectorMetrics {
   });
   private readonly preservedRatio = new Gauge({
     name: 'snatscope_service_client_ip_preserved_ratio',
-    help: 'Share of entry flows whose backend saw the client address (0..1); absent without flows.',
+    help: 'Share of entry flows whose backend saw the real client address (0..1): flows from inside --upstream-cidr count as lost; absent without flows.',
     labelNames: ['service', 'namespace', 'policy'] as const,
     registers: [this.registry],
     collect: () => {
@@ -408,6 +418,7 @@ export class CollectorMetrics {
   private readonly nodes: LabelCap;
   private readonly maxSeries: number;
   private readonly idleSeconds: number;
+  private readonly upstream: UpstreamCidrs;
   /** namespace → name → port → labels and flow series: no allocation per observed flow. */
   private readonly slots = new Map<string, Map<string, Map<string, ServiceSlot>>>();
   private readonly otherSlot: ServiceSlot = {
@@ -432,6 +443,7 @@ export class CollectorMetrics {
     this.nodes = new LabelCap(options.maxNodeLabels ?? defaults.nodeLabels);
     this.maxSeries = options.maxSeries ?? defaults.metricSeries;
     this.idleSeconds = options.idleSeconds ?? IDLE_SECONDS;
+    this.upstream = new UpstreamCidrs(options.upstreamCidrs ?? []);
     // Series that exist from the start, so rate() and absent-series alerts work before traffic.
     for (const reason of INGEST_REJECT_REASONS) this.ingestRejected.inc({ reason }, 0);
     for (const reason of API_REFUSE_REASONS) this.apiRefused.inc({ reason }, 0);
@@ -467,7 +479,11 @@ export class CollectorMetrics {
     }
     // Unknown enum values share one index (and the label "unknown"): a batch of made-up numbers
     // adds one series, not one per number.
-    const cause = enumIndex(Cause, record.cause ?? Cause.None, CAUSE_SLOTS);
+    let cause = enumIndex(Cause, record.cause ?? Cause.None, CAUSE_SLOTS);
+    const client = record.client?.ip;
+    if (cause === CAUSE_NONE && client && this.upstream.contains(client)) {
+      cause = UPSTREAM_CAUSE_INDEX;
+    }
     const snat = record.snat === true;
     const policy = enumIndex(
       v1.TrafficPolicy,
@@ -482,7 +498,7 @@ export class CollectorMetrics {
         namespace: slot.namespace,
         node,
         snat: String(snat),
-        cause: nameOf(Cause, cause),
+        cause: cause === UPSTREAM_CAUSE_INDEX ? UPSTREAM_CAUSE : nameOf(Cause, cause),
         policy: nameOf(v1.TrafficPolicy, policy),
       };
       series = this.flowSeries.length < this.maxSeries ? newSeries(labels) : undefined;
@@ -677,7 +693,7 @@ export class CollectorMetrics {
       if (count === 0) continue;
       const labels = { ...this.labelsOf(summary.service), policy: policyName(summary) };
       flows.add(labels, count);
-      preserved.add(labels, count - (summary.snatFlows ?? 0));
+      preserved.add(labels, summary.keptFlows ?? 0);
     }
     this.preservedRatio.reset();
     for (const { labels, value } of flows.entries()) {
@@ -748,7 +764,10 @@ function policyName(summary: v1.IServiceSummary): string {
 
 /** A cause name as the correlator writes it, or UNKNOWN when this build has no such cause. */
 function causeLabel(name: string): string {
-  return typeof (Cause as Readonly<Record<string, unknown>>)[name] === 'number' ? name : UNKNOWN;
+  const known =
+    name === UPSTREAM_CAUSE ||
+    typeof (Cause as Readonly<Record<string, unknown>>)[name] === 'number';
+  return known ? name : UNKNOWN;
 }
 
 /** The index of an enum value among `slots`: its number when known, else the last slot. */

@@ -210,8 +210,22 @@ export function checkServiceState(state: v1.IServiceState, node: string): Invali
     checkProtocol(state.protocol) ??
     checkService(state.service) ??
     checkEnum('proxyMode', state.proxyMode, v1.ProxyMode) ??
-    checkEnum('externalTrafficPolicy', state.externalTrafficPolicy, v1.TrafficPolicy)
+    checkEnum('externalTrafficPolicy', state.externalTrafficPolicy, v1.TrafficPolicy) ??
+    checkForwarding(state)
   );
+}
+
+/**
+ * forwardsWithoutLocalEndpoints becomes a finding and a node list: it must describe a Local
+ * Service that lists an endpoint known to be remote (what it forwards to), nothing else.
+ */
+function checkForwarding(state: v1.IServiceState): Invalid | null {
+  if (state.forwardsWithoutLocalEndpoints !== true) return null;
+  if (state.externalTrafficPolicy !== v1.TrafficPolicy.Local)
+    return invalid('service', 'forwardsWithoutLocalEndpoints on a Service without Local policy');
+  if (!(state.endpoints ?? []).some((endpoint) => endpoint.local === false))
+    return invalid('service', 'forwardsWithoutLocalEndpoints with no remote endpoint listed');
+  return null;
 }
 
 /**

@@ -111,6 +111,7 @@ export function summaryToJson(summary: v1.IServiceSummary): ContractJson {
     objects: true,
   });
   object.preservedRatio ??= null;
+  object.nodePreservedRatio ??= null;
   object.nodePort ??= null;
   object.healthCheckNodePort ??= null;
   return { kind: 'service', ...object };

@@ -8,10 +8,12 @@
 // * a NodePort is one virtual server per node address (`<nodeIP>:<nodePort>`), so the model's
 //   nodePortAddresses is the explicit list of those addresses, never "local";
 // * Local policy with no local endpoint still lists every cluster endpoint as real servers (to let
-//   local pods in), and nothing drops: external clients are forwarded without SNAT and the reply
-//   goes astray. So dropsWithoutLocalEndpoints is always false here, and endpoint locality comes
-//   from the real-server sets only when they differ; otherwise it is null and the classifier
-//   decides by the node's pod subnets.
+//   local pods in, kubernetes#97081), and nothing drops: external clients are forwarded without
+//   SNAT and the reply goes astray. So dropsWithoutLocalEndpoints is always false here, endpoint
+//   locality comes from the real-server sets only when they differ (otherwise it is null and the
+//   classifier decides by the node's pod subnets), and the frontends' real servers are kept as
+//   externalEndpoints: remote ones only, under Local, is a node that forwards without a local
+//   endpoint (service-state.ts).
 //
 // Service ports that `services` cannot name get a placeholder ref: namespace "", port "" and the
 // name `ipvs:<vip>:<port>` (`ipvs:[v6]:<port>`; `ipvs:nodePort:<port>` for a NodePort that no
@@ -61,6 +63,7 @@ const MARK_MASQ = 'KUBE-MARK-MASQ';
 
 /** kube-proxy's ipset names (pkg/proxy/ipvs/ipset.go); IPv6 ones are `KUBE-6-…`, cut to 31. */
 const SET = {
+  loopBack: 'KUBE-LOOP-BACK',
   clusterIP: 'KUBE-CLUSTER-IP',
   loadBalancer: 'KUBE-LOAD-BALANCER',
   loadBalancerLocal: 'KUBE-LOAD-BALANCER-LOCAL',
@@ -331,7 +334,16 @@ function finishPort(
   }
   // Local policy with local endpoints: the frontends list only those, a strict subset of the
   // ClusterIP's. Equal sets are ambiguous (all local, or none local and kube-proxy fell back).
+  // KUBE-LOOP-BACK overrules it where it can: kube-proxy adds every local endpoint to it (for the
+  // hairpin masquerade), so one missing from the set is remote, even when a hand-made or buggy
+  // virtual server lists it alone. Membership proves less (old releases added every endpoint).
+  const loopBack = setNamed(sets, SET.loopBack, draft.cluster[0]?.server.ip ?? '');
+  const remote = (real: { ip: string; port: number }): boolean =>
+    loopBack !== undefined &&
+    findIpsetEntry(loopBack, { ip: real.ip, protocol, port: real.port }) === null;
+  // A frontend listing a remote endpoint breaks the premise of the subset rule.
   const subset =
+    ![...externalServers.values()].some(remote) &&
     local &&
     clusterServers.size > 0 &&
     externalServers.size > 0 &&
@@ -342,7 +354,7 @@ function finishPort(
     endpoints.set(id, {
       ip: real.ip,
       port: real.port,
-      local: subset ? externalServers.has(id) : null,
+      local: remote(real) ? false : subset ? externalServers.has(id) : null,
     });
   }
 
@@ -365,6 +377,9 @@ function finishPort(
     // IPVS never drops for lack of a local endpoint (FORMATS.md §5.8): no such rule exists.
     noLocalEndpointDrops: { packets: 0, bytes: 0 },
     dropsWithoutLocalEndpoints: false,
+    externalEndpoints: [...externalServers.values()]
+      .map((real) => ({ ip: real.ip, port: real.port }))
+      .sort((a, b) => compareAddresses(a.ip, b.ip) || a.port - b.port),
   };
 }
 

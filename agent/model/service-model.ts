@@ -61,6 +61,12 @@ export interface ServicePortModel {
   noLocalEndpointDrops: RuleCounters;
   /** True when this node has a "has no local endpoints" rule for the port. */
   dropsWithoutLocalEndpoints: boolean;
+  /**
+   * The endpoints external traffic is sent to, where the mode lists them apart from `endpoints`
+   * (IPVS: the real servers of the NodePort, load-balancer and external-IP virtual servers, all
+   * together). Absent where the rules choose among `endpoints` by policy (iptables, nftables).
+   */
+  externalEndpoints?: { ip: string; port: number }[];
 }
 
 /** Everything the classifier needs to know about kube-proxy on one node. */

@@ -321,6 +321,7 @@ export namespace snatscope {
             clusterIPs: string[];
             proxyMode: snatscope.v1.ProxyMode;
             port: number;
+            forwardsWithoutLocalEndpoints: boolean;
             static create(properties: snatscope.v1.ServiceState.$Shape): snatscope.v1.ServiceState & snatscope.v1.ServiceState.$Shape;
             static create(properties?: snatscope.v1.ServiceState.$Properties): snatscope.v1.ServiceState;
             static encode(m: snatscope.v1.ServiceState.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -350,6 +351,7 @@ export namespace snatscope {
                 clusterIPs?: (string[]|null);
                 proxyMode?: (snatscope.v1.ProxyMode|null);
                 port?: (number|null);
+                forwardsWithoutLocalEndpoints?: (boolean|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = snatscope.v1.ServiceState.$Properties;
@@ -714,6 +716,10 @@ export namespace snatscope {
             noLocalEndpointDrops?: (snatscope.v1.Counters.$Properties|null);
             causes: { [k: string]: number };
             lastSeen: number;
+            upstreamFlows: number;
+            keptFlows: number;
+            nodePreservedRatio?: (number|null);
+            nodesForwardingWithoutLocalEndpoints: string[];
             static create(properties: snatscope.v1.ServiceSummary.$Shape): snatscope.v1.ServiceSummary & snatscope.v1.ServiceSummary.$Shape;
             static create(properties?: snatscope.v1.ServiceSummary.$Properties): snatscope.v1.ServiceSummary;
             static encode(m: snatscope.v1.ServiceSummary.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -749,6 +755,10 @@ export namespace snatscope {
                 noLocalEndpointDrops?: (snatscope.v1.Counters.$Properties|null);
                 causes?: ({ [k: string]: number }|null);
                 lastSeen?: (number|null);
+                upstreamFlows?: (number|null);
+                keptFlows?: (number|null);
+                nodePreservedRatio?: (number|null);
+                nodesForwardingWithoutLocalEndpoints?: (string[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = snatscope.v1.ServiceSummary.$Properties;

@@ -3328,6 +3328,7 @@ export const snatscope = $root.snatscope = (() => {
              * @property {Array.<string>|null} [clusterIPs] ServiceState clusterIPs
              * @property {snatscope.v1.ProxyMode|null} [proxyMode] ServiceState proxyMode
              * @property {number|null} [port] ServiceState port
+             * @property {boolean|null} [forwardsWithoutLocalEndpoints] ServiceState forwardsWithoutLocalEndpoints
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -3475,6 +3476,14 @@ export const snatscope = $root.snatscope = (() => {
              */
             ServiceState.prototype.port = 0;
 
+            /**
+             * ServiceState forwardsWithoutLocalEndpoints.
+             * @member {boolean} forwardsWithoutLocalEndpoints
+             * @memberof snatscope.v1.ServiceState
+             * @instance
+             */
+            ServiceState.prototype.forwardsWithoutLocalEndpoints = false;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -3558,6 +3567,8 @@ export const snatscope = $root.snatscope = (() => {
                     w.uint32(/* id 13, wireType 0 =*/104).int32(m.proxyMode);
                 if (m.port != null && $Object.hasOwnProperty.call(m, "port") && m.port !== 0)
                     w.uint32(/* id 14, wireType 0 =*/112).uint32(m.port);
+                if (m.forwardsWithoutLocalEndpoints != null && $Object.hasOwnProperty.call(m, "forwardsWithoutLocalEndpoints") && m.forwardsWithoutLocalEndpoints !== false)
+                    w.uint32(/* id 15, wireType 0 =*/120).bool(m.forwardsWithoutLocalEndpoints);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -3727,6 +3738,15 @@ export const snatscope = $root.snatscope = (() => {
                                 delete m.port;
                             continue;
                         }
+                    case 15: {
+                            if (u !== 0)
+                                break;
+                            if (v = r.bool())
+                                m.forwardsWithoutLocalEndpoints = v;
+                            else
+                                delete m.forwardsWithoutLocalEndpoints;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -3859,6 +3879,10 @@ export const snatscope = $root.snatscope = (() => {
                     if (!$util.isInteger(m.port))
                         return "port: integer expected";
                 }
+                if (m.forwardsWithoutLocalEndpoints != null && $Object.hasOwnProperty.call(m, "forwardsWithoutLocalEndpoints")) {
+                    if (typeof m.forwardsWithoutLocalEndpoints !== "boolean")
+                        return "forwardsWithoutLocalEndpoints: boolean expected";
+                }
                 return null;
             };
 
@@ -3984,6 +4008,11 @@ export const snatscope = $root.snatscope = (() => {
                         m.port = d.port >>> 0;
                     }
                 }
+                if (d.forwardsWithoutLocalEndpoints != null) {
+                    if (d.forwardsWithoutLocalEndpoints) {
+                        m.forwardsWithoutLocalEndpoints = $Boolean(d.forwardsWithoutLocalEndpoints);
+                    }
+                }
                 return m;
             };
 
@@ -4019,6 +4048,7 @@ export const snatscope = $root.snatscope = (() => {
                     d.noLocalEndpointDrops = null;
                     d.proxyMode = o.enums === $String ? "iptables" : 0;
                     d.port = 0;
+                    d.forwardsWithoutLocalEndpoints = false;
                 }
                 if (m.node != null && $Object.hasOwnProperty.call(m, "node")) {
                     d.node = m.node;
@@ -4073,6 +4103,9 @@ export const snatscope = $root.snatscope = (() => {
                 }
                 if (m.port != null && $Object.hasOwnProperty.call(m, "port")) {
                     d.port = m.port;
+                }
+                if (m.forwardsWithoutLocalEndpoints != null && $Object.hasOwnProperty.call(m, "forwardsWithoutLocalEndpoints")) {
+                    d.forwardsWithoutLocalEndpoints = m.forwardsWithoutLocalEndpoints;
                 }
                 return d;
             };
@@ -7718,6 +7751,10 @@ export const snatscope = $root.snatscope = (() => {
              * @property {snatscope.v1.Counters.$Properties|null} [noLocalEndpointDrops] ServiceSummary noLocalEndpointDrops
              * @property {Object.<string,number>|null} [causes] ServiceSummary causes
              * @property {number|null} [lastSeen] ServiceSummary lastSeen
+             * @property {number|null} [upstreamFlows] ServiceSummary upstreamFlows
+             * @property {number|null} [keptFlows] ServiceSummary keptFlows
+             * @property {number|null} [nodePreservedRatio] ServiceSummary nodePreservedRatio
+             * @property {Array.<string>|null} [nodesForwardingWithoutLocalEndpoints] ServiceSummary nodesForwardingWithoutLocalEndpoints
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -7752,6 +7789,7 @@ export const snatscope = $root.snatscope = (() => {
                 this.nodes = [];
                 this.nodesWithLocalEndpoints = [];
                 this.causes = {};
+                this.nodesForwardingWithoutLocalEndpoints = [];
                 if (p)
                     for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
                         if (p[ks[i]] != null && ks[i] !== "__proto__")
@@ -7918,6 +7956,38 @@ export const snatscope = $root.snatscope = (() => {
              */
             ServiceSummary.prototype.lastSeen = 0;
 
+            /**
+             * ServiceSummary upstreamFlows.
+             * @member {number} upstreamFlows
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.upstreamFlows = 0;
+
+            /**
+             * ServiceSummary keptFlows.
+             * @member {number} keptFlows
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.keptFlows = 0;
+
+            /**
+             * ServiceSummary nodePreservedRatio.
+             * @member {number|null|undefined} nodePreservedRatio
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.nodePreservedRatio = null;
+
+            /**
+             * ServiceSummary nodesForwardingWithoutLocalEndpoints.
+             * @member {Array.<string>} nodesForwardingWithoutLocalEndpoints
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.nodesForwardingWithoutLocalEndpoints = $util.emptyArray;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -7936,6 +8006,12 @@ export const snatscope = $root.snatscope = (() => {
             // Virtual OneOf for proto3 optional field
             $Object.defineProperty(ServiceSummary.prototype, "_healthCheckNodePort", {
                 get: $util.oneOfGetter($oneOfFields = ["healthCheckNodePort"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(ServiceSummary.prototype, "_nodePreservedRatio", {
+                get: $util.oneOfGetter($oneOfFields = ["nodePreservedRatio"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -8030,6 +8106,16 @@ export const snatscope = $root.snatscope = (() => {
                 }
                 if (m.lastSeen != null && $Object.hasOwnProperty.call(m, "lastSeen") && !$Object.is(m.lastSeen, 0))
                     w.uint32(/* id 20, wireType 1 =*/161).double(m.lastSeen);
+                if (m.upstreamFlows != null && $Object.hasOwnProperty.call(m, "upstreamFlows") && !$Object.is(m.upstreamFlows, 0))
+                    w.uint32(/* id 21, wireType 1 =*/169).double(m.upstreamFlows);
+                if (m.keptFlows != null && $Object.hasOwnProperty.call(m, "keptFlows") && !$Object.is(m.keptFlows, 0))
+                    w.uint32(/* id 22, wireType 1 =*/177).double(m.keptFlows);
+                if (m.nodePreservedRatio != null && $Object.hasOwnProperty.call(m, "nodePreservedRatio"))
+                    w.uint32(/* id 23, wireType 1 =*/185).double(m.nodePreservedRatio);
+                if (m.nodesForwardingWithoutLocalEndpoints != null && m.nodesForwardingWithoutLocalEndpoints.length) {
+                    for (var i = 0; i < m.nodesForwardingWithoutLocalEndpoints.length; ++i)
+                        w.uint32(/* id 24, wireType 2 =*/194).string(m.nodesForwardingWithoutLocalEndpoints[i]);
+                }
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -8274,6 +8360,39 @@ export const snatscope = $root.snatscope = (() => {
                                 delete m.lastSeen;
                             continue;
                         }
+                    case 21: {
+                            if (u !== 1)
+                                break;
+                            if (!$Object.is(v = r.double(), 0))
+                                m.upstreamFlows = v;
+                            else
+                                delete m.upstreamFlows;
+                            continue;
+                        }
+                    case 22: {
+                            if (u !== 1)
+                                break;
+                            if (!$Object.is(v = r.double(), 0))
+                                m.keptFlows = v;
+                            else
+                                delete m.keptFlows;
+                            continue;
+                        }
+                    case 23: {
+                            if (u !== 1)
+                                break;
+                            m.nodePreservedRatio = r.double();
+                            m._nodePreservedRatio = "nodePreservedRatio";
+                            continue;
+                        }
+                    case 24: {
+                            if (u !== 2)
+                                break;
+                            if (!(m.nodesForwardingWithoutLocalEndpoints && m.nodesForwardingWithoutLocalEndpoints.length))
+                                m.nodesForwardingWithoutLocalEndpoints = [];
+                            m.nodesForwardingWithoutLocalEndpoints.push(r.stringVerify());
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -8452,6 +8571,27 @@ export const snatscope = $root.snatscope = (() => {
                     if (typeof m.lastSeen !== "number")
                         return "lastSeen: number expected";
                 }
+                if (m.upstreamFlows != null && $Object.hasOwnProperty.call(m, "upstreamFlows")) {
+                    if (typeof m.upstreamFlows !== "number")
+                        return "upstreamFlows: number expected";
+                }
+                if (m.keptFlows != null && $Object.hasOwnProperty.call(m, "keptFlows")) {
+                    if (typeof m.keptFlows !== "number")
+                        return "keptFlows: number expected";
+                }
+                if (m.nodePreservedRatio != null && $Object.hasOwnProperty.call(m, "nodePreservedRatio")) {
+                    p._nodePreservedRatio = 1;
+                    if (typeof m.nodePreservedRatio !== "number")
+                        return "nodePreservedRatio: number expected";
+                }
+                if (m.nodesForwardingWithoutLocalEndpoints != null && $Object.hasOwnProperty.call(m, "nodesForwardingWithoutLocalEndpoints")) {
+                    if (!$Array.isArray(m.nodesForwardingWithoutLocalEndpoints))
+                        return "nodesForwardingWithoutLocalEndpoints: array expected";
+                    for (var i = 0; i < m.nodesForwardingWithoutLocalEndpoints.length; ++i) {
+                        if (!$util.isString(m.nodesForwardingWithoutLocalEndpoints[i]))
+                            return "nodesForwardingWithoutLocalEndpoints: string[] expected";
+                    }
+                }
                 return null;
             };
 
@@ -8608,6 +8748,27 @@ export const snatscope = $root.snatscope = (() => {
                         m.lastSeen = $Number(d.lastSeen);
                     }
                 }
+                if (d.upstreamFlows != null) {
+                    if (!$Object.is($Number(d.upstreamFlows), 0)) {
+                        m.upstreamFlows = $Number(d.upstreamFlows);
+                    }
+                }
+                if (d.keptFlows != null) {
+                    if (!$Object.is($Number(d.keptFlows), 0)) {
+                        m.keptFlows = $Number(d.keptFlows);
+                    }
+                }
+                if (d.nodePreservedRatio != null) {
+                    m.nodePreservedRatio = $Number(d.nodePreservedRatio);
+                }
+                if (d.nodesForwardingWithoutLocalEndpoints) {
+                    if (!$Array.isArray(d.nodesForwardingWithoutLocalEndpoints))
+                        throw $TypeError(".snatscope.v1.ServiceSummary.nodesForwardingWithoutLocalEndpoints: array expected");
+                    m.nodesForwardingWithoutLocalEndpoints = $Array(d.nodesForwardingWithoutLocalEndpoints.length);
+                    for (var i = 0; i < d.nodesForwardingWithoutLocalEndpoints.length; ++i) {
+                        m.nodesForwardingWithoutLocalEndpoints[i] = $String(d.nodesForwardingWithoutLocalEndpoints[i]);
+                    }
+                }
                 return m;
             };
 
@@ -8637,6 +8798,7 @@ export const snatscope = $root.snatscope = (() => {
                     d.externalIPs = [];
                     d.nodes = [];
                     d.nodesWithLocalEndpoints = [];
+                    d.nodesForwardingWithoutLocalEndpoints = [];
                 }
                 if (o.objects || o.defaults) {
                     d.causes = {};
@@ -8650,6 +8812,8 @@ export const snatscope = $root.snatscope = (() => {
                     d.verdict = "";
                     d.noLocalEndpointDrops = null;
                     d.lastSeen = 0;
+                    d.upstreamFlows = 0;
+                    d.keptFlows = 0;
                 }
                 if (m.service != null && $Object.hasOwnProperty.call(m, "service")) {
                     d.service = $root.snatscope.v1.ServicePortName.toObject(m.service, o, q + 1);
@@ -8740,6 +8904,21 @@ export const snatscope = $root.snatscope = (() => {
                 }
                 if (m.lastSeen != null && $Object.hasOwnProperty.call(m, "lastSeen")) {
                     d.lastSeen = o.json && !$isFinite(m.lastSeen) ? $String(m.lastSeen) : m.lastSeen;
+                }
+                if (m.upstreamFlows != null && $Object.hasOwnProperty.call(m, "upstreamFlows")) {
+                    d.upstreamFlows = o.json && !$isFinite(m.upstreamFlows) ? $String(m.upstreamFlows) : m.upstreamFlows;
+                }
+                if (m.keptFlows != null && $Object.hasOwnProperty.call(m, "keptFlows")) {
+                    d.keptFlows = o.json && !$isFinite(m.keptFlows) ? $String(m.keptFlows) : m.keptFlows;
+                }
+                if (m.nodePreservedRatio != null && $Object.hasOwnProperty.call(m, "nodePreservedRatio")) {
+                    d.nodePreservedRatio = o.json && !$isFinite(m.nodePreservedRatio) ? $String(m.nodePreservedRatio) : m.nodePreservedRatio;
+                }
+                if (m.nodesForwardingWithoutLocalEndpoints && m.nodesForwardingWithoutLocalEndpoints.length) {
+                    d.nodesForwardingWithoutLocalEndpoints = $Array(m.nodesForwardingWithoutLocalEndpoints.length);
+                    for (var j = 0; j < m.nodesForwardingWithoutLocalEndpoints.length; ++j) {
+                        d.nodesForwardingWithoutLocalEndpoints[j] = m.nodesForwardingWithoutLocalEndpoints[j];
+                    }
                 }
                 return d;
             };

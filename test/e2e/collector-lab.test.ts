@@ -196,8 +196,21 @@ describe('collector + three streaming agents on a live lab', () => {
       upstream.some((s) => (s.findings as Json[]).some((f) => f.code === 'ClientIpLostUpstream')),
       JSON.stringify(upstream),
     );
+    // Checkout's flows through the NAT LB kept their source on n2, yet the real client was lost:
+    // kept is counted against the real client, and the upstream loss is shown apart.
+    const upstreamFlows = checkout.upstreamFlows as number;
+    const keptFlows = checkout.keptFlows as number;
+    const checkoutFlows = checkout.flows as number;
+    assert.ok(upstreamFlows > 0, JSON.stringify(checkout));
+    assert.ok(keptFlows <= checkoutFlows - upstreamFlows, JSON.stringify(checkout));
+    assert.equal(checkout.preservedRatio, keptFlows / checkoutFlows);
+    assert.notEqual(checkout.verdict, 'preserved');
+    assert.ok(
+      ((checkout.causes as Record<string, number>).ClientIpLostUpstream ?? 0) > 0,
+      JSON.stringify(checkout.causes),
+    );
     const table = await cli(['services', '--collector', collectorUrl]);
-    assert.match(table, /^VERDICT\s+CLIENT IP KEPT/);
+    assert.match(table, /^VERDICT\s+CLIENT IP KEPT\s+FLOWS\s+SNAT ON NODE\s+LOST UPSTREAM/);
     assert.match(table, /Findings:/);
   });
 

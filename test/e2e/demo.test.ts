@@ -114,11 +114,17 @@ describe('snatscope demo --duration 25s (as root, built CLI)', () => {
     assert.match(metrics, /^snatscope_flows_total\{[^}]*\} [1-9]/m, 'the metrics URL answered');
     assert.match(metrics, /^snatscope_agents_connected 3$/m);
 
-    // The final table: Cluster loses the client IP, Local keeps it, and the findings say why.
+    // The final table: Cluster loses the client IP; Local keeps it on the nodes (SNAT ON NODE 0),
+    // but the flows through the NAT load balancer lost it upstream, so checkout is partial.
     const final = stdout.slice(stdout.indexOf('Final per-Service verdicts'));
     assert.ok(final.length < stdout.length, output);
     assert.match(final, /^lost\s.*\sshop\/api:http\/tcp\s+Cluster\s/m, output);
-    assert.match(final, /^preserved\s.*\sshop\/checkout:https\/tcp\s+Local\s/m, output);
+    assert.match(
+      final,
+      /^partial\s+\d+\.\d%\s+\d+\s+0\s+[1-9]\d*\s+\d+\s+shop\/checkout:https\/tcp\s+Local\s/m,
+      output,
+    );
+    assert.match(final, /ClientIpLostUpstream — shop\/checkout:https/);
     assert.match(final, /ClusterPolicyMasquerade — shop\/api:http/);
     assert.match(final, /LocalPolicyTrafficToNodesWithoutEndpoints — shop\/checkout:https/);
     assert.match(stdout, /Per-Service verdicts after 1\d s/, 'the verdicts after ~15 s');

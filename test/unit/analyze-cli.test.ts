@@ -248,6 +248,37 @@ describe('snatscope analyze in nftables and IPVS modes', () => {
       cause('checkout').length > 0 && cause('checkout').every((c) => c === 'None'),
       JSON.stringify(cause('checkout')),
     );
+    // reports (Local, no endpoint on node-a): its virtual servers list the remote ones.
+    const forwarding = parseNdjson(result.stdout)
+      .filter((r) => r.kind === 'service' && r.forwardsWithoutLocalEndpoints === true)
+      .map((r) => (r.service as { name: string }).name);
+    assert.deepEqual(forwarding, ['reports']);
+  });
+
+  it('--ipvs table: a Local Service forwarded without a local endpoint is not "dropped"', () => {
+    const dir = (name: string): string => fixturePath(`ipvs-node-a/${name}`);
+    const result = runCli([
+      'analyze',
+      '--node-name',
+      'node-a',
+      '--ipvs',
+      dir('ipvsadm-save.txt'),
+      '--ipset',
+      dir('ipset-save.txt'),
+      '--iptables-save',
+      dir('iptables-save.txt'),
+      '--services',
+      dir('services.json'),
+      '--conntrack',
+      dir('conntrack.txt'),
+      '--addresses',
+      dir('addr.json'),
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /shop\/reports:https tcp\s+Local .*no local endpoint on this node, yet external traffic is forwarded to endpoints on other nodes/,
+    );
   });
 
   it('refuses two modes at once, IPVS inputs without --ipvs and two IPVS dumps (exit 2)', () => {

@@ -214,6 +214,34 @@ describe('checkServiceState and checkHello', () => {
       state: { ...state, nodePort: 70000 },
       problem: /nodePort 70000/,
     },
+    {
+      name: 'a Local Service that forwards to its remote endpoint',
+      state: {
+        ...state,
+        externalTrafficPolicy: v1.TrafficPolicy.Local,
+        endpoints: [{ ip: '10.244.2.5', port: 8080, local: false }],
+        forwardsWithoutLocalEndpoints: true,
+      },
+      problem: null,
+    },
+    {
+      name: 'forwardsWithoutLocalEndpoints under Cluster policy',
+      state: { ...state, forwardsWithoutLocalEndpoints: true },
+      problem: /forwardsWithoutLocalEndpoints on a Service without Local policy/,
+    },
+    {
+      name: 'forwardsWithoutLocalEndpoints with only local or unknown endpoints',
+      state: {
+        ...state,
+        externalTrafficPolicy: v1.TrafficPolicy.Local,
+        endpoints: [
+          { ip: '10.244.1.5', port: 8080, local: true },
+          { ip: '10.244.3.5', port: 8080 },
+        ],
+        forwardsWithoutLocalEndpoints: true,
+      },
+      problem: /no remote endpoint listed/,
+    },
   ];
   for (const c of cases) {
     it(c.problem ? `refuses ${c.name}` : `accepts ${c.name}`, () => {

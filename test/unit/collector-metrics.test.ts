@@ -32,7 +32,7 @@ function lab(): { flows: v1.IFlowRecord[]; states: Map<string, v1.IServiceState[
 /** The lab pushed through stitcher, correlator and metrics like the ingest does. */
 function labMetrics(options: ConstructorParameters<typeof CollectorMetrics>[0] = {}) {
   const metrics = new CollectorMetrics(options);
-  const correlator = new Correlator();
+  const correlator = new Correlator({ upstreamCidrs: options.upstreamCidrs ?? [] });
   const stitcher = new Stitcher();
   metrics.attach(correlator, stitcher, { countFlows: () => 42 });
   const { flows, states } = lab();
@@ -134,6 +134,33 @@ describe('CollectorMetrics', () => {
         s.includes('checkout'),
       ),
       ['service=checkout:https,namespace=shop,policy=Local 1'],
+    );
+  });
+
+  it('counts flows from inside --upstream-cidr that no node rewrote as lost upstream', async () => {
+    // c1 (198.51.100.50) stands for an upstream proxy: its checkout flow kept its source on n2.
+    const metrics = labMetrics({ upstreamCidrs: ['198.51.100.50/32'] });
+    assert.deepEqual(
+      (await samples(metrics, 'snatscope_flows_total')).filter((s) => s.includes('checkout')),
+      [
+        'service=checkout:https,namespace=shop,node=n2,snat=false,cause=ClientIpLostUpstream,policy=Local 1',
+        'service=checkout:https,namespace=shop,node=n2,snat=false,cause=None,policy=Local 2',
+        'service=checkout:https,namespace=shop,node=n2,snat=true,cause=LocalOrigin,policy=Local 1',
+      ],
+    );
+    assert.deepEqual(
+      (await samples(metrics, 'snatscope_service_client_ip_preserved_ratio')).filter((s) =>
+        s.includes('checkout'),
+      ),
+      ['service=checkout:https,namespace=shop,policy=Local 0.5'],
+    );
+    assert.deepEqual(
+      (await samples(metrics, 'snatscope_service_flows')).filter((s) => s.includes('checkout')),
+      [
+        'service=checkout:https,namespace=shop,cause=ClientIpLostUpstream 1',
+        'service=checkout:https,namespace=shop,cause=LocalOrigin 1',
+        'service=checkout:https,namespace=shop,cause=None 2',
+      ],
     );
   });
 

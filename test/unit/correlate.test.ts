@@ -3,6 +3,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { FlowClassifier } from '../../agent/classify.js';
+import { buildIpvsModel } from '../../agent/model/kube-proxy-ipvs.js';
+import { buildNodeContext } from '../../agent/model/node.js';
+import { serviceStates } from '../../agent/service-state.js';
+import { parseConntrack } from '../../agent/sources/conntrack.js';
+import { parseIpAddr } from '../../agent/sources/ip-addr.js';
+import { parseIpset } from '../../agent/sources/ipset.js';
+import { parseIptablesSave } from '../../agent/sources/iptables-save.js';
+import { parseIpvsadm } from '../../agent/sources/ipvsadm.js';
+import { parseKubectlServices } from '../../agent/sources/kubectl-services.js';
 import { Correlator } from '../../collector/correlate.js';
 import {
   cacheLimits,
@@ -11,6 +21,7 @@ import {
   SERVICE_STATE_BYTES,
 } from '../../collector/memory-budget.js';
 import { v1 } from '../../proto/index.js';
+import { readFixture } from '../support/golden.js';
 
 const { Kind, Cause } = v1.FlowRecord;
 const NODES = ['n1', 'n2', 'n3'] as const;
@@ -100,6 +111,10 @@ describe('Correlator on the lab', () => {
       noLocalEndpointDrops: { packets: 0, bytes: 0 },
       causes: { ClusterPolicyMasquerade: 4 },
       lastSeen: 1000,
+      upstreamFlows: 0,
+      keptFlows: 0,
+      nodePreservedRatio: 0,
+      nodesForwardingWithoutLocalEndpoints: [],
     });
     assert.deepEqual(
       findings?.map((f) => [f.code, f.severity, f.nodes]),
@@ -170,6 +185,31 @@ describe('Correlator on the lab', () => {
     const upstream = api.findings?.find((f) => f.code === 'ClientIpLostUpstream');
     assert.equal(upstream?.severity, 'warning');
     assert.match(upstream.explanation ?? '', /^3 of 4 \(75%\) flows of shop\/api:http \(tcp\)/);
+    // Masqueraded on the node as well: the node's cause stays, the flow is counted upstream too.
+    assert.deepEqual(
+      [api.upstreamFlows, api.keptFlows, api.causes, api.verdict],
+      [3, 0, { ClusterPolicyMasquerade: 4 }, 'lost'],
+    );
+  });
+
+  it('shop/checkout through the NAT load balancer: kept against the real client, not 100 %', () => {
+    // The lab's checkout flows that kept their source come from 198.51.100.50 and .51 (c1, c2).
+    const withUpstream = labCorrelator({ upstreamCidrs: ['198.51.100.50/32'] });
+    const checkout = summaryOf(withUpstream, 'checkout');
+    const { flows, snatFlows, upstreamFlows, keptFlows, causes } = checkout;
+    assert.deepEqual(
+      { flows, snatFlows, upstreamFlows, keptFlows, causes },
+      {
+        flows: 4,
+        snatFlows: 1,
+        upstreamFlows: 1,
+        keptFlows: 2,
+        causes: { None: 2, LocalOrigin: 1, ClientIpLostUpstream: 1 },
+      },
+    );
+    assert.equal(checkout.preservedRatio, 0.5);
+    assert.equal(checkout.nodePreservedRatio, 0.75);
+    assert.equal(checkout.verdict, 'partial');
   });
 });
 
@@ -214,6 +254,112 @@ describe('Correlator counting', () => {
       assert.equal(codes.includes('ClientIpLostUpstream'), upstream);
     });
   }
+
+  it('a Local Service kept by every node still loses the client IP upstream', () => {
+    // 68 flows from real clients, 32 through a NAT load balancer (192.0.2.200): none rewritten
+    // by a node, so the node figures say 100 % while the real client was lost in 32 %.
+    const correlator = new Correlator({ upstreamCidrs: ['192.0.2.200/32'] });
+    for (let i = 0; i < 100; i++) {
+      correlator.addFlow(
+        flow({
+          client: { ip: i < 32 ? '192.0.2.200' : `198.51.100.${i}`, port: 30000 + i },
+          conntrackId: i + 1,
+          snat: false,
+          cause: Cause.None,
+          externalTrafficPolicy: v1.TrafficPolicy.Local,
+          endpointLocal: true,
+        }),
+      );
+    }
+    const [summary] = correlator.summaries();
+    assert.ok(summary);
+    assert.deepEqual(
+      {
+        verdict: summary.verdict,
+        preservedRatio: summary.preservedRatio,
+        nodePreservedRatio: summary.nodePreservedRatio,
+        snatFlows: summary.snatFlows,
+        upstreamFlows: summary.upstreamFlows,
+        keptFlows: summary.keptFlows,
+        causes: summary.causes,
+      },
+      {
+        verdict: 'partial',
+        preservedRatio: 0.68,
+        nodePreservedRatio: 1,
+        snatFlows: 0,
+        upstreamFlows: 32,
+        keptFlows: 68,
+        causes: { None: 68, ClientIpLostUpstream: 32 },
+      },
+    );
+    const [finding] = summary.findings ?? [];
+    assert.equal(finding?.code, 'ClientIpLostUpstream');
+    assert.match(
+      finding.explanation ?? '',
+      /^32 of 100 \(32%\) flows .* lost upstream, not on a node/,
+    );
+  });
+
+  it('every flow through the upstream proxy: lost, though no node rewrote one', () => {
+    const correlator = new Correlator({ upstreamCidrs: ['192.0.2.0/24'] });
+    correlator.addFlow(
+      flow({ client: { ip: '192.0.2.7', port: 1 }, snat: false, cause: Cause.None }),
+    );
+    const [summary] = correlator.summaries();
+    assert.deepEqual(
+      [summary?.verdict, summary?.preservedRatio, summary?.nodePreservedRatio],
+      ['lost', 0, 1],
+    );
+  });
+
+  it('counts Local-policy flows to remote endpoints on nodes that forward without a local one', () => {
+    const correlator = new Correlator();
+    const state = (node: string, forwards: boolean): v1.IServiceState => ({
+      node,
+      service: { namespace: 'shop', name: 'api', port: 'http' },
+      protocol: 'tcp',
+      externalTrafficPolicy: v1.TrafficPolicy.Local,
+      proxyMode: v1.ProxyMode.ipvs,
+      endpoints: [{ ip: '10.244.2.10', port: 8080, local: false }],
+      localEndpoints: 0,
+      forwardsWithoutLocalEndpoints: forwards,
+    });
+    correlator.setServices('n1', [state('n1', true)]);
+    correlator.setServices('n3', [state('n3', false)]);
+    const local = {
+      snat: false,
+      cause: Cause.None,
+      externalTrafficPolicy: v1.TrafficPolicy.Local,
+      proxyMode: v1.ProxyMode.ipvs,
+      endpointLocal: false,
+    };
+    correlator.addFlow(flow({ ...local, conntrackId: 1 }));
+    correlator.addFlow(flow({ ...local, conntrackId: 2, client: { ip: '198.51.100.9', port: 2 } }));
+    // The node's own connection may use a remote endpoint by design: not counted.
+    correlator.addFlow(
+      flow({
+        ...local,
+        conntrackId: 3,
+        snat: true,
+        cause: Cause.LocalOrigin,
+        client: { ip: '203.0.113.11', port: 3 },
+      }),
+    );
+    const [summary] = correlator.summaries();
+    assert.deepEqual(summary?.nodesForwardingWithoutLocalEndpoints, ['n1']);
+    const forwarded = summary.findings?.find(
+      (f) => f.code === 'LocalPolicyNoLocalEndpointForwarded',
+    );
+    assert.equal(forwarded?.severity, 'warning');
+    assert.deepEqual(forwarded.nodes, ['n1']);
+    assert.match(forwarded.explanation ?? '', /2 external flows entered there/);
+    // Traffic still reaches a node without endpoints: that finding stays, and points here.
+    const toNodes = summary.findings?.find(
+      (f) => f.code === 'LocalPolicyTrafficToNodesWithoutEndpoints',
+    );
+    assert.match(toNodes?.explanation ?? '', /n1 forward it to other nodes instead/);
+  });
 
   it('counts a connection once: its closed record after its open one does not count', () => {
     const correlator = new Correlator();
@@ -392,5 +538,43 @@ describe('Correlator memory bounds', () => {
     // A snapshot larger than the whole bound is kept alone: it is the newest truth.
     correlator.setServices('n6', [state('n6'), state('n6'), state('n6'), state('n6')]);
     assert.deepEqual([...new Set(correlator.serviceStates().map((s) => s.node))], ['n6']);
+  });
+});
+
+describe('Correlator on the IPVS node-a (Local with no local endpoint forwards)', () => {
+  it('finds LocalPolicyNoLocalEndpointForwarded and counts the external flow that took that path', () => {
+    const dir = 'ipvs-node-a/';
+    const model = buildIpvsModel({
+      virtualServers: parseIpvsadm(readFixture(`${dir}ipvsadm-save.txt`), 'ipvs').virtualServers,
+      ipsets: parseIpset(readFixture(`${dir}ipset-save.txt`), 'ipset').sets,
+      iptables: parseIptablesSave(readFixture(`${dir}iptables-save.txt`), 'iptables').tables,
+      services: parseKubectlServices(readFixture(`${dir}services.json`), 'services').services,
+    });
+    const node = buildNodeContext({
+      name: 'node-a',
+      interfaces: parseIpAddr(readFixture(`${dir}addr.json`), 'addr'),
+      nodeIps: [],
+      podCidrs: [],
+      model,
+    });
+    const classifier = new FlowClassifier(model, node, { observedAt: 1000 });
+    const correlator = new Correlator();
+    correlator.setServices('node-a', serviceStates(model, 'node-a', classifier));
+    for (const entry of parseConntrack(readFixture(`${dir}conntrack.txt`), 'conntrack').entries) {
+      const record = classifier.classify(entry);
+      if (record) correlator.addFlow(record);
+    }
+    const reports = summaryOf(correlator, 'reports');
+    assert.deepEqual(reports.nodesForwardingWithoutLocalEndpoints, ['node-a']);
+    assert.deepEqual(
+      reports.findings?.map((f) => [f.code, f.severity, f.nodes]),
+      [
+        ['LocalPolicyTrafficToNodesWithoutEndpoints', 'critical', ['node-a']],
+        ['LocalPolicyNoLocalEndpointForwarded', 'warning', ['node-a']],
+      ],
+    );
+    const forwarded = reports.findings[1];
+    assert.match(forwarded?.explanation ?? '', /1 external flow entered there/);
+    assert.match(reports.findings[0]?.explanation ?? '', /node-a forward it to other nodes/);
   });
 });

@@ -2,7 +2,12 @@
 // lab: shop/api (NodePort 30080, Cluster), shop/checkout (LB 192.0.2.10, Local, hc port 32100).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findingsFor, type NodeFlows, type ServiceView } from '../../collector/findings.js';
+import {
+  findingsFor,
+  type NodeFlows,
+  type NodeServiceState,
+  type ServiceView,
+} from '../../collector/findings.js';
 import { v1 } from '../../proto/index.js';
 
 const { Cause } = v1.FlowRecord;
@@ -15,13 +20,28 @@ function causes(counts: Partial<Record<v1.FlowRecord.Cause, number>>): number[] 
   return array;
 }
 
-function nodes(perNode: Record<string, Partial<Record<v1.FlowRecord.Cause, number>>>) {
+/** Entry flows per node; `remote` of them (Local policy) went to an endpoint on another node. */
+function nodes(
+  perNode: Record<string, Partial<Record<v1.FlowRecord.Cause, number>>>,
+  remote: Record<string, number> = {},
+) {
   return new Map<string, NodeFlows>(
     Object.entries(perNode).map(([node, counts]) => {
       const array = causes(counts);
-      return [node, { flows: array.reduce((a, b) => a + b, 0), causes: array }];
+      const flows = array.reduce((a, b) => a + b, 0);
+      return [node, { flows, causes: array, remoteEndpointFlows: remote[node] ?? 0 }];
     }),
   );
+}
+
+/** One node's programming of the Service. */
+function nodeState(
+  node: string,
+  localEndpoints: number,
+  droppedPackets: number,
+  forwardsWithoutLocalEndpoints = false,
+): NodeServiceState {
+  return { node, localEndpoints, droppedPackets, forwardsWithoutLocalEndpoints };
 }
 
 /** shop/api: 4 flows, all masqueraded by kube-proxy (Cluster policy). */
@@ -37,11 +57,7 @@ const api: ServiceView = {
     n2: { [Cause.ClusterPolicyMasquerade]: 1 },
     n3: { [Cause.ClusterPolicyMasquerade]: 1 },
   }),
-  nodeStates: [
-    { node: 'n1', localEndpoints: 0, droppedPackets: 0 },
-    { node: 'n2', localEndpoints: 1, droppedPackets: 0 },
-    { node: 'n3', localEndpoints: 1, droppedPackets: 0 },
-  ],
+  nodeStates: [nodeState('n1', 0, 0), nodeState('n2', 1, 0), nodeState('n3', 1, 0)],
   upstreamFlows: 0,
   topClients: [
     { ip: '198.51.100.50', flows: 3, upstream: false },
@@ -58,11 +74,7 @@ const checkout: ServiceView = {
   flows: 4,
   causes: causes({ [Cause.None]: 3, [Cause.LocalOrigin]: 1 }),
   entryNodes: nodes({ n2: { [Cause.None]: 3, [Cause.LocalOrigin]: 1 } }),
-  nodeStates: [
-    { node: 'n1', localEndpoints: 0, droppedPackets: 1 },
-    { node: 'n2', localEndpoints: 1, droppedPackets: 0 },
-    { node: 'n3', localEndpoints: 0, droppedPackets: 1 },
-  ],
+  nodeStates: [nodeState('n1', 0, 1), nodeState('n2', 1, 0), nodeState('n3', 0, 1)],
   upstreamFlows: 0,
   topClients: [
     { ip: '198.51.100.50', flows: 1, upstream: false },
@@ -77,7 +89,7 @@ function busy(top: { ip: string; flows: number; upstream?: boolean }[]): Service
     flows: 60,
     causes: causes({ [Cause.None]: 60 }),
     entryNodes: nodes({ n2: { [Cause.None]: 60 } }),
-    nodeStates: [{ node: 'n2', localEndpoints: 1, droppedPackets: 0 }],
+    nodeStates: [nodeState('n2', 1, 0)],
     topClients: top.map((c) => ({ upstream: false, ...c })),
   };
 }
@@ -123,10 +135,7 @@ const cases: Case[] = [
     view: {
       ...checkout,
       entryNodes: nodes({ n1: { [Cause.None]: 2 }, n2: { [Cause.None]: 2 } }),
-      nodeStates: [
-        { node: 'n1', localEndpoints: 0, droppedPackets: 0 },
-        { node: 'n2', localEndpoints: 1, droppedPackets: 0 },
-      ],
+      nodeStates: [nodeState('n1', 0, 0), nodeState('n2', 1, 0)],
     },
     expected: ['LocalPolicyTrafficToNodesWithoutEndpoints critical n1'],
   },
@@ -135,10 +144,7 @@ const cases: Case[] = [
     view: {
       ...checkout,
       entryNodes: nodes({ n1: { [Cause.LocalOrigin]: 3 } }),
-      nodeStates: [
-        { node: 'n1', localEndpoints: 0, droppedPackets: 0 },
-        { node: 'n2', localEndpoints: 1, droppedPackets: 0 },
-      ],
+      nodeStates: [nodeState('n1', 0, 0), nodeState('n2', 1, 0)],
     },
     expected: [],
   },
@@ -199,6 +205,34 @@ const cases: Case[] = [
     expected: ['ClusterPolicyMasquerade warning n1', 'OtherSnat warning n3'],
   },
   {
+    name: 'LocalPolicyNoLocalEndpointForwarded fires on an IPVS node forwarding without a local endpoint',
+    view: {
+      ...checkout,
+      nodeStates: [nodeState('n1', 0, 0, true), nodeState('n2', 1, 0)],
+    },
+    expected: ['LocalPolicyNoLocalEndpointForwarded warning n1'],
+  },
+  {
+    name: 'LocalPolicyNoLocalEndpointForwarded: flows entering there also show traffic sent to it',
+    view: {
+      ...checkout,
+      entryNodes: nodes({ n1: { [Cause.None]: 2 }, n2: { [Cause.None]: 2 } }, { n1: 2 }),
+      nodeStates: [nodeState('n1', 0, 0, true), nodeState('n2', 1, 0)],
+    },
+    expected: [
+      'LocalPolicyTrafficToNodesWithoutEndpoints critical n1',
+      'LocalPolicyNoLocalEndpointForwarded warning n1',
+    ],
+  },
+  {
+    name: 'LocalPolicyNoLocalEndpointForwarded does not fire under Cluster policy',
+    view: {
+      ...api,
+      nodeStates: [nodeState('n1', 0, 0, true)],
+    },
+    expected: ['ClusterPolicyMasquerade warning n1,n2,n3'],
+  },
+  {
     name: 'OtherSnat does not fire without such flows',
     view: { ...checkout, nodeStates: [] },
     expected: [],
@@ -246,6 +280,26 @@ describe('findingsFor', () => {
       'Make the load balancer health-check http://<node>:32100/healthz (kube-proxy answers 200 ' +
         'only on nodes with a local endpoint), or send traffic only to the nodes with endpoints (n2).',
     );
+  });
+
+  it('explains LocalPolicyNoLocalEndpointForwarded with the flows forwarded and the fix', () => {
+    const [, forwarded] = findingsFor({
+      ...checkout,
+      entryNodes: nodes({ n1: { [Cause.None]: 3 } }, { n1: 3 }),
+      nodeStates: [nodeState('n1', 0, 0, true), nodeState('n2', 1, 0)],
+    });
+    assert.equal(forwarded?.code, 'LocalPolicyNoLocalEndpointForwarded');
+    assert.equal(
+      forwarded.explanation,
+      'shop/checkout:https (tcp) has externalTrafficPolicy: Local, but n1 has no local endpoint ' +
+        'and still sends external traffic to endpoints on other nodes (IPVS virtual servers with ' +
+        'remote real servers only). Without masquerade the backend sees the client but answers ' +
+        "from its own node, past this node's reverse NAT, so the client drops the reply and the " +
+        'connection breaks; with masquerade the backend sees a node address instead of the ' +
+        'client. 3 external flows entered there and went to a remote endpoint.',
+    );
+    assert.match(forwarded.fix ?? '', /^Keep external traffic off n1: .*:32100\/healthz/);
+    assert.match(forwarded.fix ?? '', /ipvsadm -Ln -t <frontend>/);
   });
 
   it('names the suspected addresses', () => {

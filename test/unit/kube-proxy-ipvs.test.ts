@@ -11,6 +11,7 @@ import {
   type IpvsModelInput,
 } from '../../agent/model/kube-proxy-ipvs.js';
 import { buildNodeContext } from '../../agent/model/node.js';
+import { serviceStates } from '../../agent/service-state.js';
 import type { KubeProxyModel, ServicePortModel } from '../../agent/model/service-model.js';
 import { parseConntrack } from '../../agent/sources/conntrack.js';
 import { parseIpAddr } from '../../agent/sources/ip-addr.js';
@@ -24,8 +25,12 @@ import { assertGolden, readFixture, toJsonLines } from '../support/golden.js';
 const { Cause, EntryKind, Kind } = v1.FlowRecord;
 const DIR = 'ipvs-node-a/';
 
+/** ipvsadm listings of node-a: the original two, and the constructed variants (README.md). */
+type Listing =
+  'save' | 'Ln' | 'save-no-local-empty' | 'save-hand-added-remote' | 'save-checkout-remote-only';
+
 function nodeA(
-  options: { names?: boolean; listing?: 'save' | 'Ln'; sets?: boolean; rules?: boolean } = {},
+  options: { names?: boolean; listing?: Listing; sets?: boolean; rules?: boolean } = {},
 ): IpvsModelInput {
   const ipvs = parseIpvsadm(readFixture(`${DIR}ipvsadm-${options.listing ?? 'save'}.txt`), 'ipvs');
   const sets = parseIpset(readFixture(`${DIR}ipset-save.txt`), 'ipset');
@@ -93,7 +98,8 @@ void describe('buildIpvsModel: node-a', () => {
         externalMasquerade: true,
         clusterIPs: ['10.96.0.10'],
       },
-      local: { '10.244.2.10': null, '10.244.3.10': null },
+      // Not in KUBE-LOOP-BACK, which holds every local endpoint: remote.
+      local: { '10.244.2.10': false, '10.244.3.10': false },
     },
     {
       name: 'LoadBalancer, Local, local endpoint: frontends list only it',
@@ -117,7 +123,7 @@ void describe('buildIpvsModel: node-a', () => {
         dropsWithoutLocalEndpoints: false,
         noLocalEndpointDrops: { packets: 0, bytes: 0 },
       },
-      local: { '10.244.2.50': null, '10.244.3.50': null },
+      local: { '10.244.2.50': false, '10.244.3.50': false },
     },
     {
       name: 'external IP, Cluster: KUBE-EXTERNAL-IP masquerades; unnamed port',
@@ -356,5 +362,81 @@ void describe('classify node-a conntrack against the IPVS model', () => {
     assert.equal(byPort.get(41000)?.cause, Cause.None);
     assert.equal(byPort.get(43000)?.cause, Cause.ClusterPolicyMasquerade);
     assert.deepEqual(byPort.get(40000)?.observedSource, { ip: '0.0.0.0', port: 0 });
+  });
+});
+
+void describe('Local policy with no local endpoint that still forwards (node-a variants)', () => {
+  const addr = parseIpAddr(readFixture(`${DIR}addr.json`), 'addr');
+  /** node-a's service states for one ipvsadm listing, as the agent reports them. */
+  function states(listing: Listing, interfaces = addr): Map<string, v1.IServiceState> {
+    const model = buildIpvsModel(nodeA({ listing }));
+    const node = buildNodeContext({ name: 'node-a', interfaces, nodeIps: [], podCidrs: [], model });
+    const classifier = new FlowClassifier(model, node, { observedAt: 1795878000 });
+    return new Map(
+      serviceStates(model, 'node-a', classifier).map((state) => [state.service?.name ?? '', state]),
+    );
+  }
+  const forwarding = (map: Map<string, v1.IServiceState>): string[] =>
+    [...map.values()]
+      .filter((s) => s.forwardsWithoutLocalEndpoints)
+      .map((s) => s.service?.name ?? '');
+
+  void it('kubernetes#97081 (node-a as captured): reports lists every remote endpoint', () => {
+    const model = buildIpvsModel(nodeA());
+    assert.deepEqual(port(model, 'shop/reports:https').externalEndpoints, [
+      { ip: '10.244.2.50', port: 8443 },
+      { ip: '10.244.3.50', port: 8443 },
+    ]);
+    const byName = states('save');
+    assert.deepEqual(forwarding(byName), ['reports']);
+    assert.equal(byName.get('reports')?.localEndpoints, 0);
+    // Cluster policy forwards to remote endpoints by design; checkout has its local one.
+    assert.equal(byName.get('api')?.forwardsWithoutLocalEndpoints, false);
+    assert.equal(byName.get('checkout')?.forwardsWithoutLocalEndpoints, false);
+  });
+
+  void it('frontends without real servers (releases before #97081) forward nothing', () => {
+    const model = buildIpvsModel(nodeA({ listing: 'save-no-local-empty' }));
+    assert.deepEqual(port(model, 'shop/reports:https').externalEndpoints, []);
+    assert.deepEqual(forwarding(states('save-no-local-empty')), []);
+  });
+
+  void it('a remote real server added by hand to one frontend', () => {
+    const model = buildIpvsModel(nodeA({ listing: 'save-hand-added-remote' }));
+    const reports = port(model, 'shop/reports:https');
+    assert.deepEqual(reports.externalEndpoints, [{ ip: '10.244.2.50', port: 8443 }]);
+    // The frontend's list is a subset of the ClusterIP's, yet KUBE-LOOP-BACK says it is remote.
+    assert.equal(reports.endpoints.find((e) => e.ip === '10.244.2.50')?.local, false);
+    assert.deepEqual(forwarding(states('save-hand-added-remote')), ['reports']);
+  });
+
+  void it('frontends that list a remote endpoint instead of the local one (checkout)', () => {
+    const model = buildIpvsModel(nodeA({ listing: 'save-checkout-remote-only' }));
+    const checkout = port(model, 'shop/checkout:https');
+    // The subset rule is not trusted once a listed endpoint is proven remote: the local one is
+    // left to the node's pod subnets.
+    assert.deepEqual(checkout.endpoints, [
+      { ip: '10.244.1.20', port: 8443, local: null },
+      { ip: '10.244.2.20', port: 8443, local: false },
+    ]);
+    const byName = states('save-checkout-remote-only');
+    assert.deepEqual(forwarding(byName), ['checkout', 'reports']);
+    assert.equal(byName.get('checkout')?.localEndpoints, 1);
+  });
+
+  void it('unknown locality is never taken for remote (no ipsets, no node addresses)', () => {
+    const model = buildIpvsModel(nodeA({ sets: false }));
+    const node = buildNodeContext({
+      name: 'node-a',
+      interfaces: [],
+      nodeIps: [],
+      podCidrs: [],
+      model,
+    });
+    const classifier = new FlowClassifier(model, node, { observedAt: 1795878000 });
+    const reports = serviceStates(model, 'node-a', classifier).find(
+      (s) => s.service?.name === 'reports',
+    );
+    assert.equal(reports?.forwardsWithoutLocalEndpoints, false);
   });
 });
