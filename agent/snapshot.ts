@@ -95,6 +95,14 @@ export function modelFromModeDumps(
   report: (problem: InputProblem) => void,
 ): KubeProxyModel {
   const services = kubeServices(dumps.services, report);
+  // Every mode's model reads the iptables nat rules: a CNI's or an admin's SNAT rules live there.
+  const tables = iptablesTables(dumps.iptables, report);
+  const ipsets = [];
+  for (const dump of dumps.ipset) {
+    const parsed = parseIpset(dump.text, dump.source);
+    for (const error of parsed.errors) report(error);
+    ipsets.push(...parsed.sets);
+  }
   if (dumps.nft.length > 0) {
     const documents = [];
     for (const dump of dumps.nft) {
@@ -110,21 +118,19 @@ export function modelFromModeDumps(
       for (const ip of service.externalIPs) frontendKinds.set(ip, 'ExternalIP');
       for (const ip of service.loadBalancerIPs) frontendKinds.set(ip, 'LoadBalancer');
     }
-    return buildNftablesModel(mergeNftDocuments(documents), { frontendKinds });
+    return buildNftablesModel(mergeNftDocuments(documents), {
+      frontendKinds,
+      iptables: tables,
+    });
   }
-  const tables = iptablesTables(dumps.iptables, report);
-  if (dumps.ipvs.length === 0) return buildIptablesModel(tables);
+  if (dumps.ipvs.length === 0) {
+    return buildIptablesModel(tables, dumps.ipset.length > 0 ? ipsets : null);
+  }
   const virtualServers = [];
   for (const dump of dumps.ipvs) {
     const parsed = parseIpvsadm(dump.text, dump.source);
     for (const error of parsed.errors) report(error);
     virtualServers.push(...parsed.virtualServers);
-  }
-  const ipsets = [];
-  for (const dump of dumps.ipset) {
-    const parsed = parseIpset(dump.text, dump.source);
-    for (const error of parsed.errors) report(error);
-    ipsets.push(...parsed.sets);
   }
   return buildIpvsModel({
     virtualServers,

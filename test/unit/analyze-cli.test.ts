@@ -270,12 +270,12 @@ describe('snatscope analyze in nftables and IPVS modes', () => {
       'n',
       '--iptables-save',
       'a',
-      '--ipset',
+      '--ipvs-connections',
       'b',
       '--conntrack',
       'c',
     ]);
     assert.equal(orphan.status, 2);
-    assert.match(orphan.stderr, /need --ipvs/);
+    assert.match(orphan.stderr, /needs --ipvs/);
   });
 });
