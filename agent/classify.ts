@@ -71,6 +71,7 @@ export class FlowClassifier {
     this.mode = proxyMode(model);
     this.snatRules = new SnatRuleFinder(model.snat, {
       addresses: node.addresses,
+      addressInterfaces: node.addressInterfaces,
       masqueradeMark: model.masqueradeMark,
     });
     this.clusterCidrs = CidrSet.parse(model.clusterCidrs);

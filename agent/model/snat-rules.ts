@@ -34,6 +34,8 @@ export type NatMatch =
   | { kind: 'mark'; value: number; mask: number; negated: boolean }
   /** `-m conntrack --ctstate` / `-m state --state`. */
   | { kind: 'ctstate'; states: string[]; negated: boolean }
+  /** `-o NAME` (`+` ends a prefix). */
+  | { kind: 'outInterface'; name: string; negated: boolean }
   /** A match the agent cannot evaluate (`-o eth0`, physdev, statistic…): it may match. */
   | { kind: 'unknown'; what: string };
 
@@ -199,6 +201,9 @@ function readMatch(option: string, values: readonly string[], negated: boolean):
     case '-p':
     case '--protocol':
       return { kind: 'protocol', protocol: value.toLowerCase(), negated };
+    case '-o':
+    case '--out-interface':
+      return { kind: 'outInterface', name: value, negated };
     case '--sport':
     case '--source-port':
     case '--sports':
@@ -296,6 +301,12 @@ export interface SnatFlow {
 export interface SnatNodeFacts {
   /** The node's local addresses; empty when unknown. */
   addresses: ReadonlySet<string>;
+  /**
+   * The interface holding each address. The packet is taken to leave by the interface that holds
+   * the address the backend saw: MASQUERADE takes the out interface's address, and SNAT rules
+   * name the address of the interface they are limited to (`-o cni0 … --to-source <cni0's>`).
+   */
+  addressInterfaces: ReadonlyMap<string, string>;
   /** kube-proxy's masquerade bit (`0x4000`); null when unknown. */
   masqueradeMark: string | null;
 }
@@ -380,7 +391,7 @@ export class SnatRuleFinder {
       if (table.family !== null && table.family !== family) continue;
       const candidates: Candidate[] = [];
       const packet: PacketState = { flow, marked: flow.masqueradeMarked };
-      walk(table.chains, 'POSTROUTING', packet, true, candidates, 0);
+      walk({ chains: table.chains, packet, candidates }, 'POSTROUTING', true, 0);
       const chosen =
         pick === 'definite' ? (candidates.find((c) => c.certain) ?? candidates[0]) : candidates[0];
       if (chosen !== undefined) return chosen.ref;
@@ -389,51 +400,56 @@ export class SnatRuleFinder {
   }
 }
 
-/** How a chain's traversal ended. */
+/** How a chain's traversal ended: back to the caller, or the hook is done with the packet. */
 type WalkEnd = 'return' | 'stop';
 
+/** One traversal of the POSTROUTING path. */
+interface Walk {
+  chains: ReadonlyMap<string, CompiledRule[]>;
+  packet: PacketState;
+  candidates: Candidate[];
+}
+
 /**
- * Evaluates `chain` in order. Rules that definitely or possibly NAT the packet in a way consistent
- * with what the backend saw are collected; a definite, consistent NAT ends the walk. `certain` is
- * false once a rule that may have ended the traversal (a possible RETURN/ACCEPT) was passed.
+ * Evaluates `chain` in order. NAT rules that definitely or possibly matched, in a way consistent
+ * with what the backend saw, are collected in order; a candidate is `certain` when its own
+ * matches hold and the rule surely was reached (no possible RETURN before it in the chains
+ * followed; a possible ACCEPT does not count, since the flow was rewritten and so not accepted). `reached` is false once a rule that may have ended this chain was passed. A rule
+ * that surely matched and surely was reached decides: a NAT ends the hook (whatever came later
+ * never saw the packet), RETURN/ACCEPT end the chain or the hook.
  */
-function walk(
-  chains: ReadonlyMap<string, CompiledRule[]>,
-  chain: string,
-  packet: PacketState,
-  certain: boolean,
-  candidates: Candidate[],
-  depth: number,
-): WalkEnd {
+function walk(w: Walk, chain: string, reached: boolean, depth: number): WalkEnd {
   if (depth > MAX_DEPTH) return 'stop';
-  let sure = certain;
-  for (const rule of chains.get(chain) ?? []) {
-    const matched = rule.match(packet);
+  let sure = reached;
+  for (const rule of w.chains.get(chain) ?? []) {
+    const matched = rule.match(w.packet);
     if (matched === NO || rule.target === null) continue;
     const definite = matched === YES;
     if (rule.consistent !== null) {
-      const fits = rule.consistent(packet.flow);
-      if (fits !== NO)
-        candidates.push({ ref: rule.ref, certain: sure && definite && fits === YES });
-      // A NAT rule that surely applied ends the hook: whatever came later never saw the packet.
-      if (definite && sure) return 'stop';
+      const fits = rule.consistent(w.packet.flow);
+      if (fits !== NO) {
+        w.candidates.push({ ref: rule.ref, certain: sure && definite && fits === YES });
+      }
+      if (definite) return sure ? 'stop' : 'return';
       continue;
     }
     if (rule.setMark !== null) {
-      packet.marked = definite ? rule.setMark(packet.marked) : null;
+      w.packet.marked = definite && sure ? rule.setMark(w.packet.marked) : null;
       continue;
     }
     const target = rule.target;
     if (target === 'RETURN' || target === 'ACCEPT' || target === 'DROP' || target === 'REJECT') {
-      if (definite) return target === 'RETURN' ? 'return' : 'stop';
-      sure = false;
+      if (definite) return target !== 'RETURN' && sure ? 'stop' : 'return';
+      // The source was rewritten, so the packet did not leave the nat table unrewritten: a rule
+      // that may have accepted it (or returned from POSTROUTING itself) did not. A RETURN from a
+      // user chain only sends it on in the caller, past the rest of this chain.
+      if (target === 'RETURN' && depth > 0) sure = false;
       continue;
     }
-    if (!chains.has(target)) continue;
-    const end = walk(chains, target, packet, sure && definite, candidates, depth + 1);
-    if (end === 'stop' && definite) return 'stop';
+    if (!w.chains.has(target)) continue;
+    const end = walk(w, target, sure && definite, depth + 1);
+    if (end === 'stop') return 'stop';
     if (rule.goto && definite) return 'return';
-    if (!definite) sure = false;
   }
   return 'return';
 }
@@ -514,6 +530,16 @@ class MatchCompiler {
         if (!match.states.every((s) => known.has(s))) return () => MAYBE;
         const hit = match.states.some((s) => s === 'NEW' || s === 'DNAT');
         return negate(match.negated, () => (hit ? YES : NO));
+      }
+      case 'outInterface': {
+        const name = match.name;
+        const wildcard = name.endsWith('+');
+        const prefix = name.slice(0, -1);
+        return negate(match.negated, (p) => {
+          const out = this.node.addressInterfaces.get(p.flow.observed);
+          if (out === undefined) return MAYBE;
+          return (wildcard ? out.startsWith(prefix) : out === name) ? YES : NO;
+        });
       }
       case 'unknown':
         return () => MAYBE;

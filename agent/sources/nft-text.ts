@@ -132,6 +132,11 @@ function isBinary(value: NftJson): boolean {
   return isObject(value) && BINARY_OPERATORS.some((op) => op in value);
 }
 
+/** A nested expression, written as nft does. */
+function text(value: NftJson | undefined): string {
+  return expressionText(value ?? null, false);
+}
+
 function expressionText(value: NftJson, hex: boolean): string {
   if (typeof value === 'number')
     return hex ? `0x${value.toString(16).padStart(8, '0')}` : String(value);
@@ -153,23 +158,25 @@ function expressionText(value: NftJson, hex: boolean): string {
   }
   switch (key) {
     case 'payload':
-      return `${String(body.protocol)} ${String(body.field)}`;
+      return `${text(body.protocol)} ${text(body.field)}`;
     case 'meta':
-      return UNQUALIFIED_META.has(String(body.key)) ? String(body.key) : `meta ${String(body.key)}`;
+      return UNQUALIFIED_META.has(text(body.key)) ? text(body.key) : `meta ${text(body.key)}`;
     case 'ct': {
       const dir = typeof body.dir === 'string' ? `${body.dir} ` : '';
-      return `ct ${dir}${String(body.key)}`;
+      return `ct ${dir}${text(body.key)}`;
     }
     case 'fib': {
-      const flags = Array.isArray(body.flags) ? body.flags.map(String) : [String(body.flags)];
-      return `fib ${flags.join(' . ')} ${String(body.result)}`;
+      const flags = Array.isArray(body.flags)
+        ? body.flags.map((flag) => text(flag))
+        : [text(body.flags)];
+      return `fib ${flags.join(' . ')} ${text(body.result)}`;
     }
     case 'prefix':
-      return `${String(body.addr)}/${String(body.len)}`;
+      return `${text(body.addr)}/${text(body.len)}`;
     case 'numgen': {
       const offset =
         typeof body.offset === 'number' && body.offset !== 0 ? ` offset ${body.offset}` : '';
-      return `numgen ${String(body.mode)} mod ${String(body.mod)}${offset}`;
+      return `numgen ${text(body.mode)} mod ${text(body.mod)}${offset}`;
     }
     default:
       return JSON.stringify(value);
