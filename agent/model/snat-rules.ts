@@ -26,8 +26,16 @@ export type NatMatch =
   | { kind: 'protocol'; protocol: string; negated: boolean }
   /** `--sport`/`--dport`/multiport `--sports`/`--dports`/`--ports`, as inclusive ranges. */
   | { kind: 'sport' | 'dport' | 'ports'; ranges: [number, number][]; negated: boolean }
-  /** addrtype `--src-type` / `--dst-type` (type lists as printed, e.g. `LOCAL`). */
-  | { kind: 'srcType' | 'dstType'; types: string[]; negated: boolean }
+  /**
+   * addrtype `--src-type` / `--dst-type` (type lists as printed, e.g. `LOCAL`); `limit` is
+   * `--limit-iface-in/out`: the type is judged on that interface only.
+   */
+  | {
+      kind: 'srcType' | 'dstType';
+      types: string[];
+      negated: boolean;
+      limit: 'in' | 'out' | null;
+    }
   /** `-m set --match-set NAME FLAGS`. */
   | { kind: 'set'; name: string; flags: string[]; negated: boolean }
   /** `-m mark --mark VALUE/MASK`. */
@@ -165,6 +173,13 @@ function readNatRule(rule: IptablesRule): NatRule {
       values.push(value);
       i++;
     }
+    const last = matches[matches.length - 1];
+    if ((token === '--limit-iface-out' || token === '--limit-iface-in') && last !== undefined) {
+      if (last.kind === 'srcType' || last.kind === 'dstType') {
+        last.limit = token === '--limit-iface-out' ? 'out' : 'in';
+        continue;
+      }
+    }
     const match = readMatch(token, values, negated);
     if (match !== null) matches.push(match);
     negated = false;
@@ -224,6 +239,7 @@ function readMatch(option: string, values: readonly string[], negated: boolean):
         kind: option === '--src-type' ? 'srcType' : 'dstType',
         types: value.split(','),
         negated,
+        limit: null,
       };
     case '--match-set':
     case '--set':
@@ -517,7 +533,17 @@ class MatchCompiler {
       case 'srcType':
       case 'dstType': {
         if (match.types.length !== 1 || match.types[0] !== 'LOCAL') return () => MAYBE;
+        if (match.limit === 'in') return () => MAYBE;
         const field = match.kind === 'srcType' ? 'src' : 'dst';
+        if (match.limit === 'out') {
+          // LOCAL on the out interface only: the address is one of that interface's.
+          const interfaces = this.node.addressInterfaces;
+          return negate(match.negated, (p) => {
+            const out = interfaces.get(p.flow.observed);
+            if (out === undefined) return MAYBE;
+            return interfaces.get(p.flow[field]) === out ? YES : NO;
+          });
+        }
         return negate(match.negated, (p) => this.isLocal(p.flow[field]));
       }
       case 'set':
@@ -635,9 +661,18 @@ const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
 function cidrTest(text: string): ((ip: string) => boolean) | null {
   const cidr = parseCidr(text);
   if (cidr === null) return null;
+  if (cidr.family === 'ipv4') {
+    // Integer arithmetic: this runs for every SNATed connection, ipaddr.js parsing would dominate.
+    const mask = cidr.prefixLength === 0 ? 0 : (0xffffffff << (32 - cidr.prefixLength)) >>> 0;
+    const network = ipv4Value(cidr.network);
+    return (ip) => {
+      const value = ipv4Value(ip);
+      return value !== null && (value & mask) >>> 0 === network;
+    };
+  }
   const network = ipaddr.parse(cidr.network);
   return (ip) => {
-    if (!ipaddr.isValid(ip)) return false;
+    if (!ip.includes(':') || !ipaddr.isValid(ip)) return false;
     const address = ipaddr.parse(ip);
     return address.kind() === network.kind() && address.match(network, cidr.prefixLength);
   };
@@ -654,10 +689,19 @@ function parseToSource(text: string): ((ip: string) => boolean) | null {
   const [low, high = low] = addresses.split('-');
   if (low === undefined || high === undefined) return null;
   if (!ipaddr.isValid(low) || !ipaddr.isValid(high)) return null;
+  const v6 = low.includes(':');
+  if (!v6) {
+    const first = ipv4Value(low) ?? 0;
+    const last = ipv4Value(high) ?? 0;
+    return (ip) => {
+      const value = ipv4Value(ip);
+      return value !== null && value >= first && value <= last;
+    };
+  }
   const from = addressValue(low);
   const to = addressValue(high);
   return (ip) => {
-    if (!ipaddr.isValid(ip) || ip.includes(':') !== low.includes(':')) return false;
+    if (ip.includes(':') !== v6 || !ipaddr.isValid(ip)) return false;
     const value = addressValue(ip);
     return value >= from && value <= to;
   };
@@ -668,4 +712,29 @@ function addressValue(ip: string): bigint {
     .parse(ip)
     .toByteArray()
     .reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
+}
+
+/** A dotted IPv4 address as an unsigned 32-bit number; null for anything else. */
+function ipv4Value(ip: string): number | null {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const code = ip.charCodeAt(i);
+    if (code === 0x2e) {
+      if (digits === 0 || part > 255) return null;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (code >= 0x30 && code <= 0x39 && digits < 3) {
+      part = part * 10 + code - 0x30;
+      digits++;
+    } else {
+      return null;
+    }
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return null;
+  return value * 256 + part;
 }

@@ -154,6 +154,26 @@ const cases: Case[] = [
       rule: '-A cali-nat-outgoing -m comment --comment "cali:flqWnvo8yq4ULQLa" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully',
     },
   },
+  {
+    name: 'Calico: the node’s own client leaving by vxlan.calico is Calico’s tunnel masquerade, first on the path',
+    component: 'calico',
+    options: { ipset: true, extraInterfaces: [iface('vxlan.calico', '10.244.2.192', 32)] },
+    conntrack: line('203.0.113.12:40003', API, '10.244.3.10:8080', '10.244.2.192:20018'),
+    cause: Cause.LocalOrigin,
+    rule: {
+      table: 'nat',
+      chain: 'cali-POSTROUTING',
+      rule: '-A cali-POSTROUTING -o vxlan.calico -m comment --comment "cali:e9dnSgSVNmIcpVhP" -m addrtype ! --src-type LOCAL --limit-iface-out -m addrtype --src-type LOCAL -j MASQUERADE --random-fully',
+    },
+  },
+  {
+    name: 'Calico: an outside client leaving by vxlan.calico is not host traffic: kube-proxy’s',
+    component: 'calico',
+    options: { ipset: true, extraInterfaces: [iface('vxlan.calico', '10.244.2.192', 32)] },
+    conntrack: line(CLIENT, API, '10.244.3.10:8080', '10.244.2.192:20019'),
+    cause: Cause.ClusterPolicyMasquerade,
+    rule: KUBE_POSTROUTING,
+  },
   // Cilium: CILIUM_POST_nat comes first; cilium_host holds 10.244.2.97.
   {
     name: 'Cilium: a Cluster NodePort to a remote pod leaves by cilium_host and takes its address',
