@@ -9,9 +9,9 @@
 // show them), then compiled once per model into closures (SnatRuleFinder).
 import ipaddr from 'ipaddr.js';
 
-import { parseCidr } from '../../common/cidr.js';
+import { canonicalIp, parseCidr } from '../../common/cidr.js';
 import type { IptablesRule, IptablesTable } from '../sources/iptables-save.js';
-import type { Ipset } from '../sources/ipset.js';
+import type { Ipset, IpsetEntry } from '../sources/ipset.js';
 
 /** A firewall rule as records name it (the proto's RuleRef). */
 export interface RuleRef {
@@ -605,6 +605,24 @@ class MatchCompiler {
     if (set === undefined) return () => MAYBE;
     const dimensions = set.type.slice(set.type.indexOf(':') + 1).split(',');
     if (dimensions.length !== flags.length) return () => MAYBE;
+    // The packet's value for each dimension, in the member format `ip,proto:port,ip`.
+    const parts = dimensions.map((dimension, index) => {
+      const src = flags[index] === 'src';
+      if (dimension === 'port') {
+        return (flow: SnatFlow): string => `${flow.protocol}:${src ? flow.sport : flow.dport}`;
+      }
+      return (flow: SnatFlow): string => canonicalIp(src ? flow.src : flow.dst);
+    });
+    const key = (flow: SnatFlow): string => parts.map((part) => part(flow)).join(',');
+    const exact =
+      dimensions.every((d) => d === 'ip' || d === 'port') &&
+      (!dimensions.includes('port') || set.entries.every((entry) => entry.protocol !== null));
+    if (exact) {
+      // Exact members (kube-proxy's KUBE-LOOP-BACK holds one per local endpoint): one lookup.
+      const members = new Set(set.entries.map((entry) => memberKey(dimensions, entry)));
+      return (p) => (members.has(key(p.flow)) ? YES : NO);
+    }
+    // Sets of networks (a CNI's pools) are short: test each member.
     const entries = set.entries.map((entry) => ({
       ip: entry.ip === null ? null : cidrTest(entry.ip),
       extra: entry.extra === null ? null : cidrTest(entry.extra),
@@ -613,19 +631,17 @@ class MatchCompiler {
     }));
     return (p) => {
       const { flow } = p;
-      const address = (flag: string | undefined): string => (flag === 'src' ? flow.src : flow.dst);
-      const port = (flag: string | undefined): number => (flag === 'src' ? flow.sport : flow.dport);
       const found = entries.some((entry) => {
         let addressIndex = 0;
         return dimensions.every((dimension, index) => {
-          const flag = flags[index];
+          const src = flags[index] === 'src';
           if (dimension === 'port') {
             if (entry.protocol !== null && entry.protocol !== flow.protocol) return false;
-            return entry.port === port(flag);
+            return entry.port === (src ? flow.sport : flow.dport);
           }
           if (dimension === 'ip' || dimension === 'net') {
             const test = addressIndex++ === 0 ? entry.ip : entry.extra;
-            return test !== null && test(address(flag));
+            return test !== null && test(src ? flow.src : flow.dst);
           }
           return false;
         });
@@ -644,6 +660,17 @@ class MatchCompiler {
     if (ranges.length === 0 || ranges.some((r) => r === null)) return () => MAYBE;
     return (flow) => (ranges.some((r) => r?.(flow.observed) === true) ? YES : NO);
   }
+}
+
+/** A member of an exact set in the packet key's format (`10.244.1.20,tcp:8443,10.244.1.20`). */
+function memberKey(dimensions: readonly string[], entry: IpsetEntry): string {
+  let addressIndex = 0;
+  return dimensions
+    .map((dimension) => {
+      if (dimension === 'port') return `${entry.protocol ?? ''}:${entry.port ?? ''}`;
+      return (addressIndex++ === 0 ? entry.ip : entry.extra) ?? '';
+    })
+    .join(',');
 }
 
 function negate(negated: boolean, test: CompiledMatch): CompiledMatch {
