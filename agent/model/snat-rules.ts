@@ -6,7 +6,7 @@
 // matches exclude the flow is never reported.
 //
 // The rules are read into plain data (NatChains, part of the KubeProxyModel, so that golden files
-// show them), then compiled once per model into closures (SnatRuleFinder).
+// show them), then compiled into closures once per classifier (SnatRuleFinder), not per flow.
 import ipaddr from 'ipaddr.js';
 
 import { canonicalIp, parseCidr } from '../../common/cidr.js';
@@ -372,7 +372,7 @@ interface Candidate {
   certain: boolean;
 }
 
-/** Finds the rule behind a connection's SNAT; built once per model and node. */
+/** Finds the rule behind a connection's SNAT; built once per model and node view. */
 export class SnatRuleFinder {
   private readonly tables: {
     family: 'ipv4' | 'ipv6' | null;
