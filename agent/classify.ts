@@ -6,6 +6,7 @@ import type { ClusterNames } from './kube/cluster-names.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
 import type { NodeContext } from './model/node.js';
 import type { KubeProxyModel, ServiceFrontend, ServicePortModel } from './model/service-model.js';
+import { SnatRuleFinder, type RuleRef } from './model/snat-rules.js';
 
 const { Kind, EntryKind, Cause } = v1.FlowRecord;
 
@@ -63,6 +64,7 @@ export class FlowClassifier {
   private readonly nodePortIps: ReadonlySet<string>;
   private readonly clusterCidrs: CidrSet;
   private readonly mode: v1.ProxyMode;
+  private readonly snatRules: SnatRuleFinder;
 
   constructor(
     private readonly model: KubeProxyModel,
@@ -70,6 +72,11 @@ export class FlowClassifier {
     private readonly options: ClassifierOptions,
   ) {
     this.mode = proxyMode(model);
+    this.snatRules = new SnatRuleFinder(model.snat, {
+      addresses: node.addresses,
+      addressInterfaces: node.addressInterfaces,
+      masqueradeMark: model.masqueradeMark,
+    });
     this.clusterCidrs = CidrSet.parse(model.clusterCidrs);
     this.nodePortIps =
       model.nodePortAddresses === 'local' ? node.addresses : new Set(model.nodePortAddresses);
@@ -150,13 +157,37 @@ export class FlowClassifier {
     return Cause.OtherSnat;
   }
 
+  /**
+   * The rule that rewrote the source: kube-proxy's masquerade rule for its own causes (which
+   * mark the packet), else the foreign SNAT rule that fits; null when none fits (never guessed).
+   */
+  private snatRule(entry: ConntrackEntry, cause: v1.FlowRecord.Cause): RuleRef | null {
+    if (cause === Cause.None) return null;
+    const kubeProxy = cause !== Cause.OtherSnat;
+    if (kubeProxy && this.model.proxyMode === 'nftables') {
+      const rule = this.snatRules.nftMasquerade(entry.original.src);
+      if (rule !== null) return rule;
+    }
+    const flow = {
+      protocol: entry.protocol,
+      src: entry.original.src,
+      sport: entry.original.sport,
+      dst: entry.reply.src,
+      dport: entry.reply.sport,
+      observed: entry.reply.dst,
+      masqueradeMarked: kubeProxy,
+    };
+    return this.snatRules.find(flow, kubeProxy ? 'definite' : 'first');
+  }
+
   /** The record for one conntrack entry, or null when it is neither an entry nor a backend flow. */
   classify(entry: ConntrackEntry): v1.IFlowRecord | null {
     if (PROTOCOL_INDEX[entry.protocol] === undefined) return null;
     const match = this.matchEntry(entry);
     if (match) {
       const cause = this.cause(entry, match.service);
-      return this.record(Kind.flow, entry, match.service, match.kind, cause);
+      const rule = this.snatRule(entry, cause);
+      return this.record(Kind.flow, entry, match.service, match.kind, cause, rule);
     }
     return this.backendRecord(entry);
   }
@@ -168,6 +199,7 @@ export class FlowClassifier {
     service: ServicePortModel,
     entryKind: v1.FlowRecord.EntryKind,
     cause: v1.FlowRecord.Cause,
+    snatRule: RuleRef | null,
   ): v1.IFlowRecord {
     const isEntry = kind === Kind.flow;
     const { original, reply } = entry;
@@ -196,6 +228,7 @@ export class FlowClassifier {
       mark: entry.mark,
       backendPod: this.options.names?.podByIp(reply.src) ?? null,
       clientNode: isEntry ? (this.options.names?.nodeByIp(original.src) ?? null) : null,
+      snatRule,
     };
   }
 
@@ -212,6 +245,6 @@ export class FlowClassifier {
     if (!service || this.node.addresses.has(src) || isLoopback(src)) return null;
     if (this.endpointLocal(service, dst) !== true) return null;
     if (this.clusterCidrs.contains(src) || this.node.podSubnets.contains(src)) return null;
-    return this.record(Kind.backend, entry, service, EntryKind.NodePort, Cause.None);
+    return this.record(Kind.backend, entry, service, EntryKind.NodePort, Cause.None, null);
   }
 }

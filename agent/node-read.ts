@@ -19,7 +19,7 @@ import { ToolError } from './sources/exec.js';
 import { IpAddrParseError, parseIpAddr, type NodeInterface } from './sources/ip-addr.js';
 import { IpRouteParseError, parseIpRoute, type NodeRoute } from './sources/ip-route.js';
 import type { IptablesTable } from './sources/iptables-save.js';
-import { parseIpset } from './sources/ipset.js';
+import { parseIpset, type Ipset } from './sources/ipset.js';
 import {
   parseIpvsadm,
   parseIpvsadmConnections,
@@ -160,6 +160,7 @@ function kubeServices(dump: TextDump | null, sink: NodeReadSink): KubeService[] 
 function nftablesModel(
   dumps: readonly TextDump[],
   services: readonly KubeService[] | undefined,
+  iptables: readonly IptablesTable[],
   sink: NodeReadSink,
 ): KubeProxyModel {
   const documents = [];
@@ -177,7 +178,8 @@ function nftablesModel(
     for (const ip of service.externalIPs) frontendKinds.set(ip, 'ExternalIP');
     for (const ip of service.loadBalancerIPs) frontendKinds.set(ip, 'LoadBalancer');
   }
-  return buildNftablesModel(mergeNftDocuments(documents), { frontendKinds });
+  // The iptables nat rules still hold a CNI's or an admin's SNAT rules (snat-rules.ts).
+  return buildNftablesModel(mergeNftDocuments(documents), { frontendKinds, iptables });
 }
 
 /**
@@ -230,16 +232,10 @@ export async function readNode(
   let model: KubeProxyModel;
   let rulesRead: boolean;
   if (mode === 'nftables') {
-    model = nftablesModel(nftDumps, services, sink);
+    model = nftablesModel(nftDumps, services, tables, sink);
     rulesRead = true;
   } else if (mode === 'ipvs') {
-    const ipsetText = await settle(reader.ipsetSave(), sink);
-    const ipsets = [];
-    if (ipsetText !== null) {
-      const parsed = parseIpset(ipsetText.text, ipsetText.source);
-      for (const error of parsed.errors) sink.problem(error);
-      ipsets.push(...parsed.sets);
-    }
+    const ipsets = (await readIpsets(reader, sink)) ?? [];
     if (ipvsText === null) {
       // IPVS-mode rules without a table to read: an empty model would claim every Service gone.
       sink.toolFailure(
@@ -259,7 +255,9 @@ export async function readNode(
     });
     rulesRead = ipvsText !== null && iptablesDumps.length > 0;
   } else {
-    model = buildIptablesModel(tables);
+    // ipsets only where a foreign SNAT rule matches on one (Calico's pools): other sets can be big.
+    const ipsets = foreignSnatUsesIpsets(tables) ? await readIpsets(reader, sink) : null;
+    model = buildIptablesModel(tables, ipsets);
     rulesRead = iptablesDumps.length > 0;
   }
   const interfaces: NodeInterface[] =
@@ -267,6 +265,23 @@ export async function readNode(
   const routes: NodeRoute[] =
     routeText === null ? [] : parseDocument(() => parseIpRoute(routeText, 'ip -j route'), sink);
   return { model, interfaces, routes, rulesRead };
+}
+
+async function readIpsets(reader: NodeReader, sink: NodeReadSink): Promise<Ipset[] | null> {
+  const text = await settle(reader.ipsetSave(), sink);
+  if (text === null) return null;
+  const parsed = parseIpset(text.text, text.source);
+  for (const error of parsed.errors) sink.problem(error);
+  return parsed.sets;
+}
+
+/** Whether a nat rule outside kube-proxy's chains matches on an ipset. */
+function foreignSnatUsesIpsets(tables: readonly IptablesTable[]): boolean {
+  return tables.some(
+    (table) =>
+      table.name === 'nat' &&
+      table.rules.some((rule) => !rule.chain.startsWith('KUBE-') && rule.tokens.includes('--match-set')),
+  );
 }
 
 /** Where the flows of a read go. */

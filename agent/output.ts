@@ -80,6 +80,8 @@ export class TableWriter implements RecordWriter {
   private readonly tally = new FlowTally();
   private readonly flows: v1.IFlowRecord[] = [];
   private readonly backends: v1.IFlowRecord[] = [];
+  /** Each rule that rewrote a source, once: `table chain: rule`. */
+  private readonly rules = new Set<string>();
   private flowCount = 0;
   private backendCount = 0;
 
@@ -95,6 +97,8 @@ export class TableWriter implements RecordWriter {
 
   flow(record: v1.IFlowRecord): void {
     this.tally.add(record);
+    const rule = record.snatRule;
+    if (rule) this.rules.add(`${rule.table ?? ''} ${rule.chain ?? ''}: ${rule.rule ?? ''}`);
     if (record.kind === Kind.backend) {
       if (this.backendCount++ < this.limit) this.backends.push(record);
     } else if (this.flowCount++ < this.limit) {
@@ -142,12 +146,19 @@ export class TableWriter implements RecordWriter {
           `${hostPort(f.backend)} (${locality(f.endpointLocal)})`,
           hostPort(f.observedSource),
           f.snat ? 'yes' : 'no',
-          Cause[f.cause ?? Cause.None],
+          // The chain only: the whole rule is listed once below the table (and in JSON).
+          f.snatRule
+            ? `${Cause[f.cause ?? Cause.None]} by ${f.snatRule.chain ?? ''}`
+            : Cause[f.cause ?? Cause.None],
           servicePortName(f.service),
           f.state ?? '',
         ]),
       ),
     );
+    if (this.rules.size > 0) {
+      this.out.write('\nRules that rewrote the source:\n');
+      for (const rule of this.rules) this.out.write(`  ${rule}\n`);
+    }
     if (this.backendCount > 0) {
       this.out.write(
         `\nBackend halves of connections that entered on another node (${this.backendCount}${this.shown(this.backendCount)}):\n`,

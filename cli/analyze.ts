@@ -54,7 +54,12 @@ export function analyzeCommand(): Command {
       collect,
       [],
     )
-    .option('--ipset <file>', 'IPVS mode: ipset save', collect, [])
+    .option(
+      '--ipset <file>',
+      'ipset save (IPVS mode; in any mode it decides -m set matches of SNAT rules)',
+      collect,
+      [],
+    )
     .option(
       '--services <file>',
       'kubectl get svc -A -o json: names IPVS virtual servers, tells LB from external IPs in nftables mode',
@@ -103,8 +108,8 @@ async function runAnalyze(options: AnalyzeOptions): Promise<void> {
     throw new UsageError('analyze: rules are required: --iptables-save, --nft or --ipvs');
   if (options.nft.length > 0 && options.ipvs.length > 0)
     throw new UsageError('analyze: --nft and --ipvs are two different kube-proxy modes; give one');
-  if ((options.ipset.length > 0 || options.ipvsConnections.length > 0) && options.ipvs.length === 0)
-    throw new UsageError('analyze: --ipset and --ipvs-connections need --ipvs');
+  if (options.ipvsConnections.length > 0 && options.ipvs.length === 0)
+    throw new UsageError('analyze: --ipvs-connections needs --ipvs');
   if (options.conntrack.length === 0) throw new UsageError('analyze: --conntrack is required');
   const writer = stdoutWriter(options.output, options.nodeName, options.limit);
   let shown = 0;

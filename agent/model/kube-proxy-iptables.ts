@@ -4,6 +4,7 @@
 // drops the per-endpoint comments in large clusters and changed them between releases.
 
 import type { IptablesRule, IptablesTable } from '../sources/iptables-save.js';
+import type { Ipset } from '../sources/ipset.js';
 import { compareAddresses, compareFrontends, compareStrings } from './ordering.js';
 import type {
   KubeProxyModel,
@@ -14,6 +15,7 @@ import type {
   ServiceProtocol,
 } from './service-model.js';
 import { servicePortRef } from './service-model.js';
+import { readSnatRules } from './snat-rules.js';
 
 const MARK_MASQ = 'KUBE-MARK-MASQ';
 
@@ -82,11 +84,16 @@ interface ModelDraft {
   nodePortIPs: Set<string>;
   localhostNodePorts: boolean;
   masqueradeMark: string | null;
-  otherSnatRules: string[];
 }
 
-/** Builds the model from the tables of one node's dump (IPv4, IPv6 or both concatenated). */
-export function buildIptablesModel(tables: readonly IptablesTable[]): KubeProxyModel {
+/**
+ * Builds the model from the tables of one node's dump (IPv4, IPv6 or both concatenated), with the
+ * node's ipsets when they were read (they decide `-m set` matches on the SNAT path).
+ */
+export function buildIptablesModel(
+  tables: readonly IptablesTable[],
+  ipsets: readonly Ipset[] | null = null,
+): KubeProxyModel {
   const draft: ModelDraft = {
     services: new Map(),
     servicesByKey: new Map(),
@@ -95,7 +102,6 @@ export function buildIptablesModel(tables: readonly IptablesTable[]): KubeProxyM
     nodePortIPs: new Set(),
     localhostNodePorts: false,
     masqueradeMark: null,
-    otherSnatRules: [],
   };
   // IPv4 and IPv6 tables reuse the same chain names, so each nat table is walked on its own.
   for (const table of tables) {
@@ -121,7 +127,7 @@ export function buildIptablesModel(tables: readonly IptablesTable[]): KubeProxyM
       ? 'local'
       : [...draft.nodePortIPs].sort(compareAddresses),
     localhostNodePorts: draft.localhostNodePorts,
-    otherSnatRules: draft.otherSnatRules,
+    snat: readSnatRules(tables, ipsets),
   };
 }
 
@@ -131,7 +137,6 @@ function readNatTable(table: IptablesTable, draft: ModelDraft): void {
     const list = byChain.get(rule.chain);
     if (list === undefined) byChain.set(rule.chain, [rule]);
     else list.push(rule);
-    if (isForeignSnat(rule)) draft.otherSnatRules.push(rule.text);
   }
   draft.masqueradeMark ??= readMasqueradeMark(byChain.get(MARK_MASQ) ?? []);
 
@@ -461,13 +466,6 @@ export function readMasqueradeMark(rules: readonly IptablesRule[]): string | nul
     }
   }
   return null;
-}
-
-/** SNAT done outside kube-proxy's KUBE-* chains: a CNI's or a hand-written rule. */
-export function isForeignSnat(rule: IptablesRule): boolean {
-  return (
-    (rule.target === 'MASQUERADE' || rule.target === 'SNAT') && !rule.chain.startsWith('KUBE-')
-  );
 }
 
 /** `10.180.0.1:80` or `[ff06::c1]:80`; null for forms kube-proxy never writes (ranges, no port). */

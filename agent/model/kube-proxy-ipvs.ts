@@ -22,7 +22,8 @@
 import { CidrSet, canonicalIp } from '../../common/cidr.js';
 import type { ConntrackEntry } from '../sources/conntrack.js';
 import type { IptablesRule, IptablesTable } from '../sources/iptables-save.js';
-import { isForeignSnat, readMasqueradeMark } from './kube-proxy-iptables.js';
+import { readMasqueradeMark } from './kube-proxy-iptables.js';
+import { readSnatRules } from './snat-rules.js';
 import { findIpsetEntry, type Ipset } from '../sources/ipset.js';
 import {
   formatIpvsAddress,
@@ -125,9 +126,7 @@ export function buildIpvsModel(input: IpvsModelInput): KubeProxyModel {
     nodePortAddresses,
     // kube-proxy's IPVS mode never binds NodePorts to 127.0.0.0/8; a hand-made one would show.
     localhostNodePorts: nodePortAddresses.some((ip) => ip.startsWith('127.') || ip === '::1'),
-    otherSnatRules: nat.flatMap((table) =>
-      table.rules.filter(isForeignSnat).map((rule) => rule.text),
-    ),
+    snat: readSnatRules(input.iptables, input.ipsets.length > 0 ? input.ipsets : null),
   };
 }
 

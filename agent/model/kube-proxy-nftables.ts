@@ -17,6 +17,8 @@ import {
   type NftStatement,
   type NftVerdict,
 } from '../sources/nft-json.js';
+import { nftRuleText } from '../sources/nft-text.js';
+import type { IptablesTable } from '../sources/iptables-save.js';
 import { compareAddresses, compareFrontends, compareStrings } from './ordering.js';
 import type {
   KubeProxyModel,
@@ -27,6 +29,7 @@ import type {
   ServiceProtocol,
 } from './service-model.js';
 import { servicePortRef } from './service-model.js';
+import { readSnatRules, type NftMasquerade } from './snat-rules.js';
 
 /** Hints a caller may know from elsewhere (the API server, a flag). */
 export interface NftablesModelOptions {
@@ -38,6 +41,11 @@ export interface NftablesModelOptions {
   frontendKinds?: ReadonlyMap<string, ServiceFrontend['kind']>;
   /** The kind of frontends that neither a hint nor `firewall-ips` names (default LoadBalancer). */
   defaultFrontendKind?: ServiceFrontend['kind'];
+  /**
+   * The node's iptables tables (`iptables-save`): a CNI's or an admin's SNAT rules live there
+   * (iptables-nft) even when kube-proxy runs in nftables mode.
+   */
+  iptables?: readonly IptablesTable[];
 }
 
 /** The per-Service-port chains; they share the `HASH-ns/name/proto/port` base. */
@@ -79,7 +87,8 @@ interface ModelDraft {
   nodePortIPs: Set<string>;
   localhostNodePorts: boolean;
   masqueradeMark: string | null;
-  otherSnatRules: string[];
+  /** kube-proxy's masquerade rule (the one after the mark guard), per table. */
+  nftMasquerade: NftMasquerade[];
   /** Addresses in firewall-ips: certainly LoadBalancer IPs. */
   firewalledIPs: Set<string>;
 }
@@ -121,7 +130,7 @@ export function buildNftablesModel(
     nodePortIPs: new Set(),
     localhostNodePorts: false,
     masqueradeMark: null,
-    otherSnatRules: [],
+    nftMasquerade: [],
     firewalledIPs: new Set(),
   };
   // IPv4 and IPv6 tables reuse every name, so each table is read on its own.
@@ -143,7 +152,7 @@ export function buildNftablesModel(
         ? 'local'
         : [...draft.nodePortIPs].sort(compareAddresses),
     localhostNodePorts: draft.localhostNodePorts,
-    otherSnatRules: draft.otherSnatRules,
+    snat: readSnatRules(options.iptables ?? [], null, draft.nftMasquerade),
   };
 }
 
@@ -225,7 +234,7 @@ function readTable(table: TableView, draft: ModelDraft): void {
 /**
  * The chains that set the masquerade mark (`mark-for-masquerade`) and the mark itself, read off
  * `meta mark set meta mark | 0x4000`; `masquerade` statements elsewhere than after the
- * `meta mark & 0x4000 == 0 return` guard are SNAT kube-proxy does not explain.
+ * `meta mark & 0x4000 == 0 return` guard is kube-proxy's masquerade rule, which records quote.
  */
 function readMasquerade(table: TableView, draft: ModelDraft): Set<string> {
   const markChains = new Set<string>();
@@ -247,12 +256,12 @@ function readMasquerade(table: TableView, draft: ModelDraft): Set<string> {
             draft.masqueradeMark ??= hexMark(andBits);
           }
         }
-        if (
-          statement.kind === 'nat' &&
-          (statement.type === 'masquerade' || statement.type === 'snat') &&
-          !guardedByMark
-        ) {
-          draft.otherSnatRules.push(ruleText(table, rule));
+        if (statement.kind === 'nat' && statement.type === 'masquerade' && guardedByMark) {
+          const family = table.family === 'ip6' ? 'ipv6' : 'ipv4';
+          if (!draft.nftMasquerade.some((m) => m.family === family)) {
+            const ref = { table: `${table.family} ${table.name}`, chain, rule: nftRuleText(rule) };
+            draft.nftMasquerade.push({ family, rule: ref });
+          }
         }
       }
     }
@@ -730,11 +739,4 @@ function jumpsTo(rule: NftRule, chains: ReadonlySet<string>): boolean {
   return rule.statements.some(
     (s) => s.kind === 'verdict' && s.verdict.target !== null && chains.has(s.verdict.target),
   );
-}
-
-/** A rule named for people: where it is and its statements as nft -j wrote them. */
-function ruleText(table: TableView, rule: NftRule): string {
-  const handle = rule.handle === null ? '' : ` handle ${rule.handle}`;
-  const body = rule.statements.map((s) => JSON.stringify(s)).join(' ');
-  return `${table.family} ${table.name} ${rule.chain}${handle}: ${body}`;
 }

@@ -9,6 +9,8 @@ export interface NodeContext {
   name: string;
   /** Every address of the node (canonical form), loopback included. */
   addresses: ReadonlySet<string>;
+  /** The interface holding each address, where `ip -j addr` told (flag-given IPs have none). */
+  addressInterfaces: ReadonlyMap<string, string>;
   /** Pod subnets hosted on this node; empty when unknown. */
   podSubnets: CidrSet;
   /** Where the pod subnets came from, for people reading the output. */
@@ -64,13 +66,18 @@ function podSubnetsFromNode(input: NodeContextInput): Cidr[] {
 /** Builds the node context from flags, `ip -j addr` interfaces and kube-proxy's rules. */
 export function buildNodeContext(input: NodeContextInput): NodeContext {
   const addresses = new Set<string>(input.nodeIps.map(canonicalIp));
+  const addressInterfaces = new Map<string, string>();
   for (const iface of input.interfaces) {
-    for (const address of iface.addresses) addresses.add(canonicalIp(address.ip));
+    for (const address of iface.addresses) {
+      addresses.add(canonicalIp(address.ip));
+      addressInterfaces.set(canonicalIp(address.ip), iface.name);
+    }
   }
   if (input.podCidrs.length > 0) {
     return {
       name: input.name,
       addresses,
+      addressInterfaces,
       podSubnets: new CidrSet(input.podCidrs),
       podSubnetSource: 'flag',
     };
@@ -79,6 +86,7 @@ export function buildNodeContext(input: NodeContextInput): NodeContext {
   return {
     name: input.name,
     addresses,
+    addressInterfaces,
     podSubnets: new CidrSet(derived),
     podSubnetSource: derived.length > 0 ? 'interfaces' : 'unknown',
   };

@@ -1,5 +1,6 @@
 // The node's view of kube-proxy's Services, independent of the proxy mode that programmed it.
 // Built from iptables-save, nftables (nft -j) or IPVS (ipvsadm, ipset) by the kube-proxy-*.ts builders.
+import type { SnatRules } from './snat-rules.js';
 
 /** Transport protocols kube-proxy programs Services for. */
 export type ServiceProtocol = 'tcp' | 'udp' | 'sctp';
@@ -84,8 +85,11 @@ export interface KubeProxyModel {
   nodePortAddresses: 'local' | string[];
   /** Whether NodePorts answer on 127.0.0.0/8 (iptables mode without `! -d 127.0.0.0/8`). */
   localhostNodePorts: boolean;
-  /** SNAT/MASQUERADE rules that are not kube-proxy's (a CNI's or hand-written), as rule text. */
-  otherSnatRules: string[];
+  /**
+   * The source-NAT rules on the node's POSTROUTING path (kube-proxy's, a CNI's, hand-written ones)
+   * and kube-proxy's nftables masquerade rule: what names the rule behind each SNAT.
+   */
+  snat: SnatRules;
 }
 
 /** The parts of kube-proxy's `ns/name:port` Service port key (no ":" means an unnamed port). */

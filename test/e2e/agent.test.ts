@@ -30,6 +30,22 @@ function agentArgv(node: string, useBin: boolean, extra: readonly string[]): str
   return [...cli, 'agent', '--once', '--node-name', node, '--output', 'json', ...extra];
 }
 
+/** kube-proxy's masquerade rule on node n1, read with `iptables-save` or `nft list chain`. */
+async function kubeProxyMasquerade(lab: Lab, proxyMode: 'iptables' | 'nftables'): Promise<Json> {
+  const namespace = lab.nodeNamespace('n1');
+  if (proxyMode === 'iptables') {
+    const saved = (await lab.exec(namespace, ['iptables-save', '-t', 'nat'])).stdout;
+    const rule = saved.split('\n').find((line) => line.includes('requiring SNAT'));
+    assert.ok(rule !== undefined, saved);
+    return { table: 'nat', chain: 'KUBE-POSTROUTING', rule };
+  }
+  const argv = ['nft', 'list', 'chain', 'ip', 'kube-proxy', 'masquerading'];
+  const listed = (await lab.exec(namespace, argv)).stdout;
+  const rule = listed.split('\n').find((line) => line.trim().startsWith('masquerade'));
+  assert.ok(rule !== undefined, listed);
+  return { table: 'ip kube-proxy', chain: 'masquerading', rule: rule.trim() };
+}
+
 for (const proxyMode of ['iptables', 'nftables'] as const)
   describe(`snatscope agent --once on a live three-node lab, kube-proxy ${proxyMode} mode`, () => {
     let lab: Lab;
@@ -38,6 +54,8 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
     const results = new Map<string, ProbeResult>();
     const records = new Map<string, Json[]>();
     const offline = new Map<string, Json[]>();
+    // kube-proxy's masquerade rule as the node's own tools print it.
+    let masquerade: Json = {};
 
     before(async () => {
       lab = await createLab(cluster, { prefix: newPrefix(), proxyMode });
@@ -64,6 +82,7 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
           offline.set(node.name, await analyzeNodeDumps(lab, node.name, dir, given));
         }),
       );
+      masquerade = await kubeProxyMasquerade(lab, proxyMode);
     });
 
     it('agent --once and analyze on the dumps taken with it give the same records', () => {
@@ -105,6 +124,8 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
         assert.equal(record.entryKind, e.entryKind);
         assert.equal(record.protocol, e.probe.protocol);
         assert.equal(record.cause, e.cause);
+        // Every kube-proxy cause (Cluster masquerade, node-local client, hairpin) is that rule.
+        assert.deepEqual(record.snatRule, e.cause === 'None' ? null : masquerade);
         assert.equal(record.snat, (record.observedSource as HostPort).ip !== client.ip);
         assert.equal(record.snat, e.cause !== 'None');
         assert.deepEqual(record.service, {
@@ -260,5 +281,91 @@ describe('snatscope agent, continuous, on a live node', () => {
     ])) as [number | null];
     assert.equal(code, 0);
     agent = null;
+  });
+});
+
+// A CNI-like masquerade next to kube-proxy's: ip-masq-agent's chain on n2, configured without the
+// pod CIDR in its nonMasqueradeCIDRs, masquerades outside clients even for a Local Service.
+describe('snatscope agent --once names a foreign masquerade rule (ip-masq-agent on n2)', () => {
+  let lab: Lab;
+  const ipMasqAgent = [
+    ['-N', 'IP-MASQ-AGENT'],
+    [
+      ...['-A', 'POSTROUTING', '-m', 'comment', '--comment'],
+      'ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain',
+      ...['-m', 'addrtype', '!', '--dst-type', 'LOCAL', '-j', 'IP-MASQ-AGENT'],
+    ],
+    [
+      ...['-A', 'IP-MASQ-AGENT', '-d', '169.254.0.0/16', '-m', 'comment', '--comment'],
+      'ip-masq-agent: local traffic is not subject to MASQUERADE',
+      ...['-j', 'RETURN'],
+    ],
+    [
+      ...['-A', 'IP-MASQ-AGENT', '-m', 'comment', '--comment'],
+      'ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)',
+      ...['-j', 'MASQUERADE'],
+    ],
+  ];
+  const checkout = cluster.services.find((s) => s.name === 'checkout');
+  const api = cluster.services.find((s) => s.name === 'api');
+  const n2 = findNode(cluster, 'n2').ip;
+  const results: ProbeResult[] = [];
+  let flows: Json[] = [];
+  let saved = '';
+
+  before(async () => {
+    assert.ok(checkout?.nodePort !== undefined && api?.nodePort !== undefined);
+    lab = await createLab(cluster, { prefix: newPrefix() });
+    const namespace = lab.nodeNamespace('n2');
+    for (const args of ipMasqAgent) await lab.exec(namespace, ['iptables', '-t', 'nat', ...args]);
+    for (const port of [checkout.nodePort, api.nodePort]) {
+      results.push(await lab.probe({ client: 'c1', ip: n2, port, protocol: 'tcp' }));
+    }
+    const out = await lab.exec(namespace, agentArgv('n2', false, []));
+    flows = parseNdjson(out.stdout).filter((r) => r.kind === 'flow');
+    saved = (await lab.exec(namespace, ['iptables-save', '-t', 'nat'])).stdout;
+  });
+
+  after(async () => {
+    const prefix = lab.prefix;
+    await lab.destroy();
+    const left = (await listNamespaces()).filter((ns) => ns.startsWith(prefix));
+    assert.deepEqual(left, [], 'the lab removed every namespace it made');
+  });
+
+  const recordFor = (result: ProbeResult | undefined): Json => {
+    assert.ok(result?.outcome === 'reply', `probe answered: ${JSON.stringify(result)}`);
+    const record = flows.find((r) => hp(r.observedSource) === hp(result.observedSource));
+    assert.ok(record, `a flow whose backend saw ${hp(result.observedSource)}`);
+    assert.equal(hp(record.client), hp(result.clientAddress));
+    return record;
+  };
+  const savedRule = (pattern: string): string => {
+    const rule = saved.split('\n').find((line) => line.includes(pattern));
+    assert.ok(rule !== undefined, saved);
+    return rule;
+  };
+
+  it('the Local Service’s client is masqueraded by IP-MASQ-AGENT: OtherSnat names that rule', () => {
+    const record = recordFor(results[0]);
+    // The pod saw cni0's address, not the client: the ground truth of the pod's socket.
+    assert.equal((record.observedSource as HostPort).ip, '10.244.2.1');
+    assert.equal(record.externalTrafficPolicy, 'Local');
+    assert.equal(record.cause, 'OtherSnat');
+    assert.deepEqual(record.snatRule, {
+      table: 'nat',
+      chain: 'IP-MASQ-AGENT',
+      rule: savedRule('subject to MASQUERADE (must be last in chain)'),
+    });
+  });
+
+  it('the Cluster Service’s flow is still kube-proxy’s masquerade (its jump comes first)', () => {
+    const record = recordFor(results[1]);
+    assert.equal(record.cause, 'ClusterPolicyMasquerade');
+    assert.deepEqual(record.snatRule, {
+      table: 'nat',
+      chain: 'KUBE-POSTROUTING',
+      rule: savedRule('requiring SNAT'),
+    });
   });
 });

@@ -9,6 +9,11 @@ import { renderNftables } from '../../lab/kube-proxy-nft-rules.js';
 import type { Lab, ProbeReply, ProbeRequest, ProbeResult } from '../../lab/lab.js';
 import { createLab } from '../../lab/lab.js';
 import { listNamespaces } from '../../lab/netns.js';
+import { nodeView } from '../../agent/snapshot.js';
+import { modelOf } from '../support/text-node-reader.js';
+import { parseConntrack } from '../../agent/sources/conntrack.js';
+import { parseIpAddr } from '../../agent/sources/ip-addr.js';
+import { v1 } from '../../proto/index.js';
 import type { Expectation } from '../support/lab-expectations.js';
 import { expectations } from '../support/lab-expectations.js';
 
@@ -213,6 +218,43 @@ void describe('lab in kube-proxy nftables mode', { skip: isRoot ? false : 'needs
     }
     // A random port equals the client's about once in 64 000 tries; plain masquerade keeps it.
     assert.ok(portChanged >= attempts - 1, `source port changed in ${portChanged}/${attempts}`);
+  });
+
+  void it('the record of a masqueraded flow quotes the masquerade rule as `nft list` prints it', async () => {
+    const api = findService(cluster, 'shop/api:http');
+    assert.ok(api.nodePort !== undefined);
+    const probe = { client: 'c1', ip: nodeIp('n1'), port: api.nodePort, protocol: 'tcp' } as const;
+    const reply = expectReply(await current().probe(probe));
+    const [table, conntrack, addresses, listed] = await Promise.all([
+      nodeExec('n1', ['nft', '-j', 'list', 'table', 'ip', 'kube-proxy']),
+      nodeExec('n1', ['conntrack', '-L', '-o', 'extended,id']),
+      nodeExec('n1', ['ip', '-j', 'addr']),
+      nodeExec('n1', ['nft', 'list', 'chain', 'ip', 'kube-proxy', 'masquerading']),
+    ]);
+    const model = await modelOf({ nft: [table] });
+    const { classifier } = nodeView({
+      name: 'n1',
+      model,
+      interfaces: parseIpAddr(addresses, 'ip -j addr'),
+      nodeIps: [],
+      podCidrs: [],
+      observedAt: 0,
+    });
+    const records = parseConntrack(conntrack, 'conntrack').entries.map((e) =>
+      classifier.classify(e),
+    );
+    const record = records.find(
+      (r) => r?.client?.ip === reply.clientAddress.ip && r.client.port === reply.clientAddress.port,
+    );
+    assert.ok(record, `a record of the probe in:\n${conntrack}`);
+    assert.equal(record.cause, v1.FlowRecord.Cause.ClusterPolicyMasquerade);
+    const rule = listed.split('\n').find((line) => line.trim().startsWith('masquerade'));
+    assert.ok(rule !== undefined, listed);
+    assert.deepEqual(record.snatRule, {
+      table: 'ip kube-proxy',
+      chain: 'masquerading',
+      rule: rule.trim(),
+    });
   });
 
   void it('reloadRules replaces the table in place and traffic still flows', async () => {

@@ -113,6 +113,12 @@ describe('snatscope analyze', () => {
       run.stdout,
       /ns2\/svc2:p80 tcp\s+Local .*no local endpoint on this node: external traffic is dropped \(2 packets\)/,
     );
+    // The cause names the chain; the rule itself is listed once under the flows.
+    assert.match(run.stdout, /\syes\s+ClusterPolicyMasquerade by KUBE-POSTROUTING\s/);
+    assert.match(
+      run.stdout,
+      /Rules that rewrote the source:\n {2}nat KUBE-POSTROUTING: -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE\n/,
+    );
   });
 
   it('skips a bad conntrack line with file, line number and text, and counts it', () => {
@@ -301,13 +307,13 @@ describe('snatscope analyze in nftables and IPVS modes', () => {
       'n',
       '--iptables-save',
       'a',
-      '--ipset',
+      '--ipvs-connections',
       'b',
       '--conntrack',
       'c',
     ]);
     assert.equal(orphan.status, 2);
-    assert.match(orphan.stderr, /need --ipvs/);
+    assert.match(orphan.stderr, /needs --ipvs/);
     // ipvsadm-save lists both families: one dump per node.
     const twice = runCli([
       'analyze',

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { FlowClassifier } from '../../agent/classify.js';
 import { ClusterNameIndex, type ClusterNames } from '../../agent/kube/cluster-names.js';
 import { buildNodeContext } from '../../agent/model/node.js';
+import { NO_SNAT_RULES } from '../../agent/model/snat-rules.js';
 import type { KubeProxyModel } from '../../agent/model/service-model.js';
 import { parseConntrackLine } from '../../agent/sources/conntrack.js';
 import { parseCidr, type Cidr } from '../../common/cidr.js';
@@ -18,7 +19,7 @@ const model: KubeProxyModel = {
   clusterCidrs: ['10.244.0.0/16'],
   nodePortAddresses: 'local',
   localhostNodePorts: true,
-  otherSnatRules: [],
+  snat: NO_SNAT_RULES,
   services: [
     {
       key: 'shop/api:http',

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { FlowClassifier } from '../../agent/classify.js';
 import { buildNodeContext } from '../../agent/model/node.js';
 import type { KubeProxyModel, ServicePortModel } from '../../agent/model/service-model.js';
+import { NO_SNAT_RULES } from '../../agent/model/snat-rules.js';
 import type { ConntrackEntry } from '../../agent/sources/conntrack.js';
 import { parseCidr, type Cidr } from '../../common/cidr.js';
 import { v1 } from '../../proto/index.js';
@@ -36,7 +37,7 @@ const model: KubeProxyModel = {
   clusterCidrs: ['10.244.0.0/16'],
   nodePortAddresses: 'local',
   localhostNodePorts: true,
-  otherSnatRules: [],
+  snat: NO_SNAT_RULES,
   services: [
     service({
       key: 'shop/api:http',

@@ -80,7 +80,16 @@ void describe('buildIpvsModel: node-a', () => {
     assert.deepEqual(model.clusterCidrs, ['10.244.0.0/16']);
     assert.deepEqual(model.nodePortAddresses, ['10.244.1.1', '203.0.113.11']);
     assert.equal(model.localhostNodePorts, false);
-    assert.deepEqual(model.otherSnatRules, []);
+    // The POSTROUTING path keeps the KUBE-LOOP-BACK hairpin rule and the one set it matches.
+    const postrouting = model.snat.postrouting[0]?.chains['KUBE-POSTROUTING'] ?? [];
+    assert.match(
+      postrouting[0]?.text ?? '',
+      /--match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE$/,
+    );
+    assert.deepEqual(
+      model.snat.ipsets?.map((set) => set.name),
+      ['KUBE-LOOP-BACK'],
+    );
   });
 
   const cases: {

@@ -13,6 +13,7 @@ import {
 } from '../../agent/model/kube-proxy-nftables.js';
 import { buildNodeContext } from '../../agent/model/node.js';
 import type { KubeProxyModel, ServicePortModel } from '../../agent/model/service-model.js';
+import { NO_SNAT_RULES } from '../../agent/model/snat-rules.js';
 import { parseConntrack } from '../../agent/sources/conntrack.js';
 import { parseIptablesSave } from '../../agent/sources/iptables-save.js';
 import { mergeNftDocuments, parseNftJson, type NftJson } from '../../agent/sources/nft-json.js';
@@ -80,7 +81,13 @@ void describe('buildNftablesModel: facts read off the fixtures', () => {
     // `ip daddr @nodeport-ips … vmap @service-nodeports`, nodeport-ips = { 192.168.0.2 }.
     assert.deepEqual(overall.nodePortAddresses, ['192.168.0.2']);
     assert.equal(overall.localhostNodePorts, false);
-    assert.deepEqual(overall.otherSnatRules, []);
+    // The rule after the `meta mark & 0x00004000 == 0x00000000 return` guard, as nft prints it.
+    assert.deepEqual(overall.snat.nftMasquerade, [
+      {
+        family: 'ipv4',
+        rule: { table: 'ip kube-proxy', chain: 'masquerading', rule: 'masquerade fully-random' },
+      },
+    ]);
   });
 
   void it('the six Services of TestOverallNFTablesRules, and nothing else', () => {
@@ -239,7 +246,7 @@ void describe('buildNftablesModel: the same Services as the iptables model', () 
     assert.deepEqual(nftables.nodePortAddresses, ['192.168.0.2']);
     assert.equal(iptables.localhostNodePorts, true);
     assert.equal(nftables.localhostNodePorts, false);
-    const nodeFacts = (m: KubeProxyModel) => [m.masqueradeMark, m.clusterCidrs, m.otherSnatRules];
+    const nodeFacts = (m: KubeProxyModel) => [m.masqueradeMark, m.clusterCidrs];
     assert.deepEqual(nodeFacts(nftables), nodeFacts(iptables));
   });
 });
@@ -260,7 +267,9 @@ void describe('buildNftablesModel: other layouts and options', () => {
       ['"masquerading"', '"snat-if-marked"'],
       ['"mark-for-masquerade"', '"mark-it"'],
     ]);
-    assert.deepEqual(modelOf(text), overall);
+    const renamed = modelOf(text);
+    assert.deepEqual({ ...renamed, snat: overall.snat }, overall);
+    assert.equal(renamed.snat.nftMasquerade[0]?.rule.chain, 'snat-if-marked');
   });
 
   void it('maps found by name when no base chain is in the dump', () => {
@@ -347,7 +356,7 @@ void describe('buildNftablesModel: other layouts and options', () => {
       clusterCidrs: [],
       nodePortAddresses: 'local',
       localhostNodePorts: false,
-      otherSnatRules: [],
+      snat: NO_SNAT_RULES,
     });
   });
 });
