@@ -280,7 +280,9 @@ function foreignSnatUsesIpsets(tables: readonly IptablesTable[]): boolean {
   return tables.some(
     (table) =>
       table.name === 'nat' &&
-      table.rules.some((rule) => !rule.chain.startsWith('KUBE-') && rule.tokens.includes('--match-set')),
+      table.rules.some(
+        (rule) => !rule.chain.startsWith('KUBE-') && rule.tokens.includes('--match-set'),
+      ),
   );
 }
 
