@@ -574,8 +574,16 @@ class MatchCompiler {
 
   private isLocal(ip: string): Tri {
     if (ip.startsWith('127.') || ip === '::1') return YES;
-    if (this.node.addresses.size === 0) return MAYBE;
-    return this.node.addresses.has(ip) ? YES : NO;
+    return this.isNodeAddress(ip);
+  }
+
+  /**
+   * Whether an address is the node's. Only the interfaces (`ip -j addr`) list them all; addresses
+   * given by hand (`--node-ip`) may leave out a bridge's (cni0), so a miss there is no answer.
+   */
+  private isNodeAddress(ip: string): Tri {
+    if (this.node.addresses.has(ip)) return YES;
+    return this.node.addressInterfaces.size > 0 ? NO : MAYBE;
   }
 
   private markMatch(value: number, mask: number): CompiledMatch {
@@ -653,8 +661,7 @@ class MatchCompiler {
   private consistency(rule: NatRule): (flow: SnatFlow) => Tri {
     if (rule.target === 'MASQUERADE') {
       // MASQUERADE takes an address of the outgoing interface: one of the node's.
-      return (flow) =>
-        this.node.addresses.size === 0 ? MAYBE : this.node.addresses.has(flow.observed) ? YES : NO;
+      return (flow) => this.isNodeAddress(flow.observed);
     }
     const ranges = rule.toSource.map(parseToSource);
     if (ranges.length === 0 || ranges.some((r) => r === null)) return () => MAYBE;
