@@ -24,7 +24,8 @@ SELECT f.id, f.kind, n.name AS node, p.name AS protocol, f.client_ip, f.client_p
   f.endpoint_local, st.name AS state, f.conntrack_id, f.first_seen, f.last_seen, f.closed,
   f.orig_packets, f.orig_bytes, f.reply_packets, f.reply_bytes, f.zone, f.mark,
   en.name AS entry_node, bn.name AS backend_node,
-  replace(sr.name, char(0), ' ') AS snat_rule, bp.name AS backend_pod, cn.name AS client_node
+  replace(sr.name, char(0), ' ') AS snat_rule, bp.name AS backend_pod, cn.name AS client_node,
+  f.socket_ip, f.socket_port, f.sample_rate
 FROM flows f
 JOIN names n ON n.id = f.node
 JOIN names p ON p.id = f.protocol
@@ -140,7 +141,10 @@ CREATE TABLE IF NOT EXISTS flows (
   backend_node INTEGER,
   snat_rule INTEGER,
   backend_pod INTEGER,
-  client_node INTEGER
+  client_node INTEGER,
+  socket_ip TEXT,
+  socket_port INTEGER,
+  sample_rate INTEGER NOT NULL DEFAULT 0
 );
 -- Not UNIQUE: ident is a 47-bit hash (6 bytes on disk instead of ~60 for the identity columns);
 -- the upsert compares the identity columns of the few rows that share it.
@@ -173,11 +177,15 @@ ${READABLE_VIEW}`;
 
 /** Schema changes from each older version to the next (index: the version they start from). */
 const MIGRATIONS: Readonly<Record<number, string>> = {
-  // v2: the rule that rewrote the source, the backend pod and the client's node.
+  // v2: the rule that rewrote the source, the backend pod, the client's node, the backend
+  // socket's peer and the sampling rate.
   1: `
 ALTER TABLE flows ADD COLUMN snat_rule INTEGER;
 ALTER TABLE flows ADD COLUMN backend_pod INTEGER;
 ALTER TABLE flows ADD COLUMN client_node INTEGER;
+ALTER TABLE flows ADD COLUMN socket_ip TEXT;
+ALTER TABLE flows ADD COLUMN socket_port INTEGER;
+ALTER TABLE flows ADD COLUMN sample_rate INTEGER NOT NULL DEFAULT 0;
 DROP VIEW IF EXISTS flows_readable;
 ${READABLE_VIEW}`,
 };
@@ -186,7 +194,7 @@ const FLOW_COLUMNS = `id, kind, node, protocol, client_ip, client_port, entry_ip
   entry_kind, backend_ip, backend_port, source_ip, source_port, snat, cause, service, policy,
   proxy_mode, endpoint_local, state, conntrack_id, first_seen, last_seen, closed, orig_packets,
   orig_bytes, reply_packets, reply_bytes, zone, mark, entry_node, backend_node, snat_rule,
-  backend_pod, client_node`;
+  backend_pod, client_node, socket_ip, socket_port, sample_rate`;
 
 /** The bound parameters of one record (insert, update and identity lookup share them). */
 interface FlowParams {
@@ -224,6 +232,9 @@ interface FlowParams {
   snat_rule: number | null;
   backend_pod: number | null;
   client_node: number | null;
+  socket_ip: string | null;
+  socket_port: number | null;
+  sample_rate: number;
   // The identity's original-direction tuple in canonical form (absent address = "" and 0).
   src_ip: string;
   src_port: number;
@@ -271,6 +282,9 @@ type InsertValues = [
   Nullable<number>,
   Nullable<number>,
   Nullable<number>,
+  Nullable<string>,
+  Nullable<number>,
+  number,
 ];
 /** updateFlow parameters: last seen, closed, state, counters, endpoint local, then row id. */
 type UpdateValues = [
@@ -287,7 +301,7 @@ type UpdateValues = [
 // The identity check reads the row anyway: it returns what an update merges with.
 const FOUND_COLUMNS = `id, first_seen, last_seen, closed, state, orig_packets, orig_bytes,
   reply_packets, reply_bytes, endpoint_local, entry_node, backend_node, snat_rule, backend_pod,
-  client_node`;
+  client_node, socket_ip, socket_port`;
 
 /** One stored row as SELECT returns it. */
 interface FlowRow {
@@ -326,6 +340,9 @@ interface FlowRow {
   snat_rule: number | null;
   backend_pod: number | null;
   client_node: number | null;
+  socket_ip: string | null;
+  socket_port: number | null;
+  sample_rate: number;
 }
 
 /** The stored state of a connection that a new record of it updates. */
@@ -346,6 +363,8 @@ type FoundRow = Pick<
   | 'snat_rule'
   | 'backend_pod'
   | 'client_node'
+  | 'socket_ip'
+  | 'socket_port'
 >;
 
 interface ServiceName {
@@ -720,6 +739,9 @@ export class SqliteFlowStore implements FlowStore {
         p.snat_rule,
         p.backend_pod,
         p.client_node,
+        p.socket_ip,
+        p.socket_port,
+        p.sample_rate,
       );
     } else {
       this.update(found, p);
@@ -762,6 +784,13 @@ export class SqliteFlowStore implements FlowStore {
       clientNode !== row.client_node
     ) {
       s.updateNames.run(snatRule, backendPod, clientNode, row.id);
+    }
+    // The socket event may come after the flow's first record: a later record brings it.
+    if (
+      p.socket_ip !== null &&
+      (p.socket_ip !== row.socket_ip || p.socket_port !== row.socket_port)
+    ) {
+      s.updateSocket.run(p.socket_ip, p.socket_port, row.id);
     }
     if (p.observed_at < row.first_seen) s.updateFirstSeen.run(p.observed_at, row.id);
   }
@@ -833,6 +862,9 @@ export class SqliteFlowStore implements FlowStore {
       snat_rule: r.snatRule ? this.nameId(ruleName(r.snatRule)) : null,
       backend_pod: r.backendPod ? this.nameId(podName(r.backendPod)) : null,
       client_node: clientNode === null ? null : this.nameId(clientNode),
+      socket_ip: r.socketObserved ? (r.socketObserved.ip ?? '') : null,
+      socket_port: r.socketObserved ? (r.socketObserved.port ?? 0) : null,
+      sample_rate: r.sampleRate ?? 0,
       src_ip: srcIp,
       src_port: srcPort,
       dst_ip: dstIp,
@@ -879,6 +911,10 @@ export class SqliteFlowStore implements FlowStore {
     if (row.snat_rule !== null) record.snatRule = parseRuleName(this.nameOf(row.snat_rule));
     if (row.backend_pod !== null) record.backendPod = parsePodName(this.nameOf(row.backend_pod));
     if (row.client_node !== null) record.clientNode = this.nameOf(row.client_node);
+    if (row.socket_ip !== null) {
+      record.socketObserved = { ip: row.socket_ip, port: row.socket_port ?? 0 };
+    }
+    if (row.sample_rate !== 0) record.sampleRate = row.sample_rate;
     return record;
   }
 
@@ -1125,8 +1161,8 @@ function prepareStatements(db: Database.Database) {
          entry_port, entry_kind, backend_ip, backend_port, source_ip, source_port, snat, cause,
          service, policy, proxy_mode, endpoint_local, state, conntrack_id, first_seen, last_seen,
          closed, orig_packets, orig_bytes, reply_packets, reply_bytes, zone, mark, entry_node,
-         backend_node, snat_rule, backend_pod, client_node)
-       VALUES (${Array.from({ length: 35 }, () => '?').join(', ')})`,
+         backend_node, snat_rule, backend_pod, client_node, socket_ip, socket_port, sample_rate)
+       VALUES (${Array.from({ length: 38 }, () => '?').join(', ')})`,
     ),
     // Only columns that no index holds: SQLite then rewrites the row alone. The rare changes
     // of indexed columns have statements of their own.
@@ -1140,6 +1176,9 @@ function prepareStatements(db: Database.Database) {
     updateFirstSeen: db.prepare<[number, number]>('UPDATE flows SET first_seen = ? WHERE id = ?'),
     updateNames: db.prepare<[Nullable<number>, Nullable<number>, Nullable<number>, number]>(
       'UPDATE flows SET snat_rule = ?, backend_pod = ?, client_node = ? WHERE id = ?',
+    ),
+    updateSocket: db.prepare<[string, Nullable<number>, number]>(
+      'UPDATE flows SET socket_ip = ?, socket_port = ? WHERE id = ?',
     ),
     setBackendNode: db.prepare<[number, number]>('UPDATE flows SET backend_node = ? WHERE id = ?'),
     lastSequence: db.prepare<[string, string], { last_sequence: number }>(

@@ -176,6 +176,7 @@ export function checkFlowRecord(record: v1.IFlowRecord, node: string): Invalid |
     checkHostPort(record.entry, 'entry', entrySide) ??
     checkHostPort(record.backend, 'backend', true) ??
     checkHostPort(record.observedSource, 'observedSource', true) ??
+    checkHostPort(record.socketObserved, 'socketObserved', false) ??
     checkReferences(record)
   );
 }

@@ -62,6 +62,8 @@ export function flowToJson(r: v1.IFlowRecord): ContractJson {
     snatRule: entrySide ? ruleRef(r.snatRule) : null,
     backendPod: objectRef(r.backendPod),
     clientNode: entrySide ? (r.clientNode ?? null) : null,
+    socketObserved: hostPort(r.socketObserved),
+    sampleRate: r.sampleRate ?? 0,
   };
 }
 

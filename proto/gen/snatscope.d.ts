@@ -203,6 +203,8 @@ export namespace snatscope {
             snatRule?: (snatscope.v1.RuleRef.$Properties|null);
             backendPod?: (snatscope.v1.ObjectRef.$Properties|null);
             clientNode?: (string|null);
+            socketObserved?: (snatscope.v1.HostPort.$Properties|null);
+            sampleRate: number;
             static create(properties: snatscope.v1.FlowRecord.$Shape): snatscope.v1.FlowRecord & snatscope.v1.FlowRecord.$Shape;
             static create(properties?: snatscope.v1.FlowRecord.$Properties): snatscope.v1.FlowRecord;
             static encode(m: snatscope.v1.FlowRecord.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -245,6 +247,8 @@ export namespace snatscope {
                 snatRule?: (snatscope.v1.RuleRef.$Properties|null);
                 backendPod?: (snatscope.v1.ObjectRef.$Properties|null);
                 clientNode?: (string|null);
+                socketObserved?: (snatscope.v1.HostPort.$Properties|null);
+                sampleRate?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = snatscope.v1.FlowRecord.$Properties;

@@ -1719,6 +1719,8 @@ export const snatscope = $root.snatscope = (() => {
              * @property {snatscope.v1.RuleRef.$Properties|null} [snatRule] FlowRecord snatRule
              * @property {snatscope.v1.ObjectRef.$Properties|null} [backendPod] FlowRecord backendPod
              * @property {string|null} [clientNode] FlowRecord clientNode
+             * @property {snatscope.v1.HostPort.$Properties|null} [socketObserved] FlowRecord socketObserved
+             * @property {number|null} [sampleRate] FlowRecord sampleRate
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1966,6 +1968,22 @@ export const snatscope = $root.snatscope = (() => {
              */
             FlowRecord.prototype.clientNode = null;
 
+            /**
+             * FlowRecord socketObserved.
+             * @member {snatscope.v1.HostPort.$Properties|null|undefined} socketObserved
+             * @memberof snatscope.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.socketObserved = null;
+
+            /**
+             * FlowRecord sampleRate.
+             * @member {number} sampleRate
+             * @memberof snatscope.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.sampleRate = 0;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -2079,6 +2097,10 @@ export const snatscope = $root.snatscope = (() => {
                     $root.snatscope.v1.ObjectRef.encode(m.backendPod, w.uint32(/* id 26, wireType 2 =*/210).fork(), q + 1).ldelim();
                 if (m.clientNode != null && $Object.hasOwnProperty.call(m, "clientNode"))
                     w.uint32(/* id 27, wireType 2 =*/218).string(m.clientNode);
+                if (m.socketObserved != null && $Object.hasOwnProperty.call(m, "socketObserved"))
+                    $root.snatscope.v1.HostPort.encode(m.socketObserved, w.uint32(/* id 28, wireType 2 =*/226).fork(), q + 1).ldelim();
+                if (m.sampleRate != null && $Object.hasOwnProperty.call(m, "sampleRate") && m.sampleRate !== 0)
+                    w.uint32(/* id 29, wireType 0 =*/232).uint32(m.sampleRate);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -2344,6 +2366,21 @@ export const snatscope = $root.snatscope = (() => {
                             m._clientNode = "clientNode";
                             continue;
                         }
+                    case 28: {
+                            if (u !== 2)
+                                break;
+                            m.socketObserved = $root.snatscope.v1.HostPort.decode(r, r.size(), $undefined, q + 1, m.socketObserved);
+                            continue;
+                        }
+                    case 29: {
+                            if (u !== 0)
+                                break;
+                            if (v = r.uint32())
+                                m.sampleRate = v;
+                            else
+                                delete m.sampleRate;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -2531,6 +2568,17 @@ export const snatscope = $root.snatscope = (() => {
                     p._clientNode = 1;
                     if (!$util.isString(m.clientNode))
                         return "clientNode: string expected";
+                }
+                if (m.socketObserved != null && $Object.hasOwnProperty.call(m, "socketObserved")) {
+                    {
+                        var e = $root.snatscope.v1.HostPort.verify(m.socketObserved, q + 1);
+                        if (e)
+                            return "socketObserved." + e;
+                    }
+                }
+                if (m.sampleRate != null && $Object.hasOwnProperty.call(m, "sampleRate")) {
+                    if (!$util.isInteger(m.sampleRate))
+                        return "sampleRate: integer expected";
                 }
                 return null;
             };
@@ -2750,6 +2798,16 @@ export const snatscope = $root.snatscope = (() => {
                 if (d.clientNode != null) {
                     m.clientNode = $String(d.clientNode);
                 }
+                if (d.socketObserved != null) {
+                    if (!$util.isObject(d.socketObserved))
+                        throw $TypeError(".snatscope.v1.FlowRecord.socketObserved: object expected");
+                    m.socketObserved = $root.snatscope.v1.HostPort.fromObject(d.socketObserved, q + 1);
+                }
+                if (d.sampleRate != null) {
+                    if ($Number(d.sampleRate) !== 0) {
+                        m.sampleRate = d.sampleRate >>> 0;
+                    }
+                }
                 return m;
             };
 
@@ -2794,6 +2852,8 @@ export const snatscope = $root.snatscope = (() => {
                     d.mark = 0;
                     d.snatRule = null;
                     d.backendPod = null;
+                    d.socketObserved = null;
+                    d.sampleRate = 0;
                 }
                 if (m.kind != null && $Object.hasOwnProperty.call(m, "kind")) {
                     d.kind = o.enums === $String ? $root.snatscope.v1.FlowRecord.Kind[m.kind] === $undefined ? m.kind : $root.snatscope.v1.FlowRecord.Kind[m.kind] : m.kind;
@@ -2875,6 +2935,12 @@ export const snatscope = $root.snatscope = (() => {
                 }
                 if (m.clientNode != null && $Object.hasOwnProperty.call(m, "clientNode")) {
                     d.clientNode = m.clientNode;
+                }
+                if (m.socketObserved != null && $Object.hasOwnProperty.call(m, "socketObserved")) {
+                    d.socketObserved = $root.snatscope.v1.HostPort.toObject(m.socketObserved, o, q + 1);
+                }
+                if (m.sampleRate != null && $Object.hasOwnProperty.call(m, "sampleRate")) {
+                    d.sampleRate = m.sampleRate;
                 }
                 return d;
             };

@@ -139,6 +139,11 @@ describe('checkFlowRecord', () => {
       problem: null,
     },
     {
+      name: 'a socket peer that is no address',
+      record: { ...good, socketObserved: { ip: 'pod', port: 1 } },
+      problem: /socketObserved\.ip "pod"/,
+    },
+    {
       name: 'a SNAT rule with control characters',
       record: { ...good, snatRule: { table: 'nat', chain: 'POSTROUTING', rule: '-j SNAT\u0000x' } },
       problem: /snatRule\.rule/,

@@ -44,6 +44,8 @@ const record: fc.Arbitrary<v1.IFlowRecord> = fc.record(
     snatRule: fc.option(fc.record({ table: fc.string(), chain: fc.string(), rule: fc.string() })),
     backendPod: fc.option(fc.record({ namespace: fc.string(), name: fc.string() })),
     clientNode: fc.option(fc.string()),
+    socketObserved: fc.option(hostPort),
+    sampleRate: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
   },
   { requiredKeys: ['kind'] },
 );

@@ -155,6 +155,8 @@ const flowRecord: fc.Arbitrary<v1.IFlowRecord> = fc.record(
       ),
     ),
     clientNode: maybe(text),
+    socketObserved: hostPort,
+    sampleRate: maybe(u32),
   },
   { requiredKeys: [] },
 );
@@ -678,7 +680,10 @@ describe('SqliteFlowStore', () => {
     raw.exec(`DROP VIEW flows_readable;
       ALTER TABLE flows DROP COLUMN snat_rule;
       ALTER TABLE flows DROP COLUMN backend_pod;
-      ALTER TABLE flows DROP COLUMN client_node;`);
+      ALTER TABLE flows DROP COLUMN client_node;
+      ALTER TABLE flows DROP COLUMN socket_ip;
+      ALTER TABLE flows DROP COLUMN socket_port;
+      ALTER TABLE flows DROP COLUMN sample_rate;`);
     raw.pragma('user_version = 1');
     raw.close();
 
