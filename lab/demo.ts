@@ -2,6 +2,7 @@
 // one streaming agent per node, a loopback forward to the collector's HTTP API, and client traffic.
 // Every resource is recorded before it is created so that stop() (or stopSync() from an 'exit'
 // handler) removes exactly what this demo made, whatever step set-up failed or was interrupted at.
+import { abortableSleep } from '../common/sleep.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,18 +73,6 @@ export function sumMetric(text: string, name: string): number {
     if (Number.isFinite(value)) total += value;
   }
   return total;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -317,7 +306,7 @@ export class DemoEnvironment {
             `${last ? ` (last error: ${last})` : ''}\n${logs}`,
         );
       }
-      await sleep(250, signal);
+      await abortableSleep(250, signal);
     }
   }
 

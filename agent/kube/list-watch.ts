@@ -3,6 +3,7 @@
 // when the server ends the stream, relist on 410 Gone, relist now and then (resync) in case an
 // event was missed, and back off with jitter on errors. @kubernetes/client-node's ListWatch does
 // none of bookmarks, backoff or resync, and keeps whole objects: this keeps only what `read` keeps.
+import { abortableSleep } from '../../common/sleep.js';
 import { Backoff, type BackoffConfig, type RandomSource } from '../export/backoff.js';
 import { KubeObjectError, readObjectMeta, type ObjectMeta } from './objects.js';
 import { KubeApiError, type KubeTransport, type KubeWatchEvent } from './transport.js';
@@ -46,16 +47,7 @@ export const DEFAULT_TIMING: ListWatchTiming = Object.freeze({
   resyncMs: 30 * 60_000,
   backoff: Object.freeze({ initialMs: 500, maxMs: 60_000, multiplier: 2 }),
   random: Math.random,
-  sleep: (ms: number, signal: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    }),
+  sleep: abortableSleep,
 });
 
 /** What a loop did since it started; "Everything that moves gets a counter." */
