@@ -1,6 +1,6 @@
 // `--upstream-cidr`: the addresses of load balancers or proxies that replace the client address
 // before traffic reaches a node. Checked for every entry flow by the correlator and the metrics.
-import { CidrSet, parseCidr, type Cidr } from '../common/cidr.js';
+import { CidrSet, ipv4Number, parseCidr, type Cidr } from '../common/cidr.js';
 
 /**
  * `--upstream-cidr` membership. IPv4 is matched on integers here: node's BlockList (CidrSet)
@@ -32,29 +32,4 @@ export class UpstreamCidrs {
     for (const cidr of this.v4) if ((address & cidr.mask) >>> 0 === cidr.network) return true;
     return false;
   }
-}
-
-/** Dotted-quad IPv4 text as an unsigned integer; null for anything else (IPv6). */
-function ipv4Number(ip: string): number | null {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || ++dots > 3) return null;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      octet = octet * 10 + (c - 48);
-      digits++;
-      if (octet > 255) return null;
-    } else {
-      return null;
-    }
-  }
-  if (dots !== 3 || digits === 0) return null;
-  return value * 256 + octet;
 }

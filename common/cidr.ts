@@ -96,3 +96,31 @@ export class CidrSet {
     return version !== 0 && this.list.check(ip, version === 4 ? 'ipv4' : 'ipv6');
   }
 }
+
+/**
+ * Dotted-quad IPv4 text as an unsigned integer; null for anything else (IPv6). A byte loop: hot
+ * paths match every record's address, where a parser that allocates would dominate.
+ */
+export function ipv4Number(ip: string): number | null {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return null;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return null;
+    } else {
+      return null;
+    }
+  }
+  if (dots !== 3 || digits === 0) return null;
+  return value * 256 + octet;
+}

@@ -9,7 +9,7 @@
 // show them), then compiled into closures once per classifier (SnatRuleFinder), not per flow.
 import ipaddr from 'ipaddr.js';
 
-import { canonicalIp, parseCidr } from '../../common/cidr.js';
+import { canonicalIp, ipv4Number, parseCidr } from '../../common/cidr.js';
 import type { IptablesRule, IptablesTable } from '../sources/iptables-save.js';
 import type { Ipset, IpsetEntry } from '../sources/ipset.js';
 
@@ -698,9 +698,9 @@ function cidrTest(text: string): ((ip: string) => boolean) | null {
   if (cidr.family === 'ipv4') {
     // Integer arithmetic: this runs for every SNATed connection, ipaddr.js parsing would dominate.
     const mask = cidr.prefixLength === 0 ? 0 : (0xffffffff << (32 - cidr.prefixLength)) >>> 0;
-    const network = ipv4Value(cidr.network);
+    const network = ipv4Number(cidr.network);
     return (ip) => {
-      const value = ipv4Value(ip);
+      const value = ipv4Number(ip);
       return value !== null && (value & mask) >>> 0 === network;
     };
   }
@@ -725,10 +725,10 @@ function parseToSource(text: string): ((ip: string) => boolean) | null {
   if (!ipaddr.isValid(low) || !ipaddr.isValid(high)) return null;
   const v6 = low.includes(':');
   if (!v6) {
-    const first = ipv4Value(low) ?? 0;
-    const last = ipv4Value(high) ?? 0;
+    const first = ipv4Number(low) ?? 0;
+    const last = ipv4Number(high) ?? 0;
     return (ip) => {
-      const value = ipv4Value(ip);
+      const value = ipv4Number(ip);
       return value !== null && value >= first && value <= last;
     };
   }
@@ -746,29 +746,4 @@ function addressValue(ip: string): bigint {
     .parse(ip)
     .toByteArray()
     .reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
-}
-
-/** A dotted IPv4 address as an unsigned 32-bit number; null for anything else. */
-function ipv4Value(ip: string): number | null {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const code = ip.charCodeAt(i);
-    if (code === 0x2e) {
-      if (digits === 0 || part > 255) return null;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (code >= 0x30 && code <= 0x39 && digits < 3) {
-      part = part * 10 + code - 0x30;
-      digits++;
-    } else {
-      return null;
-    }
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return null;
-  return value * 256 + part;
 }
