@@ -16,9 +16,7 @@ export interface SocketOpen {
 
 /** What one line of `bpftrace -f json` output says. */
 export type TracerLine =
-  | { type: 'attached'; probes: number }
-  | { type: 'open'; open: SocketOpen }
-  | { type: 'other' };
+  { type: 'attached'; probes: number } | { type: 'open'; open: SocketOpen } | { type: 'other' };
 
 // oldstate 3 = TCP_SYN_RECV, newstate 1 = TCP_ESTABLISHED, protocol 6 = IPPROTO_TCP (MPTCP's
 // subflows report 262), family 2 = AF_INET, else AF_INET6. `sport` is the server's own port.
@@ -33,7 +31,14 @@ export const PASSIVE_OPEN_PROGRAM = `tracepoint:sock:inet_sock_set_state
 }`;
 
 /** `-B line`: one event per write, not a 4 KiB block later (the join waits for it). */
-export const BPFTRACE_ARGS: readonly string[] = ['-B', 'line', '-f', 'json', '-e', PASSIVE_OPEN_PROGRAM];
+export const BPFTRACE_ARGS: readonly string[] = [
+  '-B',
+  'line',
+  '-f',
+  'json',
+  '-e',
+  PASSIVE_OPEN_PROGRAM,
+];
 
 // A socket of an IPv6 listener that accepted IPv4 (dual stack) reports v4-mapped addresses;
 // conntrack names the same connection by its IPv4 addresses.
@@ -77,11 +82,7 @@ export function parseTracerLine(line: string): TracerLine {
 
 /** Why the tracer is not running. */
 export type TracerUnavailable =
-  | 'no-bpftrace'
-  | 'no-tracefs'
-  | 'no-permission'
-  | 'no-btf'
-  | 'exited';
+  'no-bpftrace' | 'no-tracefs' | 'no-permission' | 'no-btf' | 'exited';
 
 /**
  * The reason in bpftrace's own words (test/fixtures/bpftrace-0.17-*.stderr.txt): without tracefs
@@ -142,7 +143,9 @@ export function startSocketTracer(handlers: TracerHandlers): RunningTracer {
       try {
         parsed = parseTracerLine(line);
       } catch (error) {
-        handlers.problem(new Error(`bpftrace: ${(error as Error).message}: "${line.slice(0, 200)}"`));
+        handlers.problem(
+          new Error(`bpftrace: ${(error as Error).message}: "${line.slice(0, 200)}"`),
+        );
         return;
       }
       if (parsed.type === 'open') handlers.open(parsed.open);
@@ -161,7 +164,10 @@ export function startSocketTracer(handlers: TracerHandlers): RunningTracer {
       if (stopped) return null;
       // bpftrace never ends by itself while attached: an exit without error is a failure too.
       const failure = error ?? new ToolError('bpftrace', [], 'exit', 'exited');
-      return { reason: unavailableReason(failure, stderr), detail: stderr.trim() || failure.message };
+      return {
+        reason: unavailableReason(failure, stderr),
+        detail: stderr.trim() || failure.message,
+      };
     }),
     stop: () => {
       stopped = true;
