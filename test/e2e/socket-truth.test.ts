@@ -104,7 +104,7 @@ describe('socketObserved: the backend socket’s peer, stitched into the entry f
     });
   }
 
-  it('no agent saw a socket peer other than conntrack’s source', async () => {
+  it('no agent saw a socket peer other than conntrack’s source', () => {
     for (const agent of agents) {
       assert.doesNotMatch(agent.stderr(), /something rewrote it after conntrack/);
       assert.doesNotMatch(agent.stderr(), /socket tracer unavailable/);
