@@ -22,6 +22,14 @@ import { serveAgentHttp } from './http.js';
 import { AgentMetrics } from './metrics.js';
 import { NdjsonWriter, type RecordWriter } from './output.js';
 import { AgentPipeline, type PipelineConfig, type RecordSink } from './pipeline.js';
+import { SocketJoin } from './socket-join.js';
+import {
+  mountTracefs,
+  startSocketTracer,
+  tracefsMounted,
+  type RunningTracer,
+  type TracerUnavailable,
+} from './sources/socket-tracer.js';
 import { pollNode, type PollConfig } from './poll.js';
 import type { InputProblem } from './snapshot.js';
 import type { NodeReader } from './sources/node-reader.js';
@@ -55,6 +63,14 @@ export interface AgentConfig {
   metricsListen: { host: string; port: number } | null;
   /** Reading the Kubernetes API (Services, pod and node names); null: not at all. */
   kubeApi: KubeApiConfig | null;
+  /** The eBPF socket tracer (socketObserved); null or absent: off. */
+  socketTracer?: SocketTracerConfig | null;
+}
+
+/** How the agent runs its socket tracer. */
+export interface SocketTracerConfig {
+  /** Mount tracefs when it is missing (else the tracer is unavailable: no-tracefs). */
+  mountTracefs: boolean;
 }
 
 /** Where the agent finds the Kubernetes API. */
@@ -114,6 +130,8 @@ export class Agent {
   private server: Server | null = null;
   private exporterStart: Promise<void> = Promise.resolve();
   private stopping = false;
+  private tracer: RunningTracer | null = null;
+  private tracerEnded: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly config: AgentConfig,
@@ -122,6 +140,7 @@ export class Agent {
     private readonly exporter: CollectorExporter | null,
     private readonly health: AgentHealth,
     private readonly kube: KubeApiReader | null,
+    private readonly sockets: SocketJoin | null,
     private readonly log: Logger,
   ) {}
 
@@ -147,7 +166,11 @@ export class Agent {
           log.child({ component: 'export' }),
         )
       : null;
-    const sink: RecordSink = exporter ?? new NdjsonWriter(output);
+    const out: RecordSink = exporter ?? new NdjsonWriter(output);
+    const sockets = config.socketTracer
+      ? new SocketJoin(out, metrics, log.child({ component: 'socket-join' }))
+      : null;
+    const sink = sockets ?? out;
     const kube = config.kubeApi ? kubeApiReader(config.nodeName, config.kubeApi, log) : null;
     if (kube) metrics.observeKubeApi(kube);
     pipeline = new AgentPipeline(reader, pipelineConfig(config, kube), sink, metrics, log);
@@ -163,7 +186,7 @@ export class Agent {
         maxDisconnectedMs: DEFAULT_MAX_DISCONNECTED_MS,
       },
     );
-    return new Agent(config, metrics, pipeline, exporter, health, kube, log);
+    return new Agent(config, metrics, pipeline, exporter, health, kube, sockets, log);
   }
 
   /** The port /metrics listens on (0 when not served). */
@@ -185,6 +208,7 @@ export class Agent {
     }
     // Polls do not wait for the API: until its first list they name nothing, as without it.
     this.kube?.start();
+    await this.startSocketTracer();
     this.pipeline.start();
     const exporter = this.exporter;
     if (exporter) {
@@ -197,6 +221,8 @@ export class Agent {
   /** Stops polling, flushes the last poll's records to the collector (or stdout), closes. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.tracer?.stop();
+    await this.tracerEnded;
     await this.pipeline.stop();
     await this.exporterStart;
     // After the pipeline: its last poll's records are flushed into the spool and acked if possible.
@@ -211,6 +237,60 @@ export class Agent {
       });
     }
     this.log.info('agent stopped');
+  }
+
+  /**
+   * Starts bpftrace when configured. Where it cannot run (no bpftrace, tracefs, permission or
+   * BTF) the agent says so once, shows why in a metric, and goes on without socketObserved.
+   */
+  private async startSocketTracer(): Promise<void> {
+    const config = this.config.socketTracer;
+    const sockets = this.sockets;
+    const state = (name: string, reason = ''): void => {
+      this.metrics.socketTracer.reset();
+      this.metrics.socketTracer.set({ state: name, reason }, 1);
+    };
+    if (!config || !sockets) {
+      state('off');
+      return;
+    }
+    const unavailable = (reason: TracerUnavailable, detail: string): void => {
+      state('unavailable', reason);
+      this.log.warn(
+        { reason, detail },
+        'socket tracer unavailable; records carry no socketObserved (the rest works as before)',
+      );
+    };
+    if (!tracefsMounted()) {
+      if (!config.mountTracefs) {
+        unavailable('no-tracefs', 'tracefs is not mounted (--mount-tracefs, or mount it)');
+        return;
+      }
+      try {
+        await mountTracefs();
+      } catch (error) {
+        unavailable('no-tracefs', (error as Error).message);
+        return;
+      }
+    }
+    state('starting');
+    const tracer = startSocketTracer({
+      open: (open) => {
+        sockets.socket(open);
+      },
+      attached: () => {
+        state('attached');
+        this.log.info('socket tracer attached to sock:inet_sock_set_state');
+      },
+      problem: (error) => {
+        this.metrics.parseErrors.inc({ source: 'bpftrace' });
+        this.log.warn({ err: error }, 'skipped bad bpftrace output');
+      },
+    });
+    this.tracer = tracer;
+    this.tracerEnded = tracer.done.then((stop) => {
+      if (stop !== null) unavailable(stop.reason, stop.detail);
+    });
   }
 }
 

@@ -126,6 +126,23 @@ export class AgentMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+  readonly socketTracer = new Gauge({
+    name: 'snatscope_agent_socket_tracer',
+    help: 'The eBPF socket tracer: 1 for its current state (off, starting, attached, unavailable) and, when unavailable, why (no-bpftrace, no-tracefs, no-permission, no-btf, exited).',
+    labelNames: ['state', 'reason'],
+    registers: [this.registry],
+  });
+  readonly socketEvents = new Counter({
+    name: 'snatscope_agent_socket_events_total',
+    help: 'Passive TCP opens and their joins to records: joined (socket first), late (record re-sent with it), kept (waiting for its record), not-local (not an endpoint of this node).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly socketMismatches = new Counter({
+    name: 'snatscope_agent_socket_mismatch_total',
+    help: 'Backend sockets whose peer is not the source conntrack saw: something rewrote it after conntrack.',
+    registers: [this.registry],
+  });
   // The Kubernetes API reader keeps its own counts; these read them at each scrape.
   private kubeApi: KubeApiReader | null = null;
   readonly kubeApiState = new Gauge({

@@ -56,6 +56,8 @@ interface AgentOptions extends TransportSecurityFlags {
   kubeApi: boolean;
   kubeconfig?: string;
   kubeSyncTimeout: number;
+  socketTracer: boolean;
+  mountTracefs: boolean;
 }
 
 /** Parses the collector's HOST:PORT (IPv6 as [::1]:9443) into a gRPC target. */
@@ -107,6 +109,15 @@ export function agentCommand(): Command {
       'with --once: longest wait for the API’s first list before reading the node',
       durationMs,
       10_000,
+    )
+    .option(
+      '--no-socket-tracer',
+      'do not run bpftrace on sock:inet_sock_set_state (the backend socket’s peer, socketObserved)',
+    )
+    .option(
+      '--mount-tracefs',
+      'mount tracefs at /sys/kernel/tracing when it is not mounted (the socket tracer needs it)',
+      false,
     )
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
     .option(
@@ -211,6 +222,7 @@ async function runContinuous(options: AgentOptions): Promise<void> {
         collector,
         metricsListen: options.metricsListen ?? null,
         kubeApi: kubeApiConfig(options),
+        socketTracer: options.socketTracer ? { mountTracefs: options.mountTracefs } : null,
       },
       new LiveNodeReader(DEFAULT_LIMITS, options.services ?? null),
       log,

@@ -693,7 +693,10 @@ export class SqliteFlowStore implements FlowStore {
     for (const link of links) {
       // A link whose entry row is gone (pruned) or was never stored has nothing to update.
       const found = this.findRow(this.flowParams(link.entry));
-      if (found !== undefined) s.setBackendNode.run(this.nameId(link.backendNode), found.id);
+      if (found === undefined) continue;
+      s.setBackendNode.run(this.nameId(link.backendNode), found.id);
+      const socket = link.socketObserved;
+      if (socket?.ip) s.updateSocket.run(socket.ip, socket.port ?? 0, found.id);
     }
     return outcomes;
   }

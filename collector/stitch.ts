@@ -23,8 +23,15 @@ const DEFAULT_WINDOW_SECONDS = 120;
 
 /** What is known about one connection while its halves meet. One hidden class for all. */
 class Connection {
-  /** The latest entry record stored without a backend node, until a link for it is returned. */
+  /**
+   * The latest entry record stored without a backend node (or, for TCP, without the backend's
+   * socket), until a link giving it what it lacks is returned.
+   */
   entry: v1.IFlowRecord | null = null;
+  /** Whether a link already gave `entry` its backend node. */
+  entryLinked = false;
+  /** The backend half's socketObserved: it may come with a later record than the first. */
+  socket: v1.IHostPort | null = null;
   entryNode: string | null = null;
   backendNode: string | null = null;
   entryClosed = false;
@@ -82,11 +89,18 @@ export class Stitcher {
       if (connection.entryNode !== null && connection.backendNode === null) this.stitchedCount++;
       connection.backendNode = node;
       if (record.closed === true) connection.backendClosed = true;
+      const newSocket = record.socketObserved?.ip ? record.socketObserved : null;
+      if (newSocket !== null) connection.socket = newSocket;
       let link: BackendLink | null = null;
       if (connection.entryNode !== null) {
         record.entryNode = connection.entryNode;
-        if (connection.entry !== null) link = { entry: connection.entry, backendNode: node };
-        connection.entry = null;
+        const entry = connection.entry;
+        // Linked again when the socket comes with a later record of the backend half.
+        if (entry !== null && (!connection.entryLinked || newSocket !== null)) {
+          connection.entryLinked = true;
+          link = { entry, backendNode: node, socketObserved: connection.socket };
+        }
+        if (connection.socket !== null || record.protocol !== 'tcp') connection.entry = null;
       }
       if (connection.entryClosed && connection.backendClosed) this.connections.delete(key);
       return link;
@@ -97,6 +111,8 @@ export class Stitcher {
       record.backendNode = node;
       return null;
     }
+    // The backend's socket lives on the backend's node: only its half can tell it.
+    delete record.socketObserved;
     const key = joinKey(record);
     if (key === null) return null;
     const connection = this.find(key, record.observedAt ?? 0);
@@ -104,7 +120,14 @@ export class Stitcher {
     connection.entryNode = node;
     if (record.closed === true) connection.entryClosed = true;
     if (connection.backendNode !== null) record.backendNode = connection.backendNode;
-    else connection.entry = record;
+    if (connection.socket !== null) record.socketObserved = connection.socket;
+    if (
+      connection.backendNode === null ||
+      (connection.socket === null && record.protocol === 'tcp')
+    ) {
+      connection.entry = record;
+      connection.entryLinked = connection.backendNode !== null;
+    }
     // Both halves reported their end: nothing more will come for this connection.
     if (connection.entryClosed && connection.backendClosed) this.connections.delete(key);
     return null;

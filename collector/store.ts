@@ -14,11 +14,13 @@ export interface StoreBatch {
   services: v1.IServiceState[] | null;
 }
 
-/** A backend node learned after the entry record was stored: set it on the stored row. */
+/** A backend node (and socket) learned after the entry record was stored: set on the stored row. */
 export interface BackendLink {
   /** The entry record (kind flow) as it was stored; identifies the row. */
   entry: v1.IFlowRecord;
   backendNode: string;
+  /** The backend half's socketObserved, when its node saw the socket. */
+  socketObserved?: v1.IHostPort | null;
 }
 
 /** Per batch: stored now, or already stored earlier (same node, boot id and sequence). */

@@ -240,18 +240,33 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   assert.equal(sc.allowPrivilegeEscalation, false);
   assert.deepEqual(sc.capabilities.drop, ['ALL']);
   const added = [...(sc.capabilities.add as string[])].sort();
-  assert.ok(
-    JSON.stringify(added) === '["NET_ADMIN"]' ||
-      JSON.stringify(added) === '["NET_ADMIN","NET_RAW"]',
+  // BPF and PERFMON with the socket tracer (and its tracefs and BTF mounts), never without it.
+  const tracer = !(agent.args as string[]).includes('--no-socket-tracer');
+  assert.deepEqual(
+    added,
+    tracer ? ['BPF', 'NET_ADMIN', 'NET_RAW', 'PERFMON'] : ['NET_ADMIN', 'NET_RAW'],
     `agent capabilities: ${added.join(', ')}`,
+  );
+  const hostMounts = (agentPod.volumes as Obj[])
+    .filter((volume) => volume.hostPath)
+    .map((volume) => {
+      const mount = (agent.volumeMounts as Obj[]).find((m) => m.name === volume.name);
+      return `${String(volume.hostPath.path)} ${String(mount?.mountPath)} ${String(mount?.readOnly ?? false)}`;
+    })
+    .sort();
+  assert.deepEqual(
+    hostMounts,
+    [
+      ...(tracer
+        ? ['/sys/kernel/btf /sys/kernel/btf true', '/sys/kernel/tracing /sys/kernel/tracing true']
+        : []),
+      '/var/lib/snatscope/spool /var/lib/snatscope/spool false',
+    ],
+    'only the spool is writable from the node; tracefs and BTF only with the tracer, read-only',
   );
   assert.equal(sc.readOnlyRootFilesystem, true);
   assert.equal(sc.runAsUser, 0);
   assert.equal(sc.seccompProfile?.type, 'RuntimeDefault');
-  for (const volume of agentPod.volumes as Obj[]) {
-    // Only the spool may come from the node; never the host's root, /proc or the runtime socket.
-    if (volume.hostPath) assert.equal(volume.hostPath.path, '/var/lib/snatscope/spool');
-  }
 
   const env = new Map((agent.env as Obj[]).map((e) => [e.name as string, e]));
   assert.equal(env.get('NODE_NAME')?.valueFrom?.fieldRef?.fieldPath, 'spec.nodeName');
@@ -513,6 +528,23 @@ describe('deploy/kustomize/base', () => {
       new Map([...byName].sort(([a], [b]) => a.localeCompare(b))),
     );
   });
+});
+
+describe('deploy/kustomize/components/no-socket-tracer', () => {
+  const kubectl = findBinary('kubectl');
+  it(
+    'the overlay builds the base without BPF, PERFMON, tracefs and BTF, and with --no-socket-tracer',
+    { skip: kubectl === null },
+    () => {
+      const overlay = join(ROOT, 'deploy/kustomize/overlays/no-socket-tracer');
+      const built = execFileSync(kubectl ?? '', ['kustomize', overlay], { encoding: 'utf8' });
+      const objects = byKey(parseYamlDocuments(built, 'kubectl kustomize (no socket tracer)'));
+      const agent = one(objects, 'DaemonSet/snatscope-agent').spec.template.spec.containers[0];
+      assert.ok((agent.args as string[]).includes('--no-socket-tracer'));
+      for (const o of objects.values()) validateObject(o);
+      checkSecurityAndWiring(objects);
+    },
+  );
 });
 
 describe('deploy/helm/snatscope', () => {

@@ -116,7 +116,15 @@ describe('Dockerfile.agent', () => {
 
   it('installs every tool the agent runs', () => {
     const runs = all(runtime, 'RUN').join('\n');
-    for (const pkg of ['iptables', 'conntrack', 'nftables', 'ipset', 'iproute2', 'ipvsadm']) {
+    for (const pkg of [
+      'iptables',
+      'conntrack',
+      'nftables',
+      'ipset',
+      'iproute2',
+      'ipvsadm',
+      'bpftrace',
+    ]) {
       assert.match(runs, new RegExp(`apt-get install [^\\n]*\\b${pkg}\\b`), pkg);
     }
   });

@@ -387,6 +387,19 @@ describe('SqliteFlowStore', () => {
     store.close();
   });
 
+  it('sets the backend socket of a stored entry flow from a link that carries it', () => {
+    const store = new SqliteFlowStore(newPath());
+    const entry = flow({ at: 5, ct: 21 });
+    store.write([batch('n1', 1, [entry])], [{ entry, backendNode: 'n2', socketObserved: null }]);
+    assert.equal(store.queryFlows({ node: 'n2', limit: 5 }).flows[0]?.socketObserved, undefined);
+    const socketObserved = { ip: '203.0.113.11', port: 51539 };
+    store.write([], [{ entry, backendNode: 'n2', socketObserved }]);
+    const [stored] = store.queryFlows({ node: 'n2', limit: 5 }).flows;
+    assert.deepEqual(stored?.socketObserved, socketObserved);
+    assert.equal(stored.backendNode, 'n2');
+    store.close();
+  });
+
   describe('queries', () => {
     let store: SqliteFlowStore;
     const records: v1.IFlowRecord[] = [];

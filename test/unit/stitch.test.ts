@@ -305,3 +305,43 @@ describe('Stitcher memory bound', () => {
     assert.equal(stitcher.evictions.age, 1);
   });
 });
+
+describe('Stitcher and the backend socket', () => {
+  const socket = { ip: '203.0.113.11', port: 51539 };
+
+  it('a later backend record bringing the socket links the entry again with it', () => {
+    const stitcher = new Stitcher();
+    const first = entry();
+    stitcher.stitch(first);
+    const link = stitcher.stitch(backendHalf());
+    assert.deepEqual(link, { entry: first, backendNode: 'n2', socketObserved: null });
+    const late = stitcher.stitch(backendHalf({ socketObserved: socket, observedAt: 1002 }));
+    assert.deepEqual(late, { entry: first, backendNode: 'n2', socketObserved: socket });
+    assert.equal(stitcher.stitch(backendHalf({ socketObserved: socket })), null, 'once');
+    const closed = entry({ closed: true, observedAt: 1100 });
+    stitcher.stitch(closed);
+    assert.deepEqual(closed.socketObserved, socket);
+  });
+
+  it('backend half with its socket first: the entry record carries the socket itself', () => {
+    const stitcher = new Stitcher();
+    assert.equal(stitcher.stitch(backendHalf({ socketObserved: socket })), null);
+    const first = entry({ observedAt: 1002 });
+    assert.equal(stitcher.stitch(first), null);
+    assert.deepEqual(first.socketObserved, socket);
+  });
+
+  it('an entry of a remote endpoint drops an agent’s own socket claim; UDP needs none', () => {
+    const stitcher = new Stitcher();
+    const claimed = entry({ socketObserved: { ip: '192.0.2.1', port: 1 } });
+    stitcher.stitch(claimed);
+    assert.equal(claimed.socketObserved, undefined);
+    const local = entry({ endpointLocal: true, socketObserved: socket, client: { port: 9 } });
+    stitcher.stitch(local);
+    assert.deepEqual(local.socketObserved, socket, 'its own node saw the socket');
+    const udp = new Stitcher();
+    udp.stitch(entry({ protocol: 'udp' }));
+    assert.notEqual(udp.stitch(backendHalf({ protocol: 'udp' })), null);
+    assert.equal(udp.stitch(backendHalf({ protocol: 'udp', observedAt: 1003 })), null);
+  });
+});
