@@ -133,6 +133,7 @@ export class TablesFreshness {
     this.lastReadAt = this.now();
     this.changesRead = this.changes;
     this.metrics.tablesReads.inc({ reason });
+    this.log.debug({ reason }, 'reading rules and addresses');
   }
 
   private onEvent(event: TableEvent, tool: 'nft' | 'ip'): void {

@@ -193,7 +193,11 @@ export class LiveNodeReader implements NodeReader {
   }
 
   followTableChanges(handlers: TableChangeHandlers): TableFollower {
-    const follow = (tool: 'nft' | 'ip', args: readonly string[], parse: typeof parseIpMonitorLine) =>
+    const follow = (
+      tool: 'nft' | 'ip',
+      args: readonly string[],
+      parse: typeof parseIpMonitorLine,
+    ) =>
       startTool(
         tool,
         args,
