@@ -22,6 +22,12 @@ export interface TablesFreshnessConfig {
   /** …but no longer than this after the first change of a burst. */
   maxDelayMs: number;
   /**
+   * Reads for changes are at least this far apart: kube-proxy syncs as often as every second
+   * under endpoint churn (`--iptables-min-sync-period`, 1 s), and each sync rewrites
+   * KUBE-SERVICES whole, so following must never read more often than the periodic reads did.
+   */
+  minChangeGapMs: number;
+  /**
    * The streams subscribe some time after they start: a read that began sooner is done again
    * once this long has passed, so a change in between is not missed.
    */
@@ -34,6 +40,7 @@ export const DEFAULT_TABLES_FRESHNESS: Readonly<TablesFreshnessConfig> = Object.
   periodicRefreshMs: 10_000,
   quietMs: 200,
   maxDelayMs: 2_000,
+  minChangeGapMs: 10_000,
   armMs: 1_000,
 });
 
@@ -120,7 +127,7 @@ export class TablesFreshness {
     if (age >= this.config.safetyRefreshMs) return 'safety';
     const armedAt = (this.startedAt ?? 0) + this.config.armMs;
     if (this.lastReadAt < armedAt && now >= armedAt) return 'armed';
-    if (this.changes !== this.changesRead) {
+    if (this.changes !== this.changesRead && age >= this.config.minChangeGapMs) {
       const quiet = now - this.lastChangeAt >= this.config.quietMs;
       const late = now - this.firstUnreadChangeAt >= this.config.maxDelayMs;
       if (quiet || late) return 'change';

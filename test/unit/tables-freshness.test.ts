@@ -11,7 +11,9 @@ import {
   type TablesReadReason,
 } from '../../agent/tables-freshness.js';
 
-const CONFIG = { ...DEFAULT_TABLES_FRESHNESS, safetyRefreshMs: 60_000 };
+const CONFIG = { ...DEFAULT_TABLES_FRESHNESS, safetyRefreshMs: 60_000, minChangeGapMs: 5_000 };
+// A time well past the armed read and the gap between reads for changes.
+const LATER = 20_000;
 
 /** Fake streams the test drives, and a clock it moves. */
 function setup(options: { followable?: boolean } = {}) {
@@ -89,7 +91,7 @@ describe('tables freshness', () => {
   it('a burst of changes (one kube-proxy sync) gives one read, after it is quiet', () => {
     const s = setup();
     armed(s);
-    s.clock.now = 10_000;
+    s.clock.now = LATER;
     for (let i = 0; i < 500; i++) s.change();
     assert.equal(s.poll(), null, 'not while the burst may go on');
     s.clock.now += CONFIG.quietMs;
@@ -101,7 +103,7 @@ describe('tables freshness', () => {
   it('changes that never stop still give a read after maxDelayMs', () => {
     const s = setup();
     armed(s);
-    const first = 10_000;
+    const first = LATER;
     for (let t = first; t < first + CONFIG.maxDelayMs; t += 50) {
       s.clock.now = t;
       s.change();
@@ -112,23 +114,39 @@ describe('tables freshness', () => {
     assert.equal(s.poll(), 'change');
   });
 
-  it('a change during a read keeps the tables dirty', () => {
+  it('a change during a read keeps the tables dirty; reads for changes keep their gap', () => {
     const s = setup();
     armed(s);
-    s.clock.now = 10_000;
+    s.clock.now = LATER;
     s.change();
     s.clock.now += CONFIG.quietMs;
     assert.equal(s.poll(), 'change');
     // The read is running: kube-proxy syncs again.
     s.change();
     s.clock.now += CONFIG.quietMs;
+    assert.equal(s.poll(), null, 'not sooner than minChangeGapMs after the last read');
+    s.clock.now = LATER + CONFIG.quietMs + CONFIG.minChangeGapMs;
     assert.equal(s.poll(), 'change');
+  });
+
+  it('syncs every second (endpoint churn): no more reads than the periodic refresh gave', () => {
+    const s = setup();
+    armed(s);
+    let reads = 0;
+    for (let t = LATER; t < LATER + 60_000; t += 100) {
+      s.clock.now = t;
+      if (t % 1000 === 0) s.change();
+      if (t % 2000 === 0 && s.poll() !== null) reads++;
+    }
+    assert.ok(reads <= 60_000 / CONFIG.minChangeGapMs, `${reads} reads in a minute`);
+    // …and still one at most a poll (2 s) after the gap: changes are not left unread.
+    assert.ok(reads >= 60_000 / (CONFIG.minChangeGapMs + 2000) - 1, `${reads} reads in a minute`);
   });
 
   it('ignored lines and consecutive generations do not dirty; a generation gap does', () => {
     const s = setup();
     armed(s);
-    s.clock.now = 10_000;
+    s.clock.now = LATER;
     const event = s.streams.handlers?.event;
     assert.ok(event);
     event({ kind: 'ignored' }, 'ip');
@@ -144,7 +162,7 @@ describe('tables freshness', () => {
   it('lost events dirty the tables', () => {
     const s = setup();
     armed(s);
-    s.clock.now = 10_000;
+    s.clock.now = LATER;
     s.streams.handlers?.event({ kind: 'lost' }, 'nft');
     s.clock.now += CONFIG.quietMs;
     assert.equal(s.poll(), 'change');
