@@ -103,7 +103,6 @@ async function startAgent(extra: readonly string[]): Promise<ChildProcess> {
     const timer = setInterval(() => {
       if (sawServices && (!following || /"reason":"armed"/.test(stderr))) {
         clearInterval(timer);
-        // The armed read itself is still running: wait for the next poll's gap.
         resolve();
       } else if (child.exitCode !== null) {
         clearInterval(timer);
@@ -111,6 +110,8 @@ async function startAgent(extra: readonly string[]): Promise<ChildProcess> {
       }
     }, 100);
   });
+  // The armed read has just begun: as agent.bench.ts does, let start-up settle before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   return child;
 }
 
