@@ -147,8 +147,11 @@ describe('tables freshness', () => {
     const s = setup();
     armed(s);
     s.clock.now = LATER;
-    const event = s.streams.handlers?.event;
-    assert.ok(event);
+    const handlers = s.streams.handlers;
+    assert.ok(handlers);
+    const event: TableChangeHandlers['event'] = (e, tool) => {
+      handlers.event(e, tool);
+    };
     event({ kind: 'ignored' }, 'ip');
     event({ kind: 'generation', generation: 7, process: 'nft' }, 'nft');
     event({ kind: 'generation', generation: 8, process: 'nft' }, 'nft');
