@@ -19,7 +19,7 @@ function readStream(fixture: string, parse: (line: string) => TableEvent): unkno
 describe('nft monitor lines', () => {
   it('iptables-nft-restore (full, then --noflush) and nft -f: golden', () => {
     const events = readStream(
-      'generated-nft-monitor-iptables-restore-and-nft-f.txt',
+      'generated-nft-monitor-kube-proxy-rule-loads.txt',
       parseNftMonitorLine,
     );
     assertGolden('table-monitor/nft-monitor.jsonl', toJsonLines(events));
