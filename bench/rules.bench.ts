@@ -6,10 +6,11 @@
 //  2. idle: the continuous agent's CPU seconds per minute (with its tools, monitors included) with
 //     the old periodic 10 s re-read (`--no-follow-tables`) vs following nft/ip monitor;
 //  3. syncs: the same while a kube-proxy-like sync rewrites KUBE-SERVICES and KUBE-NODEPORTS (all
-//     their rules, as kube-proxy does on every sync) every --sync-every seconds.
+//     their rules, as kube-proxy does on every sync) every --sync-every seconds (a list: 10,30).
+//  4. nft monitor alone: its CPU seconds to start (it lists the ruleset) and per sync.
 //
 //   flock /tmp/snatscope-lab.lock npx tsx bench/rules.bench.ts [--services N] [--reads N]
-//     [--seconds N] [--sync-every S]
+//     [--seconds N] [--sync-every S,S…]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +26,7 @@ const { values } = parseArgs({
     services: { type: 'string', default: '5000' },
     reads: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '60' },
-    'sync-every': { type: 'string', default: '10' },
+    'sync-every': { type: 'string', default: '10,30' },
   },
 });
 const log = (text: string): void => {
@@ -125,11 +126,12 @@ async function stopAgent(child: ChildProcess): Promise<void> {
 async function agentCpuPerMinute(
   extra: readonly string[],
   sync: string | null,
+  everySeconds: number,
 ): Promise<{ cpuSecondsPerMinute: number; syncs: number }> {
   const agent = await startAgent(extra);
   const pid = agent.pid ?? 0;
   const seconds = Number(values.seconds);
-  const every = Number(values['sync-every']) * 1000;
+  const every = everySeconds * 1000;
   let syncs = 0;
   const before = treeCpuSeconds(pid);
   const start = Date.now();
@@ -158,6 +160,34 @@ function syncInput(rules: string): string {
   );
 }
 
+/** `nft monitor` by itself: CPU seconds to start (it lists the ruleset) and per sync. */
+function nftMonitorCost(sync: string): { startCpuSeconds: number; cpuSecondsPerSync: number } {
+  const monitor = spawn('ip', ['netns', 'exec', namespace, 'nft', 'monitor'], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  const pid = monitor.pid ?? 0;
+  const cpu = (): number => {
+    const fields = statFields(pid);
+    return fields ? (ticks(fields, 14) + ticks(fields, 15)) / HZ : 0;
+  };
+  // Started: its CPU time stops growing once the ruleset is listed.
+  let start = -1;
+  for (let now = cpu(), i = 0; (now !== start || now === 0) && i < 60; now = cpu(), i++) {
+    start = now;
+    spawnSync('sleep', ['0.5']);
+  }
+  const syncs = 3;
+  for (let i = 0; i < syncs; i++) runIn(['iptables-restore', '--noflush'], sync);
+  // Done with the syncs' lines: again until its CPU time stops growing.
+  let end = -1;
+  for (let now = cpu(); now !== end; now = cpu()) {
+    end = now;
+    spawnSync('sleep', ['0.5']);
+  }
+  monitor.kill();
+  return { startCpuSeconds: start, cpuSecondsPerSync: (end - start) / syncs };
+}
+
 spawnSync('ip', ['netns', 'add', namespace], { stdio: 'inherit' });
 try {
   runIn(['ip', 'link', 'set', 'lo', 'up']);
@@ -184,16 +214,23 @@ try {
     { name: 'followed', extra: [] },
   ];
   const sync = syncInput(rules);
+  const monitor = nftMonitorCost(sync);
+  log(
+    `nft monitor: ${monitor.startCpuSeconds} CPU s to start, ${monitor.cpuSecondsPerSync} per sync`,
+  );
   const idle: Record<string, number> = {};
-  const syncing: Record<string, number> = {};
-  let syncs = 0;
+  const syncing: Record<string, Record<string, number>> = {};
+  const intervals = values['sync-every'].split(',').map(Number);
   for (const variant of variants) {
-    idle[variant.name] = (await agentCpuPerMinute(variant.extra, null)).cpuSecondsPerMinute;
+    idle[variant.name] = (await agentCpuPerMinute(variant.extra, null, 60)).cpuSecondsPerMinute;
     log(`idle ${variant.name}: ${idle[variant.name]?.toFixed(2)} CPU s/min`);
-    const withSyncs = await agentCpuPerMinute(variant.extra, sync);
-    syncing[variant.name] = withSyncs.cpuSecondsPerMinute;
-    syncs = withSyncs.syncs;
-    log(`syncs ${variant.name}: ${syncing[variant.name]?.toFixed(2)} CPU s/min`);
+    for (const every of intervals) {
+      const withSyncs = await agentCpuPerMinute(variant.extra, sync, every);
+      (syncing[`every${every}s`] ??= {})[variant.name] = withSyncs.cpuSecondsPerMinute;
+      log(
+        `syncs every ${every} s (${withSyncs.syncs}) ${variant.name}: ${withSyncs.cpuSecondsPerMinute.toFixed(2)} CPU s/min`,
+      );
+    }
   }
   const ratio = (table: Record<string, number>): number =>
     (table.periodic10s ?? 0) / (table.followed ?? 1);
@@ -212,10 +249,11 @@ try {
       pollInterval: '2s (default)',
       idleCpuSecondsPerMinute: idle,
       idleRatio: ratio(idle),
-      syncEverySeconds: Number(values['sync-every']),
-      syncsInWindow: syncs,
+      nftMonitor: monitor,
       syncCpuSecondsPerMinute: syncing,
-      syncRatio: ratio(syncing),
+      syncRatios: Object.fromEntries(
+        Object.entries(syncing).map(([every, table]) => [every, ratio(table)]),
+      ),
     }) + '\n',
   );
 } finally {
