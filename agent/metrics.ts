@@ -66,7 +66,7 @@ export class AgentMetrics {
   });
   readonly tablesReads = new Counter({
     name: 'snatscope_agent_tables_reads_total',
-    help: 'Reads of the rules and addresses, by reason (first, change, safety, periodic, armed).',
+    help: 'Reads of the rules and addresses, by reason (first, armed, change, counters, safety, periodic).',
     labelNames: ['reason'],
     registers: [this.registry],
   });

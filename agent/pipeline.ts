@@ -150,7 +150,12 @@ export class AgentPipeline {
       now,
       reuse,
     );
-    if (!reuse) this.tables = result.tables;
+    if (!reuse) {
+      this.tables = result.tables;
+      this.freshness.watchCounters(
+        result.tables.model.services.some((service) => service.dropsWithoutLocalEndpoints),
+      );
+    }
     // Good: the poll saw the rules and every conntrack table it needed, so its records are whole.
     if (result.tables.rulesRead && result.complete) this.lastGoodPollAt = Date.now();
     for (const record of this.tracker.endPoll(result.complete, this.config.nodeName, now)) {

@@ -2,8 +2,9 @@
 // rebuild (megabytes of rules with thousands of Services), while the tables change only when
 // kube-proxy syncs or an address moves. So the agent follows `nft monitor` and `ip monitor`
 // (NodeReader.followTableChanges): a change marks the tables dirty, and the next poll re-reads
-// them once the burst is over; a slow safety refresh catches what no event shows (drop counters,
-// an IPVS real server removed after its graceful termination). Where the streams cannot see the
+// them once the burst is over; a slow safety refresh catches what no event shows (an IPVS real
+// server removed after its graceful termination). Drop rules' counters change without any event:
+// while the node has such rules, the tables are read on the short period as before. Where the streams cannot see the
 // rules (iptables-legacy backend, no nft, a stream that died) it reads on a short period as before,
 // and says so once.
 import type { Logger } from 'pino';
@@ -45,7 +46,7 @@ export const DEFAULT_TABLES_FRESHNESS: Readonly<TablesFreshnessConfig> = Object.
 });
 
 /** Why the tables are read (a metric label). */
-export type TablesReadReason = 'first' | 'change' | 'safety' | 'periodic' | 'armed';
+export type TablesReadReason = 'first' | 'change' | 'safety' | 'periodic' | 'armed' | 'counters';
 
 /** Decides when the tables are read again. Does nothing until start(); stop() ends the streams. */
 export class TablesFreshness {
@@ -60,6 +61,7 @@ export class TablesFreshness {
   private firstUnreadChangeAt = 0;
   private lastChangeAt = 0;
   private generation: number | null = null;
+  private countersWatched = false;
 
   constructor(
     private readonly reader: Pick<NodeReader, 'followTableChanges'>,
@@ -125,6 +127,7 @@ export class TablesFreshness {
         : null;
     }
     if (age >= this.config.safetyRefreshMs) return 'safety';
+    if (this.countersWatched && age >= this.config.periodicRefreshMs) return 'counters';
     const armedAt = (this.startedAt ?? 0) + this.config.armMs;
     if (this.lastReadAt < armedAt && now >= armedAt) return 'armed';
     if (this.changes !== this.changesRead && age >= this.config.minChangeGapMs) {
@@ -141,6 +144,15 @@ export class TablesFreshness {
     this.changesRead = this.changes;
     this.metrics.tablesReads.inc({ reason });
     this.log.debug({ reason }, 'reading rules and addresses');
+  }
+
+  /**
+   * Whether the tables last read hold "has no local endpoints" drop rules: their packet counters
+   * (service records' noLocalEndpointDrops) change with no commit to tell of it, so the tables are
+   * then read on the periodic refresh as before.
+   */
+  watchCounters(watched: boolean): void {
+    this.countersWatched = watched;
   }
 
   private onEvent(event: TableEvent, tool: 'nft' | 'ip'): void {

@@ -75,7 +75,9 @@ function treeCpuSeconds(pid: number): number {
 }
 
 /** Runs the agent in the namespace until its first read is done; resolves with the process. */
-async function startAgent(extra: readonly string[]): Promise<ChildProcess> {
+async function startAgent(
+  extra: readonly string[],
+): Promise<{ child: ChildProcess; stderr: () => string }> {
   const argv = [
     'netns',
     'exec',
@@ -113,7 +115,7 @@ async function startAgent(extra: readonly string[]): Promise<ChildProcess> {
   });
   // The armed read has just begun: as agent.bench.ts does, let start-up settle before measuring.
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  return child;
+  return { child, stderr: () => stderr };
 }
 
 async function stopAgent(child: ChildProcess): Promise<void> {
@@ -127,9 +129,12 @@ async function agentCpuPerMinute(
   extra: readonly string[],
   sync: string | null,
   everySeconds: number,
-): Promise<{ cpuSecondsPerMinute: number; syncs: number }> {
-  const agent = await startAgent(extra);
+): Promise<{ cpuSecondsPerMinute: number; syncs: number; reads: number }> {
+  const { child: agent, stderr } = await startAgent(extra);
   const pid = agent.pid ?? 0;
+  // Reads of rules and addresses, from the agent's debug log.
+  const reads = (): number => stderr().match(/reading rules and addresses/g)?.length ?? 0;
+  const readsBefore = reads();
   const seconds = Number(values.seconds);
   const every = everySeconds * 1000;
   let syncs = 0;
@@ -145,8 +150,9 @@ async function agentCpuPerMinute(
   }
   const cpu = treeCpuSeconds(pid) - before;
   const wall = (Date.now() - start) / 1000;
+  const readsInWindow = reads() - readsBefore;
   await stopAgent(agent);
-  return { cpuSecondsPerMinute: (cpu * 60) / wall, syncs };
+  return { cpuSecondsPerMinute: (cpu * 60) / wall, syncs, reads: readsInWindow };
 }
 
 /** What kube-proxy restores on every sync: KUBE-SERVICES and KUBE-NODEPORTS flushed and refilled. */
@@ -220,6 +226,7 @@ try {
   );
   const idle: Record<string, number> = {};
   const syncing: Record<string, Record<string, number>> = {};
+  const readsBySync: Record<string, Record<string, number>> = {};
   const intervals = values['sync-every'].split(',').map(Number);
   for (const variant of variants) {
     idle[variant.name] = (await agentCpuPerMinute(variant.extra, null, 60)).cpuSecondsPerMinute;
@@ -227,8 +234,9 @@ try {
     for (const every of intervals) {
       const withSyncs = await agentCpuPerMinute(variant.extra, sync, every);
       (syncing[`every${every}s`] ??= {})[variant.name] = withSyncs.cpuSecondsPerMinute;
+      (readsBySync[`every${every}s`] ??= {})[variant.name] = withSyncs.reads;
       log(
-        `syncs every ${every} s (${withSyncs.syncs}) ${variant.name}: ${withSyncs.cpuSecondsPerMinute.toFixed(2)} CPU s/min`,
+        `syncs every ${every} s (${withSyncs.syncs}) ${variant.name}: ${withSyncs.cpuSecondsPerMinute.toFixed(2)} CPU s/min, ${withSyncs.reads} reads`,
       );
     }
   }
@@ -251,6 +259,7 @@ try {
       idleRatio: ratio(idle),
       nftMonitor: monitor,
       syncCpuSecondsPerMinute: syncing,
+      syncReadsInWindow: readsBySync,
       syncRatios: Object.fromEntries(
         Object.entries(syncing).map(([every, table]) => [every, ratio(table)]),
       ),

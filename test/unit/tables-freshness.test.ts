@@ -81,6 +81,19 @@ describe('tables freshness', () => {
     }
   });
 
+  it('while drop rules exist, reads on the periodic refresh for their counters', () => {
+    const s = setup();
+    armed(s);
+    s.freshness.watchCounters(true);
+    s.clock.now = CONFIG.armMs + CONFIG.periodicRefreshMs - 1;
+    assert.equal(s.poll(), null);
+    s.clock.now = CONFIG.armMs + CONFIG.periodicRefreshMs;
+    assert.equal(s.poll(), 'counters');
+    s.freshness.watchCounters(false);
+    s.clock.now += CONFIG.periodicRefreshMs;
+    assert.equal(s.poll(), null);
+  });
+
   it('reads on the safety refresh when nothing changes', () => {
     const s = setup();
     armed(s);
