@@ -127,7 +127,6 @@ export class TablesFreshness {
         : null;
     }
     if (age >= this.config.safetyRefreshMs) return 'safety';
-    if (this.countersWatched && age >= this.config.periodicRefreshMs) return 'counters';
     const armedAt = (this.startedAt ?? 0) + this.config.armMs;
     if (this.lastReadAt < armedAt && now >= armedAt) return 'armed';
     if (this.changes !== this.changesRead && age >= this.config.minChangeGapMs) {
@@ -135,6 +134,7 @@ export class TablesFreshness {
       const late = now - this.firstUnreadChangeAt >= this.config.maxDelayMs;
       if (quiet || late) return 'change';
     }
+    if (this.countersWatched && age >= this.config.periodicRefreshMs) return 'counters';
     return null;
   }
 
