@@ -57,6 +57,10 @@ export interface AgentConfig {
   pollIntervalMs: number;
   /** Follow conntrack events to poll sooner after new connections. */
   events: boolean;
+  /** Rules and addresses are read at least this often while their changes are followed. */
+  tablesRefreshMs?: number;
+  /** Follow rule and address changes (nft monitor, ip monitor) instead of reading every 10 s. */
+  followTables?: boolean;
   /** Null: NDJSON records on `output` (stdout) instead. */
   collector: CollectorTarget | null;
   /** `/metrics`, `/healthz` and `/readyz`; null: not served. */
@@ -302,6 +306,8 @@ function pipelineConfig(config: AgentConfig, cluster: ClusterView | null): Pipel
     podCidrs: config.podCidrs,
     pollIntervalMs: config.pollIntervalMs,
     events: config.events,
+    ...(config.tablesRefreshMs === undefined ? {} : { tablesRefreshMs: config.tablesRefreshMs }),
+    ...(config.followTables === undefined ? {} : { followTables: config.followTables }),
   };
 }
 

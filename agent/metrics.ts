@@ -54,6 +54,28 @@ export class AgentMetrics {
     help: 'conntrack -E reports of lost events (ENOBUFS); polling still sees those flows.',
     registers: [this.registry],
   });
+  readonly tablesFollowed = new Gauge({
+    name: 'snatscope_agent_tables_followed',
+    help: '1 while rule and address changes are followed (nft monitor, ip monitor); 0 while they are read periodically.',
+    registers: [this.registry],
+  });
+  readonly tablesFallbacks = new Counter({
+    name: 'snatscope_agent_tables_fallbacks_total',
+    help: 'Times the agent fell back to reading rules and addresses periodically (legacy iptables backend, no nft, a change stream that ended).',
+    registers: [this.registry],
+  });
+  readonly tablesReads = new Counter({
+    name: 'snatscope_agent_tables_reads_total',
+    help: 'Reads of the rules and addresses, by reason (first, armed, change, counters, safety, periodic).',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly tableEvents = new Counter({
+    name: 'snatscope_agent_table_events_total',
+    help: 'Lines of the change streams, by tool (nft, ip) and kind (change, ignored, generation, lost).',
+    labelNames: ['tool', 'kind'],
+    registers: [this.registry],
+  });
   readonly polls = new Counter({
     name: 'snatscope_agent_polls_total',
     help: 'Polls run, by trigger (timer, event).',

@@ -11,6 +11,7 @@ import { pollNode, type NodeTables, type PollConfig } from './poll.js';
 import type { RunningTool } from './sources/exec.js';
 import type { NodeReader } from './sources/node-reader.js';
 import type { InputProblem } from './snapshot.js';
+import { DEFAULT_TABLES_FRESHNESS, TablesFreshness } from './tables-freshness.js';
 
 /** Where the pipeline's records go: NDJSON on stdout, or the gRPC exporter (agent/export/). */
 export interface RecordSink {
@@ -29,15 +30,17 @@ export interface PipelineConfig extends PollConfig {
   pollIntervalMs: number;
   /** Listen to `conntrack -E` to poll sooner after new or ended connections. */
   events: boolean;
-  /** Rules and addresses are re-read at most this often (default TABLES_REFRESH_MS). */
+  /**
+   * While rule and address changes are followed, they are read at least this often anyway;
+   * periodic reads (where they cannot be followed) are never further apart than this either.
+   */
   tablesRefreshMs?: number;
+  /** Follow nft monitor and ip monitor (default true); false: read every 10 s as before. */
+  followTables?: boolean;
 }
 
 // After an event, wait this long for more before polling: bursts come together.
 const EVENT_DEBOUNCE_MS = 100;
-// Rules and addresses are re-read at most this often (every poll when polls are slower): each
-// read costs five process spawns and a model rebuild, while conntrack must be read every poll.
-const TABLES_REFRESH_MS = 10_000;
 // Events never bring polls closer together than this, so a busy node is not polled in a loop.
 const MIN_EVENT_POLL_GAP_MS = 500;
 
@@ -52,7 +55,9 @@ export class AgentPipeline {
   private timerDue = 0;
   private lastPollEnd = 0;
   private tables: NodeTables | null = null;
-  private tablesReadAt = 0;
+  // When to read rules and addresses again: a read costs five process spawns and a model rebuild,
+  // while conntrack is read every poll.
+  private readonly freshness: TablesFreshness;
   private running: Promise<void> | null = null;
   private lastGoodPollAt: number | null = null;
   private stopped = true;
@@ -69,11 +74,24 @@ export class AgentPipeline {
     private readonly sink: RecordSink,
     private readonly metrics: AgentMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    const follow = config.followTables ?? true;
+    this.freshness = new TablesFreshness(
+      follow ? reader : {},
+      {
+        ...DEFAULT_TABLES_FRESHNESS,
+        safetyRefreshMs: config.tablesRefreshMs ?? DEFAULT_TABLES_FRESHNESS.safetyRefreshMs,
+      },
+      Date.now,
+      metrics,
+      log.child({ component: 'tables' }),
+    );
+  }
 
   /** Starts polling (and the event stream when configured). */
   start(): void {
     this.stopped = false;
+    this.freshness.start();
     if (this.config.events) this.startEvents();
     this.schedule(0, 'timer');
   }
@@ -84,6 +102,7 @@ export class AgentPipeline {
     if (this.timer) clearTimeout(this.timer);
     this.events?.stop();
     await this.events?.done;
+    await this.freshness.stop();
     await this.running;
   }
 
@@ -102,9 +121,9 @@ export class AgentPipeline {
     const now = Date.now() / 1000;
     const end = this.metrics.pollDuration.startTimer();
     const metrics = this.metrics;
-    const refreshMs = this.config.tablesRefreshMs ?? TABLES_REFRESH_MS;
-    const reuse =
-      this.tables && Date.now() - this.tablesReadAt < refreshMs ? this.tables : undefined;
+    const readReason = this.tables ? this.freshness.readReason() : 'first';
+    const reuse = readReason === null && this.tables ? this.tables : undefined;
+    if (readReason !== null) this.freshness.reading(readReason);
     const result = await pollNode(
       this.reader,
       this.config,
@@ -133,7 +152,9 @@ export class AgentPipeline {
     );
     if (!reuse) {
       this.tables = result.tables;
-      this.tablesReadAt = Date.now();
+      this.freshness.watchCounters(
+        result.tables.model.services.some((service) => service.dropsWithoutLocalEndpoints),
+      );
     }
     // Good: the poll saw the rules and every conntrack table it needed, so its records are whole.
     if (result.tables.rulesRead && result.complete) this.lastGoodPollAt = Date.now();

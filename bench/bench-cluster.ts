@@ -53,3 +53,66 @@ export function benchCluster(): Cluster {
     natLoadBalancer: { internetIp: '198.51.100.10', lanIp: '203.0.113.5', forwards: [] },
   };
 }
+
+// NodePorts come from 30000–32767: past that many, Services are ClusterIP only (their rules still
+// fill KUBE-SERVICES and the KUBE-SVC-/KUBE-SEP- chains).
+const NODE_PORT_FIRST = 30000;
+const NODE_PORT_COUNT = 2700;
+
+/**
+ * A cluster of `count` Services with two endpoints each on three nodes (every third Local, with
+ * an endpoint on n1; every tenth UDP), for benchmarks of big rule sets: kube-proxy's rules for 5,000 Services are megabytes.
+ */
+export function largeCluster(count: number): Cluster {
+  const nodes = [1, 2, 3].map((n) => ({
+    name: `n${n}`,
+    ip: `203.0.113.${10 + n}`,
+    podCidr: `10.${100 + n}.0.0/16`,
+  }));
+  const pods: PodSpec[] = [];
+  const services: ServicePortSpec[] = Array.from({ length: count }, (_, i): ServicePortSpec => {
+    const udp = i % 10 === 9;
+    const endpoints = [0, 1].map((e) => {
+      // Local Services always have an endpoint on n1, the node measured: it then holds no "has no
+      // local endpoints" drop rule, whose counters make the agent read every 10 s (tables-freshness).
+      const node = i % 3 === 0 ? e : (i + e) % 3;
+      const pod = {
+        name: `s${i}-e${e}`,
+        node: `n${node + 1}`,
+        ip: `10.${101 + node}.${(i >> 8) & 255}.${i & 255}`,
+      };
+      pods.push(pod);
+      return pod.name;
+    });
+    const nodePort = i < NODE_PORT_COUNT ? NODE_PORT_FIRST + i : undefined;
+    return {
+      namespace: `ns-${i % 50}`,
+      name: `svc-${i}`,
+      portName: udp ? 'dns' : 'http',
+      type: nodePort === undefined ? 'ClusterIP' : 'NodePort',
+      protocol: udp ? 'udp' : 'tcp',
+      clusterIP: `10.96.${(i >> 8) & 255}.${i & 255}`,
+      port: udp ? 53 : 80,
+      targetPort: udp ? 5353 : 8080,
+      ...(nodePort === undefined ? {} : { nodePort }),
+      externalTrafficPolicy: i % 3 === 0 ? 'Local' : 'Cluster',
+      loadBalancerIPs: [],
+      externalIPs: [],
+      endpoints,
+    };
+  });
+  return {
+    clusterCidr: '10.96.0.0/12',
+    serviceCidr: '10.96.0.0/16',
+    lanPrefixLength: 24,
+    lanRouterIp: '203.0.113.1',
+    internetPrefixLength: 24,
+    internetRouterIp: '198.51.100.1',
+    masqueradeRandomFully: true,
+    nodes,
+    pods,
+    services,
+    clients: [],
+    natLoadBalancer: { internetIp: '198.51.100.10', lanIp: '203.0.113.5', forwards: [] },
+  };
+}

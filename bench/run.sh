@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and prints one JSON summary line each. Usage: bench/run.sh [analyze|agent|collector]
-# The agent benchmark needs root (it builds a lab in network namespaces) and a built dist/.
+# Runs the benchmarks and prints one JSON summary line each. Usage: bench/run.sh [analyze|agent|rules|collector]
+# The agent and rules benchmarks need root (network namespaces, under the lab lock) and a built dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
@@ -10,6 +10,10 @@ fi
 if [[ "$which" == agent || "$which" == all ]]; then
   npm run build >/dev/null
   node --import tsx bench/agent.bench.ts
+fi
+if [[ "$which" == rules || "$which" == all ]]; then
+  npm run build >/dev/null
+  flock /tmp/snatscope-lab.lock node --import tsx bench/rules.bench.ts
 fi
 if [[ "$which" == collector || "$which" == all ]]; then
   node --import tsx bench/correlate.bench.ts

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
 import { CredentialsError } from '../common/credentials.js';
+import { DEFAULT_TABLES_FRESHNESS } from '../agent/tables-freshness.js';
 import {
   Agent,
   kubeApiReader,
@@ -45,6 +46,8 @@ interface AgentOptions extends TransportSecurityFlags {
   pollInterval: number;
   metricsListen?: { host: string; port: number };
   events: boolean;
+  tablesRefresh: number;
+  followTables: boolean;
   nodeIp: string[];
   podCidr: Cidr[];
   logLevel: string;
@@ -87,6 +90,16 @@ export function agentCommand(): Command {
       listenAddress,
     )
     .option('--events', 'also follow conntrack -E to poll sooner after new connections', false)
+    .option(
+      '--tables-refresh <duration>',
+      'read rules and addresses at least this often while their changes are followed',
+      durationMs,
+      DEFAULT_TABLES_FRESHNESS.safetyRefreshMs,
+    )
+    .option(
+      '--no-follow-tables',
+      'do not follow nft monitor and ip monitor: read rules and addresses every 10 s',
+    )
     .option('--node-ip <ip>', 'an extra address of this node (repeatable)', collect, [])
     .option(
       '--pod-cidr <cidr>',
@@ -219,6 +232,8 @@ async function runContinuous(options: AgentOptions): Promise<void> {
         podCidrs: options.podCidr,
         pollIntervalMs: options.pollInterval,
         events: options.events,
+        tablesRefreshMs: options.tablesRefresh,
+        followTables: options.followTables,
         collector,
         metricsListen: options.metricsListen ?? null,
         kubeApi: kubeApiConfig(options),

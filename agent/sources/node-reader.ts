@@ -15,6 +15,7 @@ import {
 } from './exec.js';
 import type { LineParseError } from './line-error.js';
 import type { ByteLineHandler } from './read-lines.js';
+import { parseIpMonitorLine, parseNftMonitorLine, type TableEvent } from './table-monitor.js';
 
 /** The kernel tables the agent needs from one node. */
 export interface NodeReader {
@@ -39,6 +40,11 @@ export interface NodeReader {
    * events (a support bundle's files).
    */
   conntrackEvents?(handlers: RunningToolHandlers): RunningTool;
+  /**
+   * Follows `nft monitor` and `ip -o monitor address route` until stopped: each line, read by
+   * table-monitor.ts, goes to `event`. Absent where nothing can be followed (a support bundle).
+   */
+  followTableChanges?(handlers: TableChangeHandlers): TableFollower;
   /** `nft -j list table ip|ip6 kube-proxy` (nftables mode); null when the table does not exist. */
   nftTable(family: 'ipv4' | 'ipv6'): Promise<TextDump | null>;
   /** `kubectl get svc -A -o json` text when the agent was given it (`--services`); else null. */
@@ -56,6 +62,24 @@ export interface NodeReader {
   ipvsConnections(): Promise<TextDump | null>;
   /** `ipset save`; null when ipset is not installed or the kernel has no ip_set. */
   ipsetSave(): Promise<TextDump | null>;
+}
+
+/** Where the lines of the change streams go. */
+export interface TableChangeHandlers {
+  event(event: TableEvent, tool: 'nft' | 'ip'): void;
+  overlong(error: LineParseError): void;
+}
+
+/** The running change streams of a node. */
+export interface TableFollower {
+  /** Resolves when a stream ends (with its failure, if any); the other is stopped then. */
+  done: Promise<ToolError | null>;
+  stop(): void;
+  /**
+   * Why the streams cannot see changes to the rules last read, or null when they can: rules on
+   * the iptables-legacy backend are not nf_tables objects, so no `nft monitor` line tells of them.
+   */
+  blindSpot(): string | null;
 }
 
 /** A whole dump and the command or file it came from. */
@@ -166,6 +190,56 @@ export class LiveNodeReader implements NodeReader {
   conntrackEvents(handlers: RunningToolHandlers): RunningTool {
     const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'id'];
     return startTool('conntrack', args, handlers, this.limits.maxLineBytes);
+  }
+
+  followTableChanges(handlers: TableChangeHandlers): TableFollower {
+    const follow = (
+      tool: 'nft' | 'ip',
+      args: readonly string[],
+      parse: typeof parseIpMonitorLine,
+    ) =>
+      startTool(
+        tool,
+        args,
+        {
+          line: (line) => {
+            handlers.event(parse(line), tool);
+          },
+          // nft prints its own errors there; a lost-events report is the one that matters.
+          stderrLine: (line) => {
+            const event = parse(line);
+            if (event.kind === 'lost') handlers.event(event, tool);
+          },
+          overlong: (error) => {
+            handlers.overlong(error);
+          },
+        },
+        this.limits.maxLineBytes,
+      );
+    const tools = [
+      follow('nft', ['monitor'], parseNftMonitorLine),
+      follow('ip', ['-o', 'monitor', 'address', 'route'], parseIpMonitorLine),
+    ];
+    const stop = (): void => {
+      for (const tool of tools) tool.stop();
+    };
+    const done = Promise.race(tools.map((tool) => tool.done)).then((error) => {
+      stop();
+      return error;
+    });
+    return { done, stop, blindSpot: () => this.rulesBlindSpot() };
+  }
+
+  /** Why `nft monitor` cannot see the iptables rules last read, or null. */
+  private rulesBlindSpot(): string | null {
+    for (const command of Object.values(this.backend)) {
+      // Plain iptables-save is read only where iptables-nft-save is missing: iptables before 1.8,
+      // which has no nf_tables backend.
+      if (command !== null && !command.includes('-nft-')) {
+        return `kube-proxy's iptables rules are on the legacy backend (${command}), which nft monitor does not see`;
+      }
+    }
+    return null;
   }
 
   async nftTable(family: 'ipv4' | 'ipv6'): Promise<TextDump | null> {
