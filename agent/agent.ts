@@ -47,8 +47,12 @@ export interface AgentConfig {
   nodeIps: readonly string[];
   podCidrs: readonly Cidr[];
   pollIntervalMs: number;
-  /** Follow conntrack events to poll sooner after new connections. */
+  /** Follow conntrack events as the source of flows (the table is read to reconcile only). */
   events: boolean;
+  /** With events: the longest time between two reads of the whole table. */
+  reconcileIntervalMs: number;
+  /** conntrack -E's netlink receive buffer, bytes. */
+  eventBufferBytes: number;
   /** Null: NDJSON records on `output` (stdout) instead. */
   collector: CollectorTarget | null;
   /** `/metrics`, `/healthz` and `/readyz`; null: not served. */
@@ -109,7 +113,7 @@ export async function snapshotNode(
   };
 }
 
-/** The continuous agent: start() polls and exports, stop() flushes and closes. */
+/** The continuous agent: start() follows events (or polls) and exports, stop() flushes and closes. */
 export class Agent {
   private server: Server | null = null;
   private exporterStart: Promise<void> = Promise.resolve();
@@ -222,6 +226,8 @@ function pipelineConfig(config: AgentConfig, cluster: ClusterView | null): Pipel
     podCidrs: config.podCidrs,
     pollIntervalMs: config.pollIntervalMs,
     events: config.events,
+    reconcileIntervalMs: config.reconcileIntervalMs,
+    eventBufferBytes: config.eventBufferBytes,
   };
 }
 

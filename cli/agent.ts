@@ -12,10 +12,12 @@ import {
   type KubeApiConfig,
 } from '../agent/agent.js';
 import { DEFAULT_SPOOL_MAX_RECORDS } from '../agent/export/spool.js';
+import { DEFAULT_EVENT_BUFFER_BYTES, RECONCILE_INTERVAL_MS } from '../agent/pipeline.js';
 import { stdoutWriter } from '../agent/output.js';
 import { DEFAULT_LIMITS } from '../agent/sources/exec.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
 import {
+  byteSize,
   collect,
   collectCidr,
   describeProblem,
@@ -45,6 +47,8 @@ interface AgentOptions extends TransportSecurityFlags {
   pollInterval: number;
   metricsListen?: { host: string; port: number };
   events: boolean;
+  reconcileInterval: number;
+  eventBufferSize: number;
   nodeIp: string[];
   podCidr: Cidr[];
   logLevel: string;
@@ -84,7 +88,22 @@ export function agentCommand(): Command {
       'serve Prometheus /metrics, and /healthz (polls) and /readyz (polls and collector) for probes',
       listenAddress,
     )
-    .option('--events', 'also follow conntrack -E to poll sooner after new connections', false)
+    .option(
+      '--no-events',
+      'poll the whole conntrack table every --poll-interval instead of following conntrack -E',
+    )
+    .option(
+      '--reconcile-interval <duration>',
+      'with events: re-read the whole conntrack table this often to find flows whose events were lost',
+      durationMs,
+      RECONCILE_INTERVAL_MS,
+    )
+    .option(
+      '--event-buffer-size <bytes>',
+      'netlink receive buffer of conntrack -E (e.g. 8Mi): room for bursts before events are lost',
+      byteSize,
+      DEFAULT_EVENT_BUFFER_BYTES,
+    )
     .option('--node-ip <ip>', 'an extra address of this node (repeatable)', collect, [])
     .option(
       '--pod-cidr <cidr>',
@@ -208,6 +227,8 @@ async function runContinuous(options: AgentOptions): Promise<void> {
         podCidrs: options.podCidr,
         pollIntervalMs: options.pollInterval,
         events: options.events,
+        reconcileIntervalMs: options.reconcileInterval,
+        eventBufferBytes: options.eventBufferSize,
         collector,
         metricsListen: options.metricsListen ?? null,
         kubeApi: kubeApiConfig(options),

@@ -34,11 +34,11 @@ export interface NodeReader {
     onOverlong: (error: LineParseError) => void,
   ): Promise<number>;
   /**
-   * Follows `conntrack -E -e NEW,DESTROY -o id` until stopped: its event lines and stderr lines
-   * (where conntrack reports lost events) go to the handlers. Absent where there are no live
-   * events (a support bundle's files).
+   * Follows `conntrack -E -e NEW,DESTROY -o extended,id` until stopped: its event lines and
+   * stderr lines (where conntrack reports lost events) go to the handlers. Absent where there are
+   * no live events (a support bundle's files).
    */
-  conntrackEvents?(handlers: RunningToolHandlers): RunningTool;
+  conntrackEvents?(handlers: RunningToolHandlers, options: ConntrackEventOptions): RunningTool;
   /** `nft -j list table ip|ip6 kube-proxy` (nftables mode); null when the table does not exist. */
   nftTable(family: 'ipv4' | 'ipv6'): Promise<TextDump | null>;
   /** `kubectl get svc -A -o json` text when the agent was given it (`--services`); else null. */
@@ -56,6 +56,16 @@ export interface NodeReader {
   ipvsConnections(): Promise<TextDump | null>;
   /** `ipset save`; null when ipset is not installed or the kernel has no ip_set. */
   ipsetSave(): Promise<TextDump | null>;
+}
+
+/** How the event stream is read. */
+export interface ConntrackEventOptions {
+  /**
+   * The netlink socket's receive buffer (`--buffer-size`), bytes: what absorbs a burst while the
+   * agent is busy. conntrack forces it past net.core.rmem_max (SO_RCVBUFFORCE, as root); the
+   * kernel raises anything below 2304 bytes to that.
+   */
+  bufferBytes: number;
 }
 
 /** A whole dump and the command or file it came from. */
@@ -163,8 +173,9 @@ export class LiveNodeReader implements NodeReader {
     return streamTool('conntrack', args, onLine, onOverlong, this.limits);
   }
 
-  conntrackEvents(handlers: RunningToolHandlers): RunningTool {
-    const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'id'];
+  conntrackEvents(handlers: RunningToolHandlers, options: ConntrackEventOptions): RunningTool {
+    const buffer = String(options.bufferBytes);
+    const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'extended,id', '--buffer-size', buffer];
     return startTool('conntrack', args, handlers, this.limits.maxLineBytes);
   }
 
