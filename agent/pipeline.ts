@@ -235,35 +235,42 @@ export class AgentPipeline {
     this.destroyedDuringRead = destroyed;
     let result;
     try {
-      result = await pollFlows(this.reader, view, {
-        isKnown: (entry) => {
-          const key = flowKey(entry);
-          return destroyed.get(key)?.reported === true || this.tracker.touch(key);
-        },
-        record: (record, entry) => {
-          const key = flowKey(entry);
-          const kind = record.kind ?? v1.FlowRecord.Kind.flow;
-          const ended = destroyed.get(key);
-          if (ended) {
-            ended.reported = true;
+      // The continuous agent reads often and big tables: lines that cannot be flows are skipped.
+      const prefilter = { prefilter: true };
+      result = await pollFlows(
+        this.reader,
+        view,
+        {
+          isKnown: (entry) => {
+            const key = flowKey(entry);
+            return destroyed.get(key)?.reported === true || this.tracker.touch(key);
+          },
+          record: (record, entry) => {
+            const key = flowKey(entry);
+            const kind = record.kind ?? v1.FlowRecord.Kind.flow;
+            const ended = destroyed.get(key);
+            if (ended) {
+              ended.reported = true;
+              this.emitFlow(record, 'open');
+              this.emitFlow(this.closedFlow(key, kind, ended.event), 'closed');
+              return;
+            }
+            this.tracker.add(key, kind);
             this.emitFlow(record, 'open');
-            this.emitFlow(this.closedFlow(key, kind, ended.event), 'closed');
-            return;
-          }
-          this.tracker.add(key, kind);
-          this.emitFlow(record, 'open');
+          },
+          problem: (problem) => {
+            this.reportProblem(problem);
+          },
+          toolFailure: (error) => {
+            this.metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });
+            this.log.warn(
+              { tool: error.tool, failure: error.failure, detail: error.detail },
+              'tool failed',
+            );
+          },
         },
-        problem: (problem) => {
-          this.reportProblem(problem);
-        },
-        toolFailure: (error) => {
-          this.metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });
-          this.log.warn(
-            { tool: error.tool, failure: error.failure, detail: error.detail },
-            'tool failed',
-          );
-        },
-      });
+        prefilter,
+      );
     } finally {
       this.destroyedDuringRead = null;
     }

@@ -4,7 +4,13 @@
 import type { Cidr } from '../common/cidr.js';
 import type { v1 } from '../proto/index.js';
 import type { FlowClassifier } from './classify.js';
-import { readFlows, readNode, type ClusterView, type NodeTables } from './node-read.js';
+import {
+  readFlows,
+  readNode,
+  type ClusterView,
+  type FlowReadOptions,
+  type NodeTables,
+} from './node-read.js';
 import { serviceStates } from './service-state.js';
 import { nodeView, type InputProblem } from './snapshot.js';
 import type { ToolError } from './sources/exec.js';
@@ -104,8 +110,9 @@ export async function pollFlows(
   reader: NodeReader,
   view: NodeViewResult,
   sink: Omit<PollSink, 'services'>,
+  options: FlowReadOptions = {},
 ): Promise<Omit<PollResult, 'tables'>> {
-  const flows = await readFlows(reader, view.tables, view.classifier, sink);
+  const flows = await readFlows(reader, view.tables, view.classifier, sink, options);
   return {
     complete: flows.complete,
     conntrackLines: flows.conntrackLines,
