@@ -208,7 +208,9 @@ export class AgentPipeline {
   private reconcileReasons(): ReconcileReason[] | null {
     if (!this.eventsActive) return [];
     const intervalMs = this.config.reconcileIntervalMs ?? RECONCILE_INTERVAL_MS;
-    if (Date.now() - this.lastReconcileAt >= intervalMs) this.reconcileRequests.add('timer');
+    // The first read is the start one; the timer counts from it.
+    const due = this.lastReconcileAt > 0 && Date.now() - this.lastReconcileAt >= intervalMs;
+    if (due) this.reconcileRequests.add('timer');
     if (this.reconcileRequests.size === 0) return null;
     const reasons = [...this.reconcileRequests];
     // Requests that come during the read are for the next one: the dump may have passed them.

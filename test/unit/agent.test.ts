@@ -121,6 +121,7 @@ describe('agent pipeline following conntrack events', () => {
       assert.equal(events.bufferBytes, 65_536);
       assert.equal(conntrack.reads, 1, 'the start reconciliation');
       assert.equal(await reconciliations(metrics, 'start'), 1);
+      assert.equal(await reconciliations(metrics, 'timer'), 0);
       for (const line of table) events.emit(event('NEW', line));
       // A flow the agent does not report (no Service) is parsed and dropped.
       events.emit(
@@ -250,6 +251,32 @@ describe('agent pipeline following conntrack events', () => {
           `open ${id(c)}`,
         ].sort(),
       );
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('reads the table again on the reconcile timer, not on every poll', async () => {
+    const { reader, rules, conntrack } = await fakeNodeReader();
+    rules.text = await labRules();
+    const metrics = new AgentMetrics();
+    const config = {
+      ...PIPELINE_CONFIG,
+      pollIntervalMs: 10,
+      reconcileIntervalMs: 300,
+      events: true,
+    };
+    const pipeline = new AgentPipeline(reader, config, new CollectingSink(), metrics, silent);
+    const started = Date.now();
+    pipeline.start();
+    try {
+      await eventually(
+        async () => ((await reconciliations(metrics, 'timer')) >= 1 ? true : undefined),
+        'a timer reconciliation',
+      );
+      assert.ok(Date.now() - started >= 300, 'not before the interval');
+      const polls = await counter(metrics, 'snatscope_agent_polls_total', { trigger: 'timer' });
+      assert.ok(polls > conntrack.reads, `${polls} polls, ${conntrack.reads} table reads`);
     } finally {
       await pipeline.stop();
     }
