@@ -79,6 +79,10 @@ export interface RuleText extends ToolText {
   source: string;
 }
 
+// conntrack -E is read at most this often: one wake-up per event cost more than the event itself
+// (agent/sources/exec.ts startTool); records still leave well within a second.
+const EVENT_READ_MS = 50;
+
 const SAVE_COMMANDS = {
   ipv4: { nft: 'iptables-nft-save', legacy: 'iptables-legacy-save', plain: 'iptables-save' },
   ipv6: { nft: 'ip6tables-nft-save', legacy: 'ip6tables-legacy-save', plain: 'ip6tables-save' },
@@ -176,7 +180,7 @@ export class LiveNodeReader implements NodeReader {
   conntrackEvents(handlers: RunningToolHandlers, options: ConntrackEventOptions): RunningTool {
     const buffer = String(options.bufferBytes);
     const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'extended,id', '--buffer-size', buffer];
-    return startTool('conntrack', args, handlers, this.limits.maxLineBytes);
+    return startTool('conntrack', args, handlers, this.limits.maxLineBytes, EVENT_READ_MS);
   }
 
   async nftTable(family: 'ipv4' | 'ipv6'): Promise<TextDump | null> {
