@@ -55,12 +55,16 @@ export interface AgentConfig {
   nodeIps: readonly string[];
   podCidrs: readonly Cidr[];
   pollIntervalMs: number;
-  /** Follow conntrack events to poll sooner after new connections. */
+  /** Follow conntrack events as the source of flows (the table is read to reconcile only). */
   events: boolean;
   /** Rules and addresses are read at least this often while their changes are followed. */
   tablesRefreshMs?: number;
   /** Follow rule and address changes (nft monitor, ip monitor) instead of reading every 10 s. */
   followTables?: boolean;
+  /** With events: the longest time between two reads of the whole table. */
+  reconcileIntervalMs: number;
+  /** conntrack -E's netlink receive buffer, bytes. */
+  eventBufferBytes: number;
   /** Null: NDJSON records on `output` (stdout) instead. */
   collector: CollectorTarget | null;
   /** `/metrics`, `/healthz` and `/readyz`; null: not served. */
@@ -129,7 +133,7 @@ export async function snapshotNode(
   };
 }
 
-/** The continuous agent: start() polls and exports, stop() flushes and closes. */
+/** The continuous agent: start() follows events (or polls) and exports, stop() flushes and closes. */
 export class Agent {
   private server: Server | null = null;
   private exporterStart: Promise<void> = Promise.resolve();
@@ -308,6 +312,8 @@ function pipelineConfig(config: AgentConfig, cluster: ClusterView | null): Pipel
     events: config.events,
     ...(config.tablesRefreshMs === undefined ? {} : { tablesRefreshMs: config.tablesRefreshMs }),
     ...(config.followTables === undefined ? {} : { followTables: config.followTables }),
+    reconcileIntervalMs: config.reconcileIntervalMs,
+    eventBufferBytes: config.eventBufferBytes,
   };
 }
 

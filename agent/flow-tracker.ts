@@ -46,6 +46,15 @@ export class FlowTracker {
     return true;
   }
 
+  /**
+   * Starts a full table read: flows touched or added from now on belong to it, and endPoll closes
+   * the others. Flows added by events between reads belong to no read until the next one begins,
+   * so a flow whose DESTROY event was lost is closed by the next read that does not list it.
+   */
+  beginPoll(): void {
+    this.generation++;
+  }
+
   /** Starts tracking a new flow seen in the current poll. */
   add(key: string, kind: v1.FlowRecord.Kind): void {
     this.open.set(flatten(key), {
@@ -54,8 +63,16 @@ export class FlowTracker {
     });
   }
 
+  /** Stops tracking a flow that ended (a DESTROY event); its kind, or null when not tracked. */
+  remove(key: string): v1.FlowRecord.Kind | null {
+    const flow = this.open.get(key);
+    if (flow === undefined) return null;
+    this.open.delete(key);
+    return flow.backend ? v1.FlowRecord.Kind.backend : v1.FlowRecord.Kind.flow;
+  }
+
   /**
-   * Ends the current poll. With `complete` (every conntrack table was read) flows not seen are
+   * Ends the current poll (begun by beginPoll). With `complete` (every conntrack table was read) flows not seen are
    * closed and returned as records with `closed: true`; after a partial read nothing is closed,
    * so a failed dump never looks like every connection ending.
    */
@@ -69,13 +86,12 @@ export class FlowTracker {
         closed.push(closedRecord(key, kind, node, now));
       }
     }
-    this.generation++;
     return closed;
   }
 }
 
 /** The record that reports the end of a flow: its identity, `closed: true` and the time. */
-function closedRecord(
+export function closedRecord(
   key: string,
   kind: v1.FlowRecord.Kind,
   node: string,

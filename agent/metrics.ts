@@ -51,7 +51,24 @@ export class AgentMetrics {
   });
   readonly lostEvents = new Counter({
     name: 'snatscope_agent_lost_events_total',
-    help: 'conntrack -E reports of lost events (ENOBUFS); polling still sees those flows.',
+    help: 'conntrack -E reports of lost events (ENOBUFS); each starts a reconciliation.',
+    registers: [this.registry],
+  });
+  readonly eventsReceived = new Counter({
+    name: 'snatscope_agent_conntrack_events_total',
+    help: 'conntrack -E events received, by type (NEW, DESTROY).',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+  readonly eventStreamRestarts = new Counter({
+    name: 'snatscope_agent_event_stream_restarts_total',
+    help: 'Times conntrack -E died and was started again.',
+    registers: [this.registry],
+  });
+  readonly reconciliations = new Counter({
+    name: 'snatscope_agent_reconciliations_total',
+    help: 'Full conntrack table reads in events mode, by reason (start, lost-events, restart, timer, retry).',
+    labelNames: ['reason'],
     registers: [this.registry],
   });
   readonly tablesFollowed = new Gauge({
@@ -78,7 +95,7 @@ export class AgentMetrics {
   });
   readonly polls = new Counter({
     name: 'snatscope_agent_polls_total',
-    help: 'Polls run, by trigger (timer, event).',
+    help: 'Polls run (rules, and conntrack too without events), by trigger (timer).',
     labelNames: ['trigger'],
     registers: [this.registry],
   });

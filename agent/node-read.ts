@@ -4,6 +4,7 @@
 // (poll.ts) and `analyze` both go through here, so they give the same records for the same tables.
 import type { v1 } from '../proto/index.js';
 import type { FlowClassifier } from './classify.js';
+import { ConntrackPrefilter } from './conntrack-prefilter.js';
 import { buildIptablesModel } from './model/kube-proxy-iptables.js';
 import {
   buildIpvsModel,
@@ -293,6 +294,15 @@ export interface FlowSink extends NodeReadSink {
   isKnown?(entry: ConntrackEntry): boolean;
 }
 
+/** How readFlows reads. */
+export interface FlowReadOptions {
+  /**
+   * Skip lines that cannot be reported flows before parsing them (conntrack-prefilter.ts): the
+   * live agent's table reads; malformed lines among them go unreported.
+   */
+  prefilter?: boolean;
+}
+
 /** What readFlows saw. */
 export interface FlowReadResult {
   /** Whether every conntrack table needed was read. */
@@ -337,6 +347,7 @@ export async function readFlows(
   tables: NodeTables,
   classifier: FlowClassifier,
   sink: FlowSink,
+  options: FlowReadOptions = {},
 ): Promise<FlowReadResult> {
   const { model } = tables;
   const unseen =
@@ -357,9 +368,12 @@ export async function readFlows(
         };
   const conntrackLines: FlowReadResult['conntrackLines'] = { ipv4: null, ipv6: null };
   let complete = true;
+  const prefilter = options.prefilter ? new ConntrackPrefilter(model) : null;
   for (const family of hasIpv6Services(model) ? FAMILIES : (['ipv4'] as const)) {
-    const lines = (source: string) =>
-      conntrackBytesHandler(classifier, source, report, onRecord, skip);
+    const lines = (source: string) => {
+      const handler = conntrackBytesHandler(classifier, source, report, onRecord, skip);
+      return prefilter ? prefilter.filter(handler) : handler;
+    };
     conntrackLines[family] = await settle(reader.conntrack(family, lines, report), sink);
     if (conntrackLines[family] === null) complete = false;
   }

@@ -1,14 +1,24 @@
-// The live agent: sources → classify → tracker → sink, wired in one place. Polls on a timer; a
-// `conntrack -E` event stream, when enabled, only makes the next poll come sooner (events get lost
-// under load; polling stays the source of truth).
+// The live agent: sources → classify → tracker → sink, wired in one place. With events (the
+// default) conntrack's NEW and DESTROY events are the source: NEW is classified and reported open,
+// DESTROY reported closed. A full table read is then only a reconciliation — at start, after lost
+// events, after the stream restarted, and on a slow timer — that finds the flows whose events were
+// lost. Without events every poll reads the whole table. Rules and addresses are read on a timer
+// in both modes.
 import type { Logger } from 'pino';
 import { serviceKey } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
 import { proxyMode } from './classify.js';
-import { FlowTracker, flowKey } from './flow-tracker.js';
+import { ConntrackEventStream } from './event-stream.js';
+import { FlowTracker, closedRecord, flowKey } from './flow-tracker.js';
 import type { AgentMetrics } from './metrics.js';
-import { pollNode, type NodeTables, type PollConfig } from './poll.js';
-import type { RunningTool } from './sources/exec.js';
+import {
+  pollFlows,
+  viewNode,
+  type NodeTables,
+  type NodeViewResult,
+  type PollConfig,
+} from './poll.js';
+import type { ConntrackEntry } from './sources/conntrack.js';
 import type { NodeReader } from './sources/node-reader.js';
 import type { InputProblem } from './snapshot.js';
 import { DEFAULT_TABLES_FRESHNESS, TablesFreshness } from './tables-freshness.js';
@@ -27,22 +37,45 @@ export interface RecordSink {
 
 /** Configuration of the continuous agent. */
 export interface PipelineConfig extends PollConfig {
+  /** Time between polls: rules (when due) and, without events, the conntrack table. */
   pollIntervalMs: number;
-  /** Listen to `conntrack -E` to poll sooner after new or ended connections. */
+  /** Follow `conntrack -E` as the source of flows; the table is read to reconcile only. */
   events: boolean;
   /**
    * While rule and address changes are followed, they are read at least this often anyway;
    * periodic reads (where they cannot be followed) are never further apart than this either.
    */
+  /** With events: the table is read at least this often (default RECONCILE_INTERVAL_MS). */
+  reconcileIntervalMs?: number;
+  /** conntrack -E's netlink buffer, bytes (default DEFAULT_EVENT_BUFFER_BYTES). */
+  eventBufferBytes?: number;
   tablesRefreshMs?: number;
   /** Follow nft monitor and ip monitor (default true); false: read every 10 s as before. */
   followTables?: boolean;
 }
 
-// After an event, wait this long for more before polling: bursts come together.
-const EVENT_DEBOUNCE_MS = 100;
-// Events never bring polls closer together than this, so a busy node is not polled in a loop.
-const MIN_EVENT_POLL_GAP_MS = 500;
+/** Why the table is read in events mode (the `reason` label of the reconciliations metric). */
+export type ReconcileReason = 'start' | 'lost-events' | 'restart' | 'timer' | 'retry';
+
+/** 8 MiB: some 25,000 NEW+DESTROY events (~330 bytes of netlink each) of slack. */
+export const DEFAULT_EVENT_BUFFER_BYTES = 8 * 1024 * 1024;
+/** Events find every flow while they are not lost: the timer read is a safety net. */
+export const RECONCILE_INTERVAL_MS = 5 * 60_000;
+// After a loss or a restart, wait this long before reading the table: losses come in bursts, and
+// one read after the burst finds them all.
+const RECONCILE_DEBOUNCE_MS = 100;
+// Records of events go out together this long after the first: one write per event would cost
+// more than the event.
+const EVENT_FLUSH_MS = 100;
+// Events that come before the first rules are read wait for them, up to this many (the start
+// reconciliation finds the flows of the others, unless they ended in between).
+const MAX_EARLY_EVENTS = 10_000;
+
+/** A DESTROY event seen during a table read, and whether its flow was reported by then. */
+interface DestroyedFlow {
+  reported: boolean;
+  event: ConntrackEntry;
+}
 
 /** The continuous agent. Does nothing until start(); stop() ends it cleanly. */
 export class AgentPipeline {
@@ -53,15 +86,25 @@ export class AgentPipeline {
   private lastServices: Map<string, string> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
-  private lastPollEnd = 0;
   private tables: NodeTables | null = null;
   // When to read rules and addresses again: a read costs five process spawns and a model rebuild,
   // while conntrack is read every poll.
   private readonly freshness: TablesFreshness;
+  private view: NodeViewResult | null = null;
   private running: Promise<void> | null = null;
   private lastGoodPollAt: number | null = null;
   private stopped = true;
-  private events: RunningTool | null = null;
+  private readonly stream: ConntrackEventStream | null;
+  // Events are the source (the stream runs); false: every poll reads the table.
+  private eventsActive = false;
+  private readonly reconcileRequests = new Set<ReconcileReason>();
+  private lastReconcileAt = 0;
+  private lastReconcileComplete = false;
+  // Keys of DESTROY events seen while the table is read: the dump may still list such an entry
+  // (it was read from the kernel before the event came), which must not reopen the flow.
+  private destroyedDuringRead: Map<string, DestroyedFlow> | null = null;
+  private earlyEvents: ConntrackEntry[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
   private polled: () => void = () => undefined;
   /** Resolves when the first poll has ended (read or failed): the proxy mode is known from then. */
   readonly firstPoll = new Promise<void>((resolve) => {
@@ -86,24 +129,28 @@ export class AgentPipeline {
       metrics,
       log.child({ component: 'tables' }),
     );
+    this.stream = config.events ? this.eventStream() : null;
   }
 
-  /** Starts polling (and the event stream when configured). */
+  /** Starts the event stream (when configured), then polls; the first poll reconciles. */
   start(): void {
     this.stopped = false;
     this.freshness.start();
-    if (this.config.events) this.startEvents();
-    this.schedule(0, 'timer');
+    if (this.stream?.start()) {
+      this.eventsActive = true;
+      this.reconcileRequests.add('start');
+    }
+    this.schedule(0);
   }
 
-  /** Stops polling, waits for a poll in flight, and stops the event stream. */
+  /** Stops polling and the event stream, waits for a poll in flight, sends what is pending. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.events?.stop();
-    await this.events?.done;
+    await this.stream?.stop();
     await this.freshness.stop();
     await this.running;
+    this.flush();
   }
 
   /** The proxy mode the node's rules show (iptables until rules were read). */
@@ -111,30 +158,32 @@ export class AgentPipeline {
     return this.tables ? proxyMode(this.tables.model) : v1.ProxyMode.iptables;
   }
 
-  /** When the last good poll (rules and every needed conntrack table read) ended, or null. */
+  /**
+   * When the last good poll ended, or null: rules read and, without events, every needed
+   * conntrack table; with events, the stream running and the last reconciliation complete.
+   */
   get lastGoodPollAtMs(): number | null {
     return this.lastGoodPollAt;
   }
 
-  /** Runs one poll now: emits new flows, closed flows and changed service states. */
-  async pollOnce(trigger: 'timer' | 'event'): Promise<void> {
+  /**
+   * Runs one poll now: reads rules and addresses when due and reports changed Service ports;
+   * reads the conntrack table (emitting new and closed flows) without events, or with events when
+   * a reconciliation is due.
+   */
+  async pollOnce(): Promise<void> {
     const now = Date.now() / 1000;
     const end = this.metrics.pollDuration.startTimer();
     const metrics = this.metrics;
     const readReason = this.tables ? this.freshness.readReason() : 'first';
     const reuse = readReason === null && this.tables ? this.tables : undefined;
     if (readReason !== null) this.freshness.reading(readReason);
-    const result = await pollNode(
+    const view = await viewNode(
       this.reader,
       this.config,
       {
         services: (states) => {
           this.emitServicesIfChanged(states);
-        },
-        isKnown: (entry) => this.tracker.touch(flowKey(entry)),
-        record: (record, entry) => {
-          this.tracker.add(flowKey(entry), record.kind ?? v1.FlowRecord.Kind.flow);
-          this.emitFlow(record, 'open');
         },
         problem: (problem) => {
           this.reportProblem(problem);
@@ -151,25 +200,199 @@ export class AgentPipeline {
       reuse,
     );
     if (!reuse) {
-      this.tables = result.tables;
+      this.tables = view.tables;
       this.freshness.watchCounters(
-        result.tables.model.services.some((service) => service.dropsWithoutLocalEndpoints),
+        view.tables.model.services.some((service) => service.dropsWithoutLocalEndpoints),
       );
     }
-    // Good: the poll saw the rules and every conntrack table it needed, so its records are whole.
-    if (result.tables.rulesRead && result.complete) this.lastGoodPollAt = Date.now();
+    this.view = view;
+    for (const entry of this.earlyEvents.splice(0)) this.onEvent(entry);
+    metrics.servicePorts.set(view.tables.model.services.length);
+    const reasons = this.reconcileReasons();
+    if (reasons !== null) this.lastReconcileComplete = await this.readTable(view, reasons, now);
+    // Good: the poll saw the rules and the flows are whole (read, or followed by events).
+    if (view.tables.rulesRead && this.lastReconcileComplete) this.lastGoodPollAt = Date.now();
+    metrics.trackedFlows.set(this.tracker.size);
+    metrics.polls.inc({ trigger: 'timer' });
+    this.flush();
+    end();
+  }
+
+  /** Asks for a table read soon (events mode): events were lost, or the stream restarted. */
+  private requestReconcile(reason: ReconcileReason): void {
+    this.reconcileRequests.add(reason);
+    if (this.running || !this.timer) return;
+    if (this.timerDue > Date.now() + RECONCILE_DEBOUNCE_MS) this.schedule(RECONCILE_DEBOUNCE_MS);
+  }
+
+  /** Why this poll reads the table; null when it does not (events mode, nothing due). */
+  private reconcileReasons(): ReconcileReason[] | null {
+    if (!this.eventsActive) return [];
+    const intervalMs = this.config.reconcileIntervalMs ?? RECONCILE_INTERVAL_MS;
+    // The first read is the start one; the timer counts from it.
+    const due = this.lastReconcileAt > 0 && Date.now() - this.lastReconcileAt >= intervalMs;
+    if (due) this.reconcileRequests.add('timer');
+    if (this.reconcileRequests.size === 0) return null;
+    const reasons = [...this.reconcileRequests];
+    // Requests that come during the read are for the next one: the dump may have passed them.
+    this.reconcileRequests.clear();
+    return reasons;
+  }
+
+  /**
+   * Reads the whole conntrack table: flows not tracked yet open, tracked flows not listed close.
+   * Events keep coming during the read. A NEW one adds its flow to this read (the dump may have
+   * passed its slot). A DESTROY one may come before the dump lists the entry (read from the
+   * kernel earlier): a flow reported and closed is not reopened by that line, and one never
+   * reported (its NEW was lost) is reported open and closed at once. Returns whether every needed
+   * table was read.
+   */
+  private async readTable(
+    view: NodeViewResult,
+    reasons: readonly ReconcileReason[],
+    now: number,
+  ): Promise<boolean> {
+    for (const reason of reasons) this.metrics.reconciliations.inc({ reason });
+    this.tracker.beginPoll();
+    const destroyed = new Map<string, DestroyedFlow>();
+    this.destroyedDuringRead = destroyed;
+    let result;
+    try {
+      // The continuous agent reads often and big tables: lines that cannot be flows are skipped.
+      const prefilter = { prefilter: true };
+      result = await pollFlows(
+        this.reader,
+        view,
+        {
+          isKnown: (entry) => {
+            const key = flowKey(entry);
+            return destroyed.get(key)?.reported === true || this.tracker.touch(key);
+          },
+          record: (record, entry) => {
+            const key = flowKey(entry);
+            const kind = record.kind ?? v1.FlowRecord.Kind.flow;
+            const ended = destroyed.get(key);
+            if (ended) {
+              ended.reported = true;
+              this.emitFlow(record, 'open');
+              this.emitFlow(this.closedFlow(key, kind, ended.event), 'closed');
+              return;
+            }
+            this.tracker.add(key, kind);
+            this.emitFlow(record, 'open');
+          },
+          problem: (problem) => {
+            this.reportProblem(problem);
+          },
+          toolFailure: (error) => {
+            this.metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });
+            this.log.warn(
+              { tool: error.tool, failure: error.failure, detail: error.detail },
+              'tool failed',
+            );
+          },
+        },
+        prefilter,
+      );
+    } finally {
+      this.destroyedDuringRead = null;
+    }
     for (const record of this.tracker.endPoll(result.complete, this.config.nodeName, now)) {
       this.emitFlow(record, 'closed');
     }
+    this.lastReconcileAt = Date.now();
+    // A failed read found nothing: the events it was for are still unaccounted for.
+    if (!result.complete && this.eventsActive) this.reconcileRequests.add('retry');
     for (const family of ['ipv4', 'ipv6'] as const) {
       const lines = result.conntrackLines[family];
-      if (lines !== null) metrics.conntrackEntries.set({ family }, lines);
+      if (lines !== null) this.metrics.conntrackEntries.set({ family }, lines);
     }
-    metrics.servicePorts.set(result.servicePorts);
-    metrics.trackedFlows.set(this.tracker.size);
-    metrics.polls.inc({ trigger });
+    return result.complete;
+  }
+
+  /** A NEW event opens a flow (when it is one the agent reports), a DESTROY event closes it. */
+  private onEvent(entry: ConntrackEntry): void {
+    const view = this.view;
+    if (view === null) {
+      if (this.earlyEvents.length < MAX_EARLY_EVENTS) this.earlyEvents.push(entry);
+      return;
+    }
+    const key = flowKey(entry);
+    const now = Date.now() / 1000;
+    if (entry.event === 'NEW') {
+      // Listed by a reconciliation already (or a duplicate event).
+      if (this.tracker.touch(key)) return;
+      entry.eventTime ??= now;
+      const record = view.classifier.classify(entry);
+      if (!record) return;
+      this.tracker.add(key, record.kind ?? v1.FlowRecord.Kind.flow);
+      this.emitFlow(record, 'open');
+    } else if (entry.event === 'DESTROY') {
+      const kind = this.tracker.remove(key);
+      this.destroyedDuringRead?.set(key, { reported: kind !== null, event: entry });
+      if (kind === null) return;
+      this.emitFlow(this.closedFlow(key, kind, entry), 'closed');
+    } else {
+      return;
+    }
+    this.metrics.trackedFlows.set(this.tracker.size);
+    this.flushSoon();
+  }
+
+  /** The close record of a flow a DESTROY event ended, with the counters the event carries. */
+  private closedFlow(
+    key: string,
+    kind: v1.FlowRecord.Kind,
+    destroy: ConntrackEntry,
+  ): v1.IFlowRecord {
+    const at = destroy.eventTime ?? Date.now() / 1000;
+    const record = closedRecord(key, kind, this.config.nodeName, at);
+    // Final counters (with nf_conntrack_acct=1).
+    if (destroy.originalCounters) record.originalCounters = destroy.originalCounters;
+    if (destroy.replyCounters) record.replyCounters = destroy.replyCounters;
+    return record;
+  }
+
+  private eventStream(): ConntrackEventStream {
+    return new ConntrackEventStream(
+      this.reader,
+      { bufferBytes: this.config.eventBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES },
+      {
+        entry: (entry) => {
+          this.onEvent(entry);
+        },
+        lost: () => {
+          this.log.warn('conntrack -E lost events (ENOBUFS); reading the table to find them');
+          this.requestReconcile('lost-events');
+        },
+        restarted: () => {
+          this.requestReconcile('restart');
+        },
+        unavailable: (reason) => {
+          this.log.warn({ reason }, 'no conntrack events; every poll reads the table');
+          this.eventsActive = false;
+        },
+        problem: (problem) => {
+          this.reportProblem(problem);
+        },
+      },
+      this.metrics,
+      this.log.child({ component: 'conntrack-events' }),
+    );
+  }
+
+  private flushSoon(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.sink.flush();
+    }, EVENT_FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     this.sink.flush();
-    end();
   }
 
   private emitFlow(record: v1.IFlowRecord, phase: 'open' | 'closed'): void {
@@ -204,60 +427,26 @@ export class AgentPipeline {
     this.log.warn({ problem: { source, lineNumber, text, reason } }, 'skipped bad input');
   }
 
-  private schedule(delayMs: number, trigger: 'timer' | 'event'): void {
+  private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerDue = Date.now() + delayMs;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.run(trigger);
+      void this.run();
     }, delayMs);
   }
 
-  private async run(trigger: 'timer' | 'event'): Promise<void> {
+  private async run(): Promise<void> {
     if (this.running) return;
-    this.running = this.pollOnce(trigger).catch((error: unknown) => {
+    this.running = this.pollOnce().catch((error: unknown) => {
       this.log.error({ err: error }, 'poll failed');
     });
     await this.running;
     this.running = null;
     this.polled();
-    this.lastPollEnd = Date.now();
-    this.schedule(this.config.pollIntervalMs, 'timer');
-  }
-
-  /** Brings the next poll forward after an event, within the debounce and the minimum gap. */
-  private pollSooner(): void {
-    if (this.running || !this.timer) return;
-    const now = Date.now();
-    const due = Math.max(now + EVENT_DEBOUNCE_MS, this.lastPollEnd + MIN_EVENT_POLL_GAP_MS);
-    if (due < this.timerDue) this.schedule(due - now, 'event');
-  }
-
-  private startEvents(): void {
-    if (!this.reader.conntrackEvents) {
-      this.log.warn('this node reader has no conntrack events; polling alone');
-      return;
-    }
-    this.events = this.reader.conntrackEvents({
-      line: () => {
-        this.pollSooner();
-      },
-      stderrLine: (line) => {
-        if (line.includes('ENOBUFS')) {
-          this.metrics.lostEvents.inc();
-          this.log.warn('conntrack -E lost events (ENOBUFS); polling still sees every flow');
-        }
-      },
-      overlong: (error) => {
-        this.reportProblem(error);
-      },
-    });
-    void this.events.done.then((error) => {
-      if (error) {
-        this.metrics.toolFailures.inc({ tool: error.tool, failure: error.failure });
-        this.log.warn({ detail: error.message }, 'conntrack -E stopped; polling goes on');
-      }
-    });
+    // Losses or a restart during the poll: read again soon, not a whole interval later.
+    const soon = this.eventsActive && this.reconcileRequests.size > 0;
+    this.schedule(soon ? RECONCILE_DEBOUNCE_MS : this.config.pollIntervalMs);
   }
 }

@@ -3,7 +3,14 @@
 // poll never throws for them.
 import type { Cidr } from '../common/cidr.js';
 import type { v1 } from '../proto/index.js';
-import { readFlows, readNode, type ClusterView, type NodeTables } from './node-read.js';
+import type { FlowClassifier } from './classify.js';
+import {
+  readFlows,
+  readNode,
+  type ClusterView,
+  type FlowReadOptions,
+  type NodeTables,
+} from './node-read.js';
 import { serviceStates } from './service-state.js';
 import { nodeView, type InputProblem } from './snapshot.js';
 import type { ToolError } from './sources/exec.js';
@@ -49,18 +56,23 @@ export interface PollResult {
   servicePorts: number;
 }
 
+/** The node's tables and the classifier built from them: what events are classified with. */
+export interface NodeViewResult {
+  tables: NodeTables;
+  classifier: FlowClassifier;
+}
+
 /**
- * Reads and classifies the node once; records stream to the sink as conntrack is read (and, in
- * IPVS mode, the IPVS connections conntrack does not show, after it). `tables` from an earlier
- * poll may be passed to skip re-reading rules and addresses.
+ * Reads the node's rules and addresses (or reuses `tables` from an earlier read), builds the
+ * classifier and reports the Service ports; conntrack is not read.
  */
-export async function pollNode(
+export async function viewNode(
   reader: NodeReader,
   config: PollConfig,
-  sink: PollSink,
+  sink: Omit<PollSink, 'record' | 'isKnown'>,
   now: number,
   tables?: NodeTables,
-): Promise<PollResult> {
+): Promise<NodeViewResult> {
   const cluster = config.cluster ?? null;
   const node = tables ?? (await readNode(reader, sink, cluster));
   const { classifier } = nodeView({
@@ -74,11 +86,36 @@ export async function pollNode(
     names: cluster?.names() ?? null,
   });
   if (node.rulesRead) sink.services(serviceStates(node.model, config.nodeName, classifier));
-  const flows = await readFlows(reader, node, classifier, sink);
+  return { tables: node, classifier };
+}
+
+/**
+ * Reads and classifies the node once; records stream to the sink as conntrack is read (and, in
+ * IPVS mode, the IPVS connections conntrack does not show, after it). `tables` from an earlier
+ * poll may be passed to skip re-reading rules and addresses.
+ */
+export async function pollNode(
+  reader: NodeReader,
+  config: PollConfig,
+  sink: PollSink,
+  now: number,
+  tables?: NodeTables,
+): Promise<PollResult> {
+  const view = await viewNode(reader, config, sink, now, tables);
+  return { ...(await pollFlows(reader, view, sink)), tables: view.tables };
+}
+
+/** Reads the flows of the node with a classifier viewNode built (a poll, or a reconciliation). */
+export async function pollFlows(
+  reader: NodeReader,
+  view: NodeViewResult,
+  sink: Omit<PollSink, 'services'>,
+  options: FlowReadOptions = {},
+): Promise<Omit<PollResult, 'tables'>> {
+  const flows = await readFlows(reader, view.tables, view.classifier, sink, options);
   return {
-    tables: node,
     complete: flows.complete,
     conntrackLines: flows.conntrackLines,
-    servicePorts: node.model.services.length,
+    servicePorts: view.tables.model.services.length,
   };
 }

@@ -28,7 +28,7 @@ const seconds = [];
 let firstPollRecords = 0;
 for (let i = 0; i < Number(pollsText); i++) {
   const start = process.hrtime.bigint();
-  await pipeline.pollOnce('timer');
+  await pipeline.pollOnce();
   seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
   if (i === 0) firstPollRecords = records;
   if (process.env.BENCH_DEBUG_MEMORY) {

@@ -4,7 +4,8 @@
 //     ports through a Local NodePort, long UDP timeout); one long-lived agent process polls it
 //     (dump + parse + classify + track) vs `conntrack -L -o extended,id > /dev/null`; medians of 5.
 //  2. steady: 1,000 new NodePort connections/s for 60 s with the agent in continuous mode (default
-//     2 s poll); the agent's CPU time, with and without the tools it runs.
+//     2 s poll), following conntrack events (the default) and again with --no-events (polling the
+//     table); the agent's CPU time, with and without the tools it runs (conntrack -E included).
 //
 //   npx tsx bench/agent.bench.ts [--entries N] [--runs N] [--rate N] [--seconds N] [--skip-steady] [--skip-poll]
 import { spawnSync } from 'node:child_process';
@@ -116,16 +117,28 @@ async function pollBenchmark(lab: Lab): Promise<Record<string, unknown>> {
   };
 }
 
-// utime + stime of a process and of its waited-for children, in seconds (from /proc/<pid>/stat).
+// utime + stime of a process, of its waited-for children, and of its children still running (the
+// long-lived conntrack -E), in seconds (from /proc/<pid>/stat).
 function cpuSeconds(pid: number): { own: number; children: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = (i: number): number => Number(fields[i - 3]);
   const hz = 100;
-  return { own: (ticks(14) + ticks(15)) / hz, children: (ticks(16) + ticks(17)) / hz };
+  let running = 0;
+  for (const child of liveChildren(pid)) running += cpuSeconds(child).own;
+  return { own: (ticks(14) + ticks(15)) / hz, children: (ticks(16) + ticks(17)) / hz + running };
 }
 
-async function steadyBenchmark(lab: Lab): Promise<Record<string, unknown>> {
+function liveChildren(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return text === '' ? [] : text.split(' ').map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function steadyBenchmark(lab: Lab, events: boolean): Promise<Record<string, unknown>> {
   const node = findNode(lab.cluster, 'n1');
   const service = findService(lab.cluster, 'shop/api:http');
   const nodeNs = lab.nodeNamespace(node.name);
@@ -141,6 +154,7 @@ async function steadyBenchmark(lab: Lab): Promise<Record<string, unknown>> {
       node.name,
       '--log-level',
       'warn',
+      ...(events ? [] : ['--no-events']),
     ],
     { detached: false },
   );
@@ -162,7 +176,7 @@ async function steadyBenchmark(lab: Lab): Promise<Record<string, unknown>> {
     const tableSize = Number((await lab.exec(nodeNs, ['conntrack', '-C'])).stdout.trim());
     log(`load: ${load.stdout.trim()}`);
     return {
-      benchmark: 'agent steady state, continuous mode, --poll-interval 2s',
+      benchmark: `agent steady state, continuous mode, --poll-interval 2s, ${events ? 'events' : '--no-events'}`,
       connectionsPerSecond: rate,
       seconds,
       load: JSON.parse(load.stdout) as unknown,
@@ -180,9 +194,12 @@ const lab = await createLab(defaultCluster(), { prefix: newPrefix() });
 try {
   if (!values['skip-poll']) process.stdout.write(JSON.stringify(await pollBenchmark(lab)) + '\n');
   if (!values['skip-steady']) {
-    // A fresh table: the flood's entries would dominate the steady-state polls.
-    for (const node of lab.cluster.nodes) runIn(lab.nodeNamespace(node.name), ['conntrack', '-F']);
-    process.stdout.write(JSON.stringify(await steadyBenchmark(lab)) + '\n');
+    for (const events of [true, false]) {
+      // A fresh table: the flood's entries would dominate the steady-state polls.
+      for (const node of lab.cluster.nodes)
+        runIn(lab.nodeNamespace(node.name), ['conntrack', '-F']);
+      process.stdout.write(JSON.stringify(await steadyBenchmark(lab, events)) + '\n');
+    }
   }
 } finally {
   await lab.destroy();

@@ -1,7 +1,9 @@
 // Benchmark: parse + classify a generated 1,000,000-line `conntrack -L -o extended,id` dump of one
 // node against the matching kube-proxy rule set, one core, median of 5 fresh processes, peak RSS.
 //
-//   npx tsx bench/analyze.bench.ts [--lines N] [--runs N]
+// With --prefilter the lines go through the live agent's reconciliation prefilter first.
+//
+//   npx tsx bench/analyze.bench.ts [--lines N] [--runs N] [--prefilter]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -41,7 +43,7 @@ interface RunResult {
 }
 
 // One measured run in a fresh process (peak RSS is per process), pinned to one core.
-function runOnce(rules: string, dump: string): RunResult {
+function runOnce(rules: string, dump: string, prefilter: boolean): RunResult {
   const result = spawnSync(
     'taskset',
     [
@@ -54,6 +56,7 @@ function runOnce(rules: string, dump: string): RunResult {
       rules,
       dump,
       GEN_NODES[0]?.ip ?? '',
+      prefilter ? 'prefilter' : 'all',
     ],
     { encoding: 'utf8' },
   );
@@ -65,6 +68,7 @@ const { values } = parseArgs({
   options: {
     lines: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '5' },
+    prefilter: { type: 'boolean', default: false },
   },
 });
 const lines = Number(values.lines);
@@ -72,7 +76,7 @@ const runs = Number(values.runs);
 const { rules, dump } = await prepare(lines);
 const results: RunResult[] = [];
 for (let i = 0; i < runs; i++) {
-  const result = runOnce(rules, dump);
+  const result = runOnce(rules, dump, values.prefilter);
   process.stderr.write(
     `run ${i + 1}/${runs}: ${result.lines} lines, ${result.records} records in ${result.seconds.toFixed(3)} s, peak RSS ${result.maxRssMb.toFixed(0)} MB\n`,
   );
@@ -80,7 +84,7 @@ for (let i = 0; i < runs; i++) {
 }
 const rates = results.map((r) => r.lines / r.seconds);
 const summary = {
-  benchmark: 'analyze: parse + classify conntrack -L -o extended,id',
+  benchmark: `analyze: ${values.prefilter ? 'prefilter + ' : ''}parse + classify conntrack -L -o extended,id`,
   lines,
   runs,
   medianLinesPerSecond: Math.round(median(rates)),

@@ -13,10 +13,12 @@ import {
   type KubeApiConfig,
 } from '../agent/agent.js';
 import { DEFAULT_SPOOL_MAX_RECORDS } from '../agent/export/spool.js';
+import { DEFAULT_EVENT_BUFFER_BYTES, RECONCILE_INTERVAL_MS } from '../agent/pipeline.js';
 import { stdoutWriter } from '../agent/output.js';
 import { DEFAULT_LIMITS } from '../agent/sources/exec.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
 import {
+  byteSize,
   collect,
   collectCidr,
   describeProblem,
@@ -48,6 +50,8 @@ interface AgentOptions extends TransportSecurityFlags {
   events: boolean;
   tablesRefresh: number;
   followTables: boolean;
+  reconcileInterval: number;
+  eventBufferSize: number;
   nodeIp: string[];
   podCidr: Cidr[];
   logLevel: string;
@@ -89,7 +93,6 @@ export function agentCommand(): Command {
       'serve Prometheus /metrics, and /healthz (polls) and /readyz (polls and collector) for probes',
       listenAddress,
     )
-    .option('--events', 'also follow conntrack -E to poll sooner after new connections', false)
     .option(
       '--tables-refresh <duration>',
       'read rules and addresses at least this often while their changes are followed',
@@ -99,6 +102,22 @@ export function agentCommand(): Command {
     .option(
       '--no-follow-tables',
       'do not follow nft monitor and ip monitor: read rules and addresses every 10 s',
+    )
+    .option(
+      '--no-events',
+      'poll the whole conntrack table every --poll-interval instead of following conntrack -E',
+    )
+    .option(
+      '--reconcile-interval <duration>',
+      'with events: re-read the whole conntrack table this often to find flows whose events were lost',
+      durationMs,
+      RECONCILE_INTERVAL_MS,
+    )
+    .option(
+      '--event-buffer-size <bytes>',
+      'netlink receive buffer of conntrack -E (e.g. 8Mi): room for bursts before events are lost',
+      byteSize,
+      DEFAULT_EVENT_BUFFER_BYTES,
     )
     .option('--node-ip <ip>', 'an extra address of this node (repeatable)', collect, [])
     .option(
@@ -234,6 +253,8 @@ async function runContinuous(options: AgentOptions): Promise<void> {
         events: options.events,
         tablesRefreshMs: options.tablesRefresh,
         followTables: options.followTables,
+        reconcileIntervalMs: options.reconcileInterval,
+        eventBufferBytes: options.eventBufferSize,
         collector,
         metricsListen: options.metricsListen ?? null,
         kubeApi: kubeApiConfig(options),

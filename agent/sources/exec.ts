@@ -230,12 +230,18 @@ export interface RunningToolHandlers {
   overlong: (error: LineParseError) => void;
 }
 
-/** Starts a long-running tool; its output goes to the handlers line by line. */
+/**
+ * Starts a long-running tool; its output goes to the handlers line by line. With `coalesceMs`,
+ * stdout is read at most that often: a tool that writes a line per event (conntrack -E flushes
+ * each) would otherwise wake the agent once per line, which cost more than the lines; meanwhile
+ * the output waits in the pipe (and, when that is full, in the tool).
+ */
 export function startTool(
   tool: string,
   args: readonly string[],
   handlers: RunningToolHandlers,
   maxLineBytes: number = DEFAULT_LIMITS.maxLineBytes,
+  coalesceMs = 0,
 ): RunningTool {
   const subprocess = execa(tool, args, { buffer: false, stdin: 'ignore' });
   const splitter = (source: string, onLine: (line: string) => void): ByteLineSplitter =>
@@ -247,8 +253,16 @@ export function startTool(
     );
   const out = splitter(tool, handlers.line);
   const err = splitter(`${tool} (stderr)`, handlers.stderrLine);
+  let resumeTimer: NodeJS.Timeout | null = null;
   subprocess.stdout.on('data', (chunk: Buffer) => {
     out.push(chunk);
+    if (coalesceMs > 0 && resumeTimer === null) {
+      subprocess.stdout.pause();
+      resumeTimer = setTimeout(() => {
+        resumeTimer = null;
+        subprocess.stdout.resume();
+      }, coalesceMs);
+    }
   });
   subprocess.stderr.on('data', (chunk: Buffer) => {
     err.push(chunk);
@@ -262,6 +276,8 @@ export function startTool(
     done,
     stop: () => {
       stopping = true;
+      if (resumeTimer !== null) clearTimeout(resumeTimer);
+      subprocess.stdout.resume();
       subprocess.kill('SIGTERM');
     },
   };

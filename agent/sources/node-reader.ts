@@ -35,11 +35,11 @@ export interface NodeReader {
     onOverlong: (error: LineParseError) => void,
   ): Promise<number>;
   /**
-   * Follows `conntrack -E -e NEW,DESTROY -o id` until stopped: its event lines and stderr lines
-   * (where conntrack reports lost events) go to the handlers. Absent where there are no live
-   * events (a support bundle's files).
+   * Follows `conntrack -E -e NEW,DESTROY -o extended,id` until stopped: its event lines and
+   * stderr lines (where conntrack reports lost events) go to the handlers. Absent where there are
+   * no live events (a support bundle's files).
    */
-  conntrackEvents?(handlers: RunningToolHandlers): RunningTool;
+  conntrackEvents?(handlers: RunningToolHandlers, options: ConntrackEventOptions): RunningTool;
   /**
    * Follows `nft monitor` and `ip -o monitor address route` until stopped: each line, read by
    * table-monitor.ts, goes to `event`. Absent where nothing can be followed (a support bundle).
@@ -82,6 +82,16 @@ export interface TableFollower {
   blindSpot(): string | null;
 }
 
+/** How the event stream is read. */
+export interface ConntrackEventOptions {
+  /**
+   * The netlink socket's receive buffer (`--buffer-size`), bytes: what absorbs a burst while the
+   * agent is busy. conntrack forces it past net.core.rmem_max (SO_RCVBUFFORCE, as root); the
+   * kernel raises anything below 2304 bytes to that.
+   */
+  bufferBytes: number;
+}
+
 /** A whole dump and the command or file it came from. */
 export interface TextDump {
   text: string;
@@ -92,6 +102,10 @@ export interface TextDump {
 export interface RuleText extends ToolText {
   source: string;
 }
+
+// conntrack -E is read at most this often: one wake-up per event cost more than the event itself
+// (agent/sources/exec.ts startTool); records still leave well within a second.
+const EVENT_READ_MS = 50;
 
 const SAVE_COMMANDS = {
   ipv4: { nft: 'iptables-nft-save', legacy: 'iptables-legacy-save', plain: 'iptables-save' },
@@ -187,9 +201,10 @@ export class LiveNodeReader implements NodeReader {
     return streamTool('conntrack', args, onLine, onOverlong, this.limits);
   }
 
-  conntrackEvents(handlers: RunningToolHandlers): RunningTool {
-    const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'id'];
-    return startTool('conntrack', args, handlers, this.limits.maxLineBytes);
+  conntrackEvents(handlers: RunningToolHandlers, options: ConntrackEventOptions): RunningTool {
+    const buffer = String(options.bufferBytes);
+    const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'extended,id', '--buffer-size', buffer];
+    return startTool('conntrack', args, handlers, this.limits.maxLineBytes, EVENT_READ_MS);
   }
 
   followTableChanges(handlers: TableChangeHandlers): TableFollower {

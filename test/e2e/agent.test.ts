@@ -208,7 +208,6 @@ describe('snatscope agent, continuous, on a live node', () => {
         ),
         '--poll-interval',
         '300ms',
-        '--events',
         '--metrics-listen',
         '127.0.0.1:9108',
         '--log-level',

@@ -21,6 +21,10 @@ export interface FakeConntrack {
   lines: string[];
   /** When set, the next dumps fail as a killed `conntrack -L` would. */
   failing: boolean;
+  /** IPv4 dumps read so far. */
+  reads: number;
+  /** Called after each line a dump delivers: events may come while the table is read. */
+  afterLine: ((index: number) => void) | null;
 }
 
 /** The fake node's `conntrack -E` stream: the test writes event lines into it. */
@@ -29,8 +33,12 @@ export interface FakeEvents {
   emit(line: string): void;
   /** Delivers one stderr line (e.g. conntrack's ENOBUFS report). */
   emitStderr(line: string): void;
+  /** Ends the running stream as a dying `conntrack -E` would (with this failure, or none). */
+  exit(error?: ToolError | null): void;
   /** How many times the agent started following events. */
   started: number;
+  /** The netlink buffer the agent last asked for. */
+  bufferBytes: number | null;
 }
 
 /**
@@ -48,8 +56,9 @@ export async function fakeNodeReader(): Promise<{
   const addresses = await readFile('test/fixtures/lab-n1-ip-addr.json', 'utf8');
   const rules: FakeRules = { text: null };
   const nft: FakeRules = { text: null };
-  const conntrack: FakeConntrack = { lines: [], failing: false };
+  const conntrack: FakeConntrack = { lines: [], failing: false, reads: 0, afterLine: null };
   let handlers: RunningToolHandlers | null = null;
+  let exitRunning: (error: ToolError | null) => void = () => undefined;
   const following = (): RunningToolHandlers => {
     if (!handlers) throw new Error('the agent is not following conntrack events');
     return handlers;
@@ -61,7 +70,12 @@ export async function fakeNodeReader(): Promise<{
     emitStderr: (line) => {
       following().stderrLine(line);
     },
+    exit: (error = null) => {
+      handlers = null;
+      exitRunning(error);
+    },
     started: 0,
+    bufferBytes: null,
   };
   const reader: NodeReader = {
     iptablesSave: (family) => {
@@ -73,27 +87,28 @@ export async function fakeNodeReader(): Promise<{
     conntrack: (family, lines) => {
       const onLine = lines(`conntrack -L -f ${family}`);
       if (family !== 'ipv4') return Promise.resolve(0);
+      conntrack.reads++;
       if (conntrack.failing) {
         return Promise.reject(new ToolError('conntrack', ['-L'], 'signal', 'killed'));
       }
       conntrack.lines.forEach((line, index) => {
         const bytes = Buffer.from(line);
         onLine(bytes, 0, bytes.length, index + 1, bytes.length === line.length);
+        conntrack.afterLine?.(index);
       });
       return Promise.resolve(conntrack.lines.length);
     },
-    conntrackEvents: (given) => {
+    conntrackEvents: (given, options) => {
       handlers = given;
       events.started++;
-      let exit: (error: ToolError | null) => void = () => undefined;
+      events.bufferBytes = options.bufferBytes;
       const done = new Promise<ToolError | null>((resolve) => {
-        exit = resolve;
+        exitRunning = resolve;
       });
       return {
         done,
         stop: () => {
-          handlers = null;
-          exit(null);
+          events.exit();
         },
       };
     },

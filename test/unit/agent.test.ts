@@ -15,6 +15,7 @@ import {
   type IngestRequest,
   type IngestServerStream,
 } from '../../common/ingest-rpc.js';
+import { ToolError } from '../../agent/sources/exec.js';
 import { recordConnectionKey } from '../../proto/identity.js';
 import { v1 } from '../../proto/index.js';
 import { fakeNodeReader, labRules, PIPELINE_CONFIG } from '../support/agent-parts.js';
@@ -61,22 +62,22 @@ describe('agent pipeline on a fake node', () => {
     const sink = new CollectingSink();
     const pipeline = new AgentPipeline(reader, PIPELINE_CONFIG, sink, new AgentMetrics(), silent);
 
-    await pipeline.pollOnce('timer');
+    await pipeline.pollOnce();
     const opened = sink.take();
     assert.equal(opened.length, conntrack.lines.length, 'one record per NodePort entry');
     assert.ok(opened.every((r) => r.closed === false && r.node === 'n1'));
 
-    await pipeline.pollOnce('timer');
+    await pipeline.pollOnce();
     assert.deepEqual(sink.take(), [], 'a flow still there is not reported again');
 
     // A failed dump says nothing about which flows ended.
     const gone = conntrack.lines.splice(1, 1);
     conntrack.failing = true;
-    await pipeline.pollOnce('timer');
+    await pipeline.pollOnce();
     assert.deepEqual(sink.take(), []);
 
     conntrack.failing = false;
-    await pipeline.pollOnce('timer');
+    await pipeline.pollOnce();
     const closed = sink.take();
     assert.equal(closed.length, 1, `closed: ${JSON.stringify(closed)}`);
     assert.equal(closed[0]?.closed, true);
@@ -84,26 +85,219 @@ describe('agent pipeline on a fake node', () => {
     assert.ok(ended, 'the removed line was reported when it opened');
     assert.equal(recordConnectionKey(closed[0]), recordConnectionKey(ended));
   });
+});
 
-  it('polls sooner after a conntrack event and counts lost events', async () => {
-    const { reader, rules, events } = await fakeNodeReader();
-    rules.text = await labRules();
-    const metrics = new AgentMetrics();
-    const config = { ...PIPELINE_CONFIG, pollIntervalMs: 3_600_000, events: true };
-    const pipeline = new AgentPipeline(reader, config, new CollectingSink(), metrics, silent);
+/** The event line conntrack -E prints for a table line (`-o extended,id`). */
+const event = (type: 'NEW' | 'DESTROY', line: string): string => `[${type}] ${line}`;
+
+/** A pipeline following events on the fake node n1; it never polls by itself after the first. */
+async function eventsPipeline() {
+  const node = await fakeNodeReader();
+  node.rules.text = await labRules();
+  const metrics = new AgentMetrics();
+  const sink = new CollectingSink();
+  const config = {
+    ...PIPELINE_CONFIG,
+    pollIntervalMs: 3_600_000,
+    reconcileIntervalMs: 3_600_000,
+    events: true,
+    eventBufferBytes: 65_536,
+  };
+  const pipeline = new AgentPipeline(node.reader, config, sink, metrics, silent);
+  const table = await labConntrack();
+  return { ...node, metrics, sink, pipeline, table };
+}
+
+const reconciliations = (metrics: AgentMetrics, reason: string) =>
+  counter(metrics, 'snatscope_agent_reconciliations_total', { reason });
+
+describe('agent pipeline following conntrack events', () => {
+  it('opens flows on NEW and closes them on DESTROY without reading the table again', async () => {
+    const { pipeline, sink, events, conntrack, metrics, table } = await eventsPipeline();
     pipeline.start();
     try {
       await pipeline.firstPoll;
       assert.equal(events.started, 1);
-      events.emit('[NEW] tcp 6 120 SYN_SENT src=198.51.100.50 dst=203.0.113.11 id=1');
-      await eventually(
-        async () =>
-          (await counter(metrics, 'snatscope_agent_polls_total', { trigger: 'event' })) === 1 ||
-          undefined,
-        'a poll triggered by the event',
+      assert.equal(events.bufferBytes, 65_536);
+      assert.equal(conntrack.reads, 1, 'the start reconciliation');
+      assert.equal(await reconciliations(metrics, 'start'), 1);
+      assert.equal(await reconciliations(metrics, 'timer'), 0);
+      for (const line of table) events.emit(event('NEW', line));
+      // A flow the agent does not report (no Service) is parsed and dropped.
+      events.emit(
+        '[NEW] ipv4     2 tcp      6 120 SYN_SENT src=198.51.100.50 dst=198.51.100.60 sport=1 dport=2 [UNREPLIED] src=198.51.100.60 dst=198.51.100.50 sport=2 dport=1 id=7',
       );
-      events.emitStderr('conntrack v1.4.7 (conntrack-tools): Operation failed: ENOBUFS');
+      const opened = sink.take();
+      assert.equal(opened.length, table.length, 'one open record per NodePort entry');
+      assert.ok(opened.every((r) => r.closed === false && r.node === 'n1'));
+      events.emit(event('NEW', table[0] ?? ''));
+      assert.deepEqual(sink.take(), [], 'a repeated NEW is not reported twice');
+
+      const destroyed = table[1] ?? '';
+      events.emit(event('DESTROY', destroyed));
+      const closed = sink.take();
+      assert.equal(closed.length, 1);
+      assert.equal(closed[0]?.closed, true);
+      const ended = opened.find((r) => destroyed.endsWith(`id=${r.conntrackId}`));
+      assert.ok(ended);
+      assert.equal(recordConnectionKey(closed[0]), recordConnectionKey(ended));
+      const counters = closed[0].originalCounters;
+      assert.ok(counters, 'the counters of the DESTROY');
+      assert.equal(Number(counters.packets), 4);
+      assert.equal(conntrack.reads, 1, 'events alone, no table read');
+      assert.equal(
+        await counter(metrics, 'snatscope_agent_conntrack_events_total', { type: 'NEW' }),
+        table.length + 2,
+      );
+      assert.equal(
+        await counter(metrics, 'snatscope_agent_conntrack_events_total', { type: 'DESTROY' }),
+        1,
+      );
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('after lost events reads the table: finds flows whose NEW was lost, closes those whose DESTROY was', async () => {
+    const { pipeline, sink, events, conntrack, metrics, table } = await eventsPipeline();
+    const [a = '', b = '', c = ''] = table;
+    pipeline.start();
+    try {
+      await pipeline.firstPoll;
+      events.emit(event('NEW', a));
+      events.emit(event('NEW', b));
+      assert.equal(sink.take().length, 2);
+      // a ended and c started while the kernel dropped events.
+      conntrack.lines = [b, c];
+      events.emitStderr('WARNING: We have hit ENOBUFS! We are losing events.');
       assert.equal(await counter(metrics, 'snatscope_agent_lost_events_total', {}), 1);
+      const records = await eventually(() => {
+        const taken = sink.flows.length >= 2 ? sink.take() : [];
+        return taken.length > 0 ? taken : undefined;
+      }, 'the reconciliation after the loss');
+      assert.equal(await reconciliations(metrics, 'lost-events'), 1);
+      const opened = records.filter((r) => !r.closed);
+      const closed = records.filter((r) => r.closed);
+      assert.equal(opened.length, 1);
+      assert.ok(c.includes(`id=${opened[0]?.conntrackId}`), 'the flow whose NEW was lost');
+      assert.equal(closed.length, 1);
+      assert.ok(a.includes(`id=${closed[0]?.conntrackId}`), 'the flow whose DESTROY was lost');
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('restarts a dead event stream and reads the table after it', async () => {
+    const { pipeline, sink, events, conntrack, metrics, table } = await eventsPipeline();
+    pipeline.start();
+    try {
+      await pipeline.firstPoll;
+      conntrack.lines = table.slice(0, 2);
+      events.exit(new ToolError('conntrack', ['-E'], 'signal', 'killed by SIGKILL'));
+      await eventually(() => (events.started === 2 ? true : undefined), 'a restarted stream');
+      await eventually(
+        async () => ((await reconciliations(metrics, 'restart')) === 1 ? true : undefined),
+        'a reconciliation after the restart',
+      );
+      await eventually(() => (sink.flows.length === 2 ? true : undefined), 'the flows of the gap');
+      assert.equal(await counter(metrics, 'snatscope_agent_event_stream_restarts_total', {}), 1);
+      assert.equal(
+        await counter(metrics, 'snatscope_agent_tool_failures_total', {
+          tool: 'conntrack',
+          failure: 'signal',
+        }),
+        1,
+      );
+      // Events flow again through the new stream.
+      events.emit(event('NEW', table[2] ?? ''));
+      assert.equal(sink.flows.length, 3);
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('neither loses nor repeats flows whose events come while the table is read', async () => {
+    const { pipeline, sink, events, conntrack, table } = await eventsPipeline();
+    const [a = '', b = '', c = ''] = table;
+    // A fourth connection: c's client from another port.
+    const d = c.replace(/ sport=\d+/, ' sport=49999').replace(/id=\d+/, 'id=99');
+    const id = (line: string) => /id=(\d+)/.exec(line)?.[1];
+    pipeline.start();
+    try {
+      await pipeline.firstPoll;
+      events.emit(event('NEW', d));
+      assert.equal(sink.take().length, 1);
+      // The dump lists a, then b and d, whose DESTROY events come before their (stale) lines; c
+      // starts after the dump passed its slot.
+      conntrack.lines = [a, b, d];
+      conntrack.afterLine = (index) => {
+        if (index !== 0) return;
+        events.emit(event('NEW', a));
+        events.emit(event('DESTROY', b));
+        events.emit(event('DESTROY', d));
+        events.emit(event('NEW', c));
+      };
+      events.emitStderr('WARNING: We have hit ENOBUFS! We are losing events.');
+      await eventually(() => (conntrack.reads === 2 ? true : undefined), 'the reconciliation');
+      await pipeline.stop();
+      const records = sink.take().map((r) => `${r.closed ? 'closed' : 'open'} ${r.conntrackId}`);
+      assert.deepEqual(
+        records.sort(),
+        [
+          `closed ${id(b)}`,
+          `closed ${id(d)}`,
+          `open ${id(a)}`,
+          `open ${id(b)}`,
+          `open ${id(c)}`,
+        ].sort(),
+      );
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('reads the table again on the reconcile timer, not on every poll', async () => {
+    const { reader, rules, conntrack } = await fakeNodeReader();
+    rules.text = await labRules();
+    const metrics = new AgentMetrics();
+    const config = {
+      ...PIPELINE_CONFIG,
+      pollIntervalMs: 10,
+      reconcileIntervalMs: 300,
+      events: true,
+    };
+    const pipeline = new AgentPipeline(reader, config, new CollectingSink(), metrics, silent);
+    const started = Date.now();
+    pipeline.start();
+    try {
+      await eventually(
+        async () => ((await reconciliations(metrics, 'timer')) >= 1 ? true : undefined),
+        'a timer reconciliation',
+      );
+      assert.ok(Date.now() - started >= 300, 'not before the interval');
+      const polls = await counter(metrics, 'snatscope_agent_polls_total', { trigger: 'timer' });
+      assert.ok(polls > conntrack.reads, `${polls} polls, ${conntrack.reads} table reads`);
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('polls the table when the node reader has no events', async () => {
+    const { reader, rules, conntrack } = await fakeNodeReader();
+    rules.text = await labRules();
+    conntrack.lines = (await labConntrack()).slice(0, 1);
+    // A support bundle's reader: no live events.
+    const withoutEvents = { ...reader };
+    delete withoutEvents.conntrackEvents;
+    const sink = new CollectingSink();
+    const config = { ...PIPELINE_CONFIG, pollIntervalMs: 3_600_000, events: true };
+    const pipeline = new AgentPipeline(withoutEvents, config, sink, new AgentMetrics(), silent);
+    pipeline.start();
+    try {
+      await pipeline.firstPoll;
+      assert.equal(sink.take().length, 1);
+      await pipeline.pollOnce();
+      assert.equal(conntrack.reads, 2, 'every poll reads the table');
     } finally {
       await pipeline.stop();
     }
@@ -156,6 +350,8 @@ describe('Agent', () => {
           podCidrs: [],
           pollIntervalMs: 3_600_000,
           events: false,
+          reconcileIntervalMs: 300_000,
+          eventBufferBytes: 8 * 1024 * 1024,
           collector: {
             address: `127.0.0.1:${collector.port}`,
             security: { insecure: true, tokenFile: null },

@@ -31,7 +31,7 @@ function recorded(resource: FakeResource): { items: KubeJson[] } {
   return JSON.parse(readFileSync(join(DATA, `${resource}.json`), 'utf8')) as { items: KubeJson[] };
 }
 
-/** Polls a condition (no fixed sleeps); fails with `what` after 10 s. */
+/** Polls a condition (no fixed sleeps); fails with `what` after 30 s. */
 async function waitFor(what: string, condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (!condition()) {

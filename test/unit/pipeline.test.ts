@@ -47,7 +47,7 @@ describe('agent pipeline', () => {
     const { spool, rules, pipeline } = await pipelineOnFakeNode();
     // Rules without a Service: a node whose Services were all deleted while the agent was down.
     rules.text = '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n';
-    await pipeline.pollOnce('timer');
+    await pipeline.pollOnce();
     assert.deepEqual(spooledSnapshot(spool)?.names, []);
   });
 
@@ -61,12 +61,12 @@ describe('agent pipeline', () => {
     const { spool, rules, pipeline } = await pipelineOnFakeNode();
 
     rules.text = full;
-    await pipeline.pollOnce('timer');
+    await pipeline.pollOnce();
     const first = spooledSnapshot(spool)?.names ?? [];
     assert.ok(first.includes('shop/web:http'), `first snapshot: ${first.join(', ')}`);
 
     rules.text = withoutWeb;
-    await pipeline.pollOnce('timer');
+    await pipeline.pollOnce();
     const second = spooledSnapshot(spool);
     assert.deepEqual(
       second?.names,
@@ -75,7 +75,7 @@ describe('agent pipeline', () => {
 
     // Unreadable rules say nothing about Services: no snapshot that would empty the node.
     rules.text = null;
-    await pipeline.pollOnce('timer');
+    await pipeline.pollOnce();
     assert.deepEqual(spooledSnapshot(spool), second);
     await spool.settled();
   });
