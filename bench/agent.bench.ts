@@ -4,7 +4,7 @@
 //     ports through a Local NodePort, long UDP timeout); one long-lived agent process polls it
 //     (dump + parse + classify + track) vs `conntrack -L -o extended,id > /dev/null`; medians of 5.
 //  2. steady: 1,000 new NodePort connections/s for 60 s with the agent in continuous mode (default
-//     2 s poll), following conntrack events (the default) and again with --no-events (polling the
+//     2 s poll), following conntrack events (--events) and again polling (the default; polling the
 //     table); the agent's CPU time, with and without the tools it runs (conntrack -E included).
 //
 //   npx tsx bench/agent.bench.ts [--entries N] [--runs N] [--rate N] [--seconds N] [--skip-steady] [--skip-poll]
@@ -154,7 +154,7 @@ async function steadyBenchmark(lab: Lab, events: boolean): Promise<Record<string
       node.name,
       '--log-level',
       'warn',
-      ...(events ? [] : ['--no-events']),
+      ...(events ? ['--events'] : []),
     ],
     { detached: false },
   );
@@ -176,7 +176,7 @@ async function steadyBenchmark(lab: Lab, events: boolean): Promise<Record<string
     const tableSize = Number((await lab.exec(nodeNs, ['conntrack', '-C'])).stdout.trim());
     log(`load: ${load.stdout.trim()}`);
     return {
-      benchmark: `agent steady state, continuous mode, --poll-interval 2s, ${events ? 'events' : '--no-events'}`,
+      benchmark: `agent steady state, continuous mode, --poll-interval 2s, ${events ? 'events' : 'polling'}`,
       connectionsPerSecond: rate,
       seconds,
       load: JSON.parse(load.stdout) as unknown,

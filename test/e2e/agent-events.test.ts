@@ -79,7 +79,14 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
         // nftables rules cannot tell LoadBalancer from external IPs: the agent reads the Services.
         const services = proxyMode === 'nftables' ? ['--services', join(dir, 'services.json')] : [];
         for (const node of cluster.nodes) {
-          const args = ['agent', '--node-name', node.name, '--metrics-listen', '127.0.0.1:9108'];
+          const args = [
+            'agent',
+            '--events',
+            '--node-name',
+            node.name,
+            '--metrics-listen',
+            '127.0.0.1:9108',
+          ];
           const agent = startSnatscope(
             [...args, '--log-level', 'warn', '--no-kube-api', ...services, ...variant.extra],
             lab.nodeNamespace(node.name),
