@@ -5,6 +5,22 @@ import { GEN_NODES, GEN_POD_CIDR, GEN_SERVICE_CIDR, GEN_SERVICES } from './connt
 
 const nodeName = (index: number): string => `n${index + 1}`;
 
+/** The lab network around a benchmark's nodes, pods and Services (no clients, an idle NAT LB). */
+function rulesOnlyCluster(
+  parts: Pick<Cluster, 'clusterCidr' | 'serviceCidr' | 'nodes' | 'pods' | 'services'>,
+): Cluster {
+  return {
+    ...parts,
+    lanPrefixLength: 24,
+    lanRouterIp: '203.0.113.1',
+    internetPrefixLength: 24,
+    internetRouterIp: '198.51.100.1',
+    masqueradeRandomFully: true,
+    clients: [],
+    natLoadBalancer: { internetIp: '198.51.100.10', lanIp: '203.0.113.5', forwards: [] },
+  };
+}
+
 /** A lab cluster description of the generated Services (not buildable: no clients, no NAT LB). */
 export function benchCluster(): Cluster {
   const pods: PodSpec[] = [];
@@ -38,20 +54,13 @@ export function benchCluster(): Cluster {
       endpoints,
     };
   });
-  return {
+  return rulesOnlyCluster({
     clusterCidr: GEN_POD_CIDR,
     serviceCidr: GEN_SERVICE_CIDR,
-    lanPrefixLength: 24,
-    lanRouterIp: '203.0.113.1',
-    internetPrefixLength: 24,
-    internetRouterIp: '198.51.100.1',
-    masqueradeRandomFully: true,
     nodes: GEN_NODES.map((node, i) => ({ name: nodeName(i), ip: node.ip, podCidr: node.podCidr })),
     pods,
     services,
-    clients: [],
-    natLoadBalancer: { internetIp: '198.51.100.10', lanIp: '203.0.113.5', forwards: [] },
-  };
+  });
 }
 
 // NodePorts come from 30000–32767: past that many, Services are ClusterIP only (their rules still
@@ -64,10 +73,10 @@ const NODE_PORT_COUNT = 2700;
  * an endpoint on n1; every tenth UDP), for benchmarks of big rule sets: kube-proxy's rules for 5,000 Services are megabytes.
  */
 export function largeCluster(count: number): Cluster {
-  const nodes = [1, 2, 3].map((n) => ({
-    name: `n${n}`,
-    ip: `203.0.113.${10 + n}`,
-    podCidr: `10.${100 + n}.0.0/16`,
+  const nodes = [0, 1, 2].map((n) => ({
+    name: nodeName(n),
+    ip: `203.0.113.${11 + n}`,
+    podCidr: `10.${101 + n}.0.0/16`,
   }));
   const pods: PodSpec[] = [];
   const services: ServicePortSpec[] = Array.from({ length: count }, (_, i): ServicePortSpec => {
@@ -78,7 +87,7 @@ export function largeCluster(count: number): Cluster {
       const node = i % 3 === 0 ? e : (i + e) % 3;
       const pod = {
         name: `s${i}-e${e}`,
-        node: `n${node + 1}`,
+        node: nodeName(node),
         ip: `10.${101 + node}.${(i >> 8) & 255}.${i & 255}`,
       };
       pods.push(pod);
@@ -101,18 +110,11 @@ export function largeCluster(count: number): Cluster {
       endpoints,
     };
   });
-  return {
+  return rulesOnlyCluster({
     clusterCidr: '10.96.0.0/12',
     serviceCidr: '10.96.0.0/16',
-    lanPrefixLength: 24,
-    lanRouterIp: '203.0.113.1',
-    internetPrefixLength: 24,
-    internetRouterIp: '198.51.100.1',
-    masqueradeRandomFully: true,
     nodes,
     pods,
     services,
-    clients: [],
-    natLoadBalancer: { internetIp: '198.51.100.10', lanIp: '203.0.113.5', forwards: [] },
-  };
+  });
 }
