@@ -196,9 +196,8 @@ const FLOW_COLUMNS = `id, kind, node, protocol, client_ip, client_port, entry_ip
   orig_bytes, reply_packets, reply_bytes, zone, mark, entry_node, backend_node, snat_rule,
   backend_pod, client_node, socket_ip, socket_port, sample_rate`;
 
-/** The bound parameters of one record (insert, update and identity lookup share them). */
-interface FlowParams {
-  ident: number;
+/** The columns of a flow row that records bind and queries read alike. */
+interface FlowColumns {
   kind: v1.FlowRecord.Kind;
   node: number;
   protocol: number;
@@ -219,7 +218,6 @@ interface FlowParams {
   endpoint_local: number | null;
   state: number;
   conntrack_id: number;
-  observed_at: number;
   closed: number;
   orig_packets: number | null;
   orig_bytes: number | null;
@@ -235,6 +233,12 @@ interface FlowParams {
   socket_ip: string | null;
   socket_port: number | null;
   sample_rate: number;
+}
+
+/** The bound parameters of one record (insert, update and identity lookup share them). */
+interface FlowParams extends FlowColumns {
+  ident: number;
+  observed_at: number;
   // The identity's original-direction tuple in canonical form (absent address = "" and 0).
   src_ip: string;
   src_port: number;
@@ -304,45 +308,10 @@ const FOUND_COLUMNS = `id, first_seen, last_seen, closed, state, orig_packets, o
   client_node, socket_ip, socket_port`;
 
 /** One stored row as SELECT returns it. */
-interface FlowRow {
+interface FlowRow extends FlowColumns {
   id: number;
-  kind: v1.FlowRecord.Kind;
-  node: number;
-  protocol: number;
-  client_ip: string | null;
-  client_port: number | null;
-  entry_ip: string | null;
-  entry_port: number | null;
-  entry_kind: v1.FlowRecord.EntryKind;
-  backend_ip: string | null;
-  backend_port: number | null;
-  source_ip: string | null;
-  source_port: number | null;
-  snat: number;
-  cause: v1.FlowRecord.Cause;
-  service: number | null;
-  policy: v1.TrafficPolicy;
-  proxy_mode: v1.ProxyMode;
-  endpoint_local: number | null;
-  state: number;
-  conntrack_id: number;
   first_seen: number;
   last_seen: number;
-  closed: number;
-  orig_packets: number | null;
-  orig_bytes: number | null;
-  reply_packets: number | null;
-  reply_bytes: number | null;
-  zone: number;
-  mark: number;
-  entry_node: number | null;
-  backend_node: number | null;
-  snat_rule: number | null;
-  backend_pod: number | null;
-  client_node: number | null;
-  socket_ip: string | null;
-  socket_port: number | null;
-  sample_rate: number;
 }
 
 /** The stored state of a connection that a new record of it updates. */
