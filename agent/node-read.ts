@@ -194,12 +194,14 @@ export async function readNode(
   sink: NodeReadSink,
   cluster: ClusterView | null = null,
 ): Promise<NodeTables> {
+  const apiServices = cluster?.services() ?? null;
   const [v4, v6, nft4, nft6, servicesText, addrText, routeText] = await Promise.all([
     settle(reader.iptablesSave('ipv4'), sink),
     settle(reader.iptablesSave('ipv6'), sink),
     settle(reader.nftTable('ipv4'), sink),
     settle(reader.nftTable('ipv6'), sink),
-    settle(reader.kubeServices(), sink),
+    // The API's Services win: the --services file is read only without them.
+    apiServices === null ? settle(reader.kubeServices(), sink) : null,
     settle(reader.addresses(), sink),
     settle(reader.routes(), sink),
   ]);
@@ -228,7 +230,7 @@ export async function readNode(
     ipvsVirtualServers: virtualServers.length,
     nftTable: nftDumps.length > 0,
   });
-  const services = cluster?.services() ?? kubeServices(servicesText, sink);
+  const services = apiServices ?? kubeServices(servicesText, sink);
 
   let model: KubeProxyModel;
   let rulesRead: boolean;
