@@ -424,7 +424,11 @@ describe('KubeApiReader: no access', () => {
         r.deny('services');
       },
     });
-    await waitFor('six denied lists', () => requests('services', false).length >= 6);
+    // The sixth delay is asked for after the sixth 403 is handled, a moment after the server saw it.
+    await waitFor(
+      'six denied lists and their retry delays',
+      () => requests('services', false).length >= 6 && delays.length >= 6,
+    );
     const status = reader.status();
     assert.equal(status.state, 'failing');
     assert.match(status.detail ?? '', /403 services is forbidden/);
