@@ -65,6 +65,8 @@ export interface AgentConfig {
   reconcileIntervalMs: number;
   /** conntrack -E's netlink receive buffer, bytes. */
   eventBufferBytes: number;
+  /** New flows per second reported in full before sampling (0: never sample). */
+  maxFlowRate?: number;
   /** Null: NDJSON records on `output` (stdout) instead. */
   collector: CollectorTarget | null;
   /** `/metrics`, `/healthz` and `/readyz`; null: not served. */
@@ -314,6 +316,7 @@ function pipelineConfig(config: AgentConfig, cluster: ClusterView | null): Pipel
     ...(config.followTables === undefined ? {} : { followTables: config.followTables }),
     reconcileIntervalMs: config.reconcileIntervalMs,
     eventBufferBytes: config.eventBufferBytes,
+    maxFlowRate: config.maxFlowRate,
   };
 }
 

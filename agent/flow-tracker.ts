@@ -1,7 +1,9 @@
 // Turns repeated snapshots into open/close events: a flow is reported once when first seen and
 // once more when its conntrack entry is gone. Keyed by the connection identity of
 // proto/identity.ts (conntrack id + original tuple). Only the key is kept per open flow — a node
-// can hold hundreds of thousands — and the close record is rebuilt from it.
+// can hold hundreds of thousands — and the close record is rebuilt from it. The kernel reuses an
+// id with its tuple (a SYN reopening a TIME_WAIT entry): a flow added soon after one of the same
+// key closed is that key's next incarnation, so that both connections keep their own records.
 import { connectionKey, parseConnectionKey } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
 import type { ConntrackEntry } from './sources/conntrack.js';
@@ -27,11 +29,36 @@ function flatten(key: string): string {
   return Buffer.from(key, 'latin1').toString('latin1');
 }
 
+/** A tracked flow: its kind and incarnation, and a mutable stamp of the last read that saw it. */
+interface OpenFlow {
+  generation: number;
+  backend: boolean;
+  incarnation: number;
+  /** False while sampling left the flow out: tracked (not new to the next read), never reported. */
+  reported: boolean;
+}
+
+/** A flow that stopped being tracked. */
+export interface EndedFlow {
+  kind: v1.FlowRecord.Kind;
+  incarnation: number;
+  reported: boolean;
+}
+
+/** How many closed keys are remembered for their successor's incarnation (some 8 MB at most). */
+export const RECENTLY_CLOSED_KEYS = 65_536;
+
 /** Open flows across polls. */
 export class FlowTracker {
   // A mutable stamp per flow: one map lookup per entry and poll instead of a lookup and a set.
-  private readonly open = new Map<string, { generation: number; backend: boolean }>();
+  private readonly open = new Map<string, OpenFlow>();
+  // Keys closed lately, with their incarnation, oldest first. Reuse follows the close at once
+  // (the reopening SYN destroys the old entry), so a bounded window is enough; a key reused
+  // later than that starts over at 0 and its store row merges with the old one's, as before.
+  private readonly recentlyClosed = new Map<string, number>();
   private generation = 1;
+
+  constructor(private readonly closedKeysKept = RECENTLY_CLOSED_KEYS) {}
 
   /** Number of open flows. */
   get size(): number {
@@ -55,26 +82,39 @@ export class FlowTracker {
     this.generation++;
   }
 
-  /** Starts tracking a new flow seen in the current poll. */
-  add(key: string, kind: v1.FlowRecord.Kind): void {
+  /** Starts tracking a new flow seen in the current poll; returns its incarnation. */
+  add(key: string, kind: v1.FlowRecord.Kind, reported = true): number {
+    const incarnation = this.nextIncarnation(key);
     this.open.set(flatten(key), {
       generation: this.generation,
       backend: kind === v1.FlowRecord.Kind.backend,
+      incarnation,
+      reported,
     });
+    return incarnation;
   }
 
-  /** Stops tracking a flow that ended (a DESTROY event); its kind, or null when not tracked. */
-  remove(key: string): v1.FlowRecord.Kind | null {
+  /** A flow seen open and already closed (never tracked): its incarnation, remembered as closed. */
+  openAndClose(key: string): number {
+    const incarnation = this.nextIncarnation(key);
+    this.rememberClosed(key, incarnation);
+    return incarnation;
+  }
+
+  /** Stops tracking a flow that ended (a DESTROY event); null when it was not tracked. */
+  remove(key: string): EndedFlow | null {
     const flow = this.open.get(key);
     if (flow === undefined) return null;
     this.open.delete(key);
-    return flow.backend ? v1.FlowRecord.Kind.backend : v1.FlowRecord.Kind.flow;
+    this.rememberClosed(key, flow.incarnation);
+    return { kind: kindOf(flow), incarnation: flow.incarnation, reported: flow.reported };
   }
 
   /**
-   * Ends the current poll (begun by beginPoll). With `complete` (every conntrack table was read) flows not seen are
-   * closed and returned as records with `closed: true`; after a partial read nothing is closed,
-   * so a failed dump never looks like every connection ending.
+   * Ends the current poll (begun by beginPoll). With `complete` (every conntrack table was read)
+   * flows not seen are closed and, when they were reported, returned as records with `closed:
+   * true`; after a partial read nothing is closed, so a failed dump never looks like every
+   * connection ending.
    */
   endPoll(complete: boolean, node: string, now: number): v1.IFlowRecord[] {
     const closed: v1.IFlowRecord[] = [];
@@ -82,12 +122,34 @@ export class FlowTracker {
       for (const [key, flow] of this.open) {
         if (flow.generation === this.generation) continue;
         this.open.delete(key);
-        const kind = flow.backend ? v1.FlowRecord.Kind.backend : v1.FlowRecord.Kind.flow;
-        closed.push(closedRecord(key, kind, node, now));
+        this.rememberClosed(key, flow.incarnation);
+        if (flow.reported)
+          closed.push(closedRecord(key, kindOf(flow), node, now, flow.incarnation));
       }
     }
     return closed;
   }
+
+  private nextIncarnation(key: string): number {
+    const previous = this.recentlyClosed.get(key);
+    if (previous === undefined) return 0;
+    this.recentlyClosed.delete(key);
+    return previous + 1;
+  }
+
+  private rememberClosed(key: string, incarnation: number): void {
+    if (this.closedKeysKept === 0) return;
+    this.recentlyClosed.delete(key);
+    this.recentlyClosed.set(flatten(key), incarnation);
+    if (this.recentlyClosed.size > this.closedKeysKept) {
+      const oldest = this.recentlyClosed.keys().next();
+      if (oldest.done !== true) this.recentlyClosed.delete(oldest.value);
+    }
+  }
+}
+
+function kindOf(flow: OpenFlow): v1.FlowRecord.Kind {
+  return flow.backend ? v1.FlowRecord.Kind.backend : v1.FlowRecord.Kind.flow;
 }
 
 /** The record that reports the end of a flow: its identity, `closed: true` and the time. */
@@ -96,6 +158,7 @@ export function closedRecord(
   kind: v1.FlowRecord.Kind,
   node: string,
   now: number,
+  incarnation: number,
 ): v1.IFlowRecord {
   const { protocol, conntrackId, ends } = parseConnectionKey(key);
   const from = { ip: ends.srcIp, port: ends.srcPort };
@@ -108,6 +171,7 @@ export function closedRecord(
     conntrackId,
     closed: true,
     observedAt: now,
+    ...(incarnation > 0 ? { incarnation } : {}),
     ...(backend ? { observedSource: from, backend: to } : { client: from, entry: to }),
   };
 }

@@ -37,6 +37,30 @@ export class AgentMetrics {
     labelNames: ['kind', 'phase'],
     registers: [this.registry],
   });
+  /** Called when serviceFlows is collected: adds the counts gathered since (hot path: no hashing). */
+  addPendingServiceFlows: () => void = () => undefined;
+  readonly serviceFlows = new Counter({
+    name: 'snatscope_agent_service_flows_total',
+    help:
+      'New flows per Service port (namespace/name:port/protocol), kind (flow, backend) and cause ' +
+      '(entry flows): every flow, also while records are sampled.',
+    labelNames: ['service', 'kind', 'cause'],
+    registers: [this.registry],
+    collect: () => {
+      this.addPendingServiceFlows();
+    },
+  });
+  readonly sampleRate = new Gauge({
+    name: 'snatscope_agent_sample_rate',
+    help: 'Flow records are reported 1 in this many under overload (--max-flow-rate); 1: all.',
+    registers: [this.registry],
+  });
+  readonly flowsSampledOut = new Counter({
+    name: 'snatscope_agent_flows_sampled_out_total',
+    help: 'New flows counted but not reported as records while sampling, by kind.',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
   readonly parseErrors = new Counter({
     name: 'snatscope_agent_parse_errors_total',
     help: 'Input lines or documents that could not be parsed, by source.',

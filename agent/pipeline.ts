@@ -21,6 +21,8 @@ import {
 import type { ConntrackEntry } from './sources/conntrack.js';
 import type { NodeReader } from './sources/node-reader.js';
 import type { InputProblem } from './snapshot.js';
+import { FlowSampler, type SamplerListener } from './sampler.js';
+import { ServiceFlowCounts } from './service-flow-counts.js';
 import { DEFAULT_TABLES_FRESHNESS, TablesFreshness } from './tables-freshness.js';
 
 /** Where the pipeline's records go: NDJSON on stdout, or the gRPC exporter (agent/export/). */
@@ -41,15 +43,20 @@ export interface PipelineConfig extends PollConfig {
   pollIntervalMs: number;
   /** Follow `conntrack -E` as the source of flows; the table is read to reconcile only. */
   events: boolean;
-  /**
-   * While rule and address changes are followed, they are read at least this often anyway;
-   * periodic reads (where they cannot be followed) are never further apart than this either.
-   */
   /** With events: the table is read at least this often (default RECONCILE_INTERVAL_MS). */
   reconcileIntervalMs?: number;
   /** conntrack -E's netlink buffer, bytes (default DEFAULT_EVENT_BUFFER_BYTES). */
   eventBufferBytes?: number;
+  /**
+   * While rule and address changes are followed, they are read at least this often anyway;
+   * periodic reads (where they cannot be followed) are never further apart than this either.
+   */
   tablesRefreshMs?: number;
+  /**
+   * New flows per second reported in full; above it 1 in N is reported (default
+   * DEFAULT_MAX_FLOW_RATE; 0: never sample).
+   */
+  maxFlowRate?: number;
   /** Follow nft monitor and ip monitor (default true); false: read every 10 s as before. */
   followTables?: boolean;
 }
@@ -57,6 +64,11 @@ export interface PipelineConfig extends PollConfig {
 /** Why the table is read in events mode (the `reason` label of the reconciliations metric). */
 export type ReconcileReason = 'start' | 'lost-events' | 'restart' | 'timer' | 'retry';
 
+/**
+ * New flows per second reported in full: records cost the agent, its exporter and the collector
+ * some 20-50 us each, so a flood of 20,000/s would take a core; above this, 1 in N.
+ */
+export const DEFAULT_MAX_FLOW_RATE = 2000;
 /** 8 MiB: some 25,000 NEW+DESTROY events (~330 bytes of netlink each) of slack. */
 export const DEFAULT_EVENT_BUFFER_BYTES = 8 * 1024 * 1024;
 /** Events find every flow while they are not lost: the timer read is a safety net. */
@@ -106,6 +118,8 @@ export class AgentPipeline {
   private earlyEvents: ConntrackEntry[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private polled: () => void = () => undefined;
+  private readonly sampler: FlowSampler | null;
+  private readonly serviceCounts: ServiceFlowCounts;
   /** Resolves when the first poll has ended (read or failed): the proxy mode is known from then. */
   readonly firstPoll = new Promise<void>((resolve) => {
     this.polled = resolve;
@@ -130,6 +144,13 @@ export class AgentPipeline {
       log.child({ component: 'tables' }),
     );
     this.stream = config.events ? this.eventStream() : null;
+    const maxFlowRate = config.maxFlowRate ?? DEFAULT_MAX_FLOW_RATE;
+    this.sampler = maxFlowRate > 0 ? new FlowSampler(maxFlowRate, this.samplingLog()) : null;
+    metrics.sampleRate.set(1);
+    this.serviceCounts = new ServiceFlowCounts(metrics.serviceFlows);
+    metrics.addPendingServiceFlows = () => {
+      this.serviceCounts.publish();
+    };
   }
 
   /** Starts the event stream (when configured), then polls; the first poll reconciles. */
@@ -208,6 +229,10 @@ export class AgentPipeline {
     this.view = view;
     for (const entry of this.earlyEvents.splice(0)) this.onEvent(entry);
     metrics.servicePorts.set(view.tables.model.services.length);
+    if (this.sampler) {
+      this.sampler.refresh();
+      metrics.sampleRate.set(this.sampler.currentRate);
+    }
     const reasons = this.reconcileReasons();
     if (reasons !== null) this.lastReconcileComplete = await this.readTable(view, reasons, now);
     // Good: the poll saw the rules and the flows are whole (read, or followed by events).
@@ -270,16 +295,13 @@ export class AgentPipeline {
           },
           record: (record, entry) => {
             const key = flowKey(entry);
-            const kind = record.kind ?? v1.FlowRecord.Kind.flow;
             const ended = destroyed.get(key);
             if (ended) {
               ended.reported = true;
-              this.emitFlow(record, 'open');
-              this.emitFlow(this.closedFlow(key, kind, ended.event), 'closed');
+              this.openFlow(key, record, ended.event);
               return;
             }
-            this.tracker.add(key, kind);
-            this.emitFlow(record, 'open');
+            this.openFlow(key, record, null);
           },
           problem: (problem) => {
             this.reportProblem(problem);
@@ -325,13 +347,12 @@ export class AgentPipeline {
       entry.eventTime ??= now;
       const record = view.classifier.classify(entry);
       if (!record) return;
-      this.tracker.add(key, record.kind ?? v1.FlowRecord.Kind.flow);
-      this.emitFlow(record, 'open');
+      this.openFlow(key, record, null);
     } else if (entry.event === 'DESTROY') {
-      const kind = this.tracker.remove(key);
-      this.destroyedDuringRead?.set(key, { reported: kind !== null, event: entry });
-      if (kind === null) return;
-      this.emitFlow(this.closedFlow(key, kind, entry), 'closed');
+      const ended = this.tracker.remove(key);
+      this.destroyedDuringRead?.set(key, { reported: ended !== null, event: entry });
+      if (ended === null || !ended.reported) return;
+      this.emitFlow(this.closedFlow(key, ended.kind, ended.incarnation, entry), 'closed');
     } else {
       return;
     }
@@ -339,14 +360,58 @@ export class AgentPipeline {
     this.flushSoon();
   }
 
+  /**
+   * A flow new to the tracker: counted for its Service, tracked, and reported open unless
+   * sampling leaves it out. `destroyed`: its DESTROY event came already (a table read listed it
+   * late): reported open and closed at once, never tracked.
+   */
+  private openFlow(key: string, record: v1.IFlowRecord, destroyed: ConntrackEntry | null): void {
+    const kind = record.kind ?? v1.FlowRecord.Kind.flow;
+    this.serviceCounts.count(record);
+    const decision = this.sampler?.admit() ?? null;
+    const reported = decision === null || decision.report;
+    if (decision !== null) this.metrics.sampleRate.set(decision.rate);
+    if (!reported) {
+      this.metrics.flowsSampledOut.inc({ kind: kindLabel(kind) });
+      if (destroyed === null) this.tracker.add(key, kind, false);
+      else this.tracker.openAndClose(key);
+      return;
+    }
+    if (decision !== null && decision.rate > 1) record.sampleRate = decision.rate;
+    if (destroyed !== null) {
+      const incarnation = this.tracker.openAndClose(key);
+      this.emitFlow(withIncarnation(record, incarnation), 'open');
+      this.emitFlow(this.closedFlow(key, kind, incarnation, destroyed), 'closed');
+      return;
+    }
+    this.emitFlow(withIncarnation(record, this.tracker.add(key, kind)), 'open');
+  }
+
+  /** Says once when sampling starts and once when it ends. */
+  private samplingLog(): SamplerListener {
+    return {
+      started: (rate, flowsPerSecond) => {
+        this.log.warn(
+          { rate, flowsPerSecond, maxFlowRate: this.config.maxFlowRate ?? DEFAULT_MAX_FLOW_RATE },
+          'overload: reporting 1 in N new flows (per-Service counts stay exact)',
+        );
+      },
+      ended: () => {
+        this.metrics.sampleRate.set(1);
+        this.log.info('overload over: reporting every flow again');
+      },
+    };
+  }
+
   /** The close record of a flow a DESTROY event ended, with the counters the event carries. */
   private closedFlow(
     key: string,
     kind: v1.FlowRecord.Kind,
+    incarnation: number,
     destroy: ConntrackEntry,
   ): v1.IFlowRecord {
     const at = destroy.eventTime ?? Date.now() / 1000;
-    const record = closedRecord(key, kind, this.config.nodeName, at);
+    const record = closedRecord(key, kind, this.config.nodeName, at, incarnation);
     // Final counters (with nf_conntrack_acct=1).
     if (destroy.originalCounters) record.originalCounters = destroy.originalCounters;
     if (destroy.replyCounters) record.replyCounters = destroy.replyCounters;
@@ -396,8 +461,7 @@ export class AgentPipeline {
   }
 
   private emitFlow(record: v1.IFlowRecord, phase: 'open' | 'closed'): void {
-    const kind = record.kind === v1.FlowRecord.Kind.backend ? 'backend' : 'flow';
-    this.metrics.recordsEmitted.inc({ kind, phase });
+    this.metrics.recordsEmitted.inc({ kind: kindLabel(record.kind), phase });
     this.sink.flow(record);
   }
 
@@ -415,6 +479,7 @@ export class AgentPipeline {
     for (const key of this.lastServices?.keys() ?? []) if (!current.has(key)) removed++;
     this.lastServices = current;
     if (!first && changed.length === 0 && removed === 0) return;
+    if (removed > 0) this.serviceCounts.retain(new Set(current.keys()));
     this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'open' }, changed.length);
     this.metrics.recordsEmitted.inc({ kind: 'service', phase: 'closed' }, removed);
     this.sink.services(states, changed);
@@ -449,4 +514,14 @@ export class AgentPipeline {
     const soon = this.eventsActive && this.reconcileRequests.size > 0;
     this.schedule(soon ? RECONCILE_DEBOUNCE_MS : this.config.pollIntervalMs);
   }
+}
+
+/** The open record of a flow's later incarnation carries the number; the first carries none. */
+function withIncarnation(record: v1.IFlowRecord, incarnation: number): v1.IFlowRecord {
+  if (incarnation > 0) record.incarnation = incarnation;
+  return record;
+}
+
+function kindLabel(kind: v1.FlowRecord.Kind | null | undefined): 'flow' | 'backend' {
+  return kind === v1.FlowRecord.Kind.backend ? 'backend' : 'flow';
 }

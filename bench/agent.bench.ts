@@ -4,7 +4,7 @@
 //     ports through a Local NodePort, long UDP timeout); one long-lived agent process polls it
 //     (dump + parse + classify + track) vs `conntrack -L -o extended,id > /dev/null`; medians of 5.
 //  2. steady: 1,000 new NodePort connections/s for 60 s with the agent in continuous mode (default
-//     2 s poll), following conntrack events (--events) and again polling (the default; polling the
+//     2 s poll), following conntrack events (the default) and again polling (--no-events; polling the
 //     table); the agent's CPU time, with and without the tools it runs (conntrack -E included).
 //
 //   npx tsx bench/agent.bench.ts [--entries N] [--runs N] [--rate N] [--seconds N] [--skip-steady] [--skip-poll]
@@ -154,7 +154,7 @@ async function steadyBenchmark(lab: Lab, events: boolean): Promise<Record<string
       node.name,
       '--log-level',
       'warn',
-      ...(events ? ['--events'] : []),
+      ...(events ? [] : ['--no-events']),
     ],
     { detached: false },
   );

@@ -13,7 +13,11 @@ import {
   type KubeApiConfig,
 } from '../agent/agent.js';
 import { DEFAULT_SPOOL_MAX_RECORDS } from '../agent/export/spool.js';
-import { DEFAULT_EVENT_BUFFER_BYTES, RECONCILE_INTERVAL_MS } from '../agent/pipeline.js';
+import {
+  DEFAULT_EVENT_BUFFER_BYTES,
+  DEFAULT_MAX_FLOW_RATE,
+  RECONCILE_INTERVAL_MS,
+} from '../agent/pipeline.js';
 import { stdoutWriter } from '../agent/output.js';
 import { DEFAULT_LIMITS } from '../agent/sources/exec.js';
 import { LiveNodeReader } from '../agent/sources/node-reader.js';
@@ -25,6 +29,7 @@ import {
   durationMs,
   listenAddress,
   outputOption,
+  nonNegativeInteger,
   positiveInteger,
   UsageError,
 } from './options.js';
@@ -52,6 +57,7 @@ interface AgentOptions extends TransportSecurityFlags {
   followTables: boolean;
   reconcileInterval: number;
   eventBufferSize: number;
+  maxFlowRate: number;
   nodeIp: string[];
   podCidr: Cidr[];
   logLevel: string;
@@ -104,10 +110,9 @@ export function agentCommand(): Command {
       'do not follow nft monitor and ip monitor: read rules and addresses every 10 s',
     )
     .option(
-      '--events',
-      'follow conntrack -E as the source of flows (the table is read only to reconcile); off by ' +
-        'default until a fault test stops showing a small shortfall of stored records in this mode',
-      false,
+      '--no-events',
+      'read the whole conntrack table every poll instead of following conntrack -E (by default ' +
+        'events are the source of flows and the table is read only to reconcile)',
     )
     .option(
       '--reconcile-interval <duration>',
@@ -120,6 +125,13 @@ export function agentCommand(): Command {
       'netlink receive buffer of conntrack -E (e.g. 8Mi): room for bursts before events are lost',
       byteSize,
       DEFAULT_EVENT_BUFFER_BYTES,
+    )
+    .option(
+      '--max-flow-rate <n>',
+      'new flows per second reported in full; above it 1 in N is reported (sampleRate N in the ' +
+        'record, per-Service counts stay exact); 0: never sample',
+      nonNegativeInteger,
+      DEFAULT_MAX_FLOW_RATE,
     )
     .option('--node-ip <ip>', 'an extra address of this node (repeatable)', collect, [])
     .option(
@@ -257,6 +269,7 @@ async function runContinuous(options: AgentOptions): Promise<void> {
         followTables: options.followTables,
         reconcileIntervalMs: options.reconcileInterval,
         eventBufferBytes: options.eventBufferSize,
+        maxFlowRate: options.maxFlowRate,
         collector,
         metricsListen: options.metricsListen ?? null,
         kubeApi: kubeApiConfig(options),

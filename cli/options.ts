@@ -32,6 +32,15 @@ export function positiveInteger(value: string): number {
   return number;
 }
 
+/** A whole number ≥ 0 (0 usually turns a limit off). */
+export function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) {
+    throw new InvalidArgumentError('expected a whole number ≥ 0');
+  }
+  return number;
+}
+
 /** The `--output table|json` option every reporting command has. */
 export function outputOption(): Option {
   return new Option('--output <format>', 'table for people, json for NDJSON records')

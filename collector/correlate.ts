@@ -86,12 +86,13 @@ class OpenedFlows {
 
 /**
  * Hash of the connection identity (proto/identity.ts) that both its open and closed records carry;
- * ports and id only, which is enough for a 1-in-2^32 miss and allocates nothing.
+ * ports, id and incarnation only, which is enough for a 1-in-2^32 miss and allocates nothing.
  */
 function identityHash(record: v1.IFlowRecord): number {
   const backend = record.kind === Kind.backend;
   const { srcPort, dstPort } = connectionEnds(record);
   let h = Math.imul((record.conntrackId ?? 0) ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (record.incarnation ?? 0), 0x5bd1e995);
   h = Math.imul(h ^ (h >>> 13) ^ (srcPort | (dstPort << 16)), 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16) ^ (backend ? 1 : 0), 0x27d4eb2f);
   return (h ^ (h >>> 15)) >>> 0;
@@ -174,6 +175,8 @@ class ServiceFlows {
   upstreamFlows = 0;
   /** Of those, the ones with cause None: no node rewrote them, the loss is upstream alone. */
   upstreamUnrewritten = 0;
+  /** Flows counted from sampled records (1 in N reported, counted N times): an estimate. */
+  sampledFlows = 0;
   readonly clients: TopClients;
   lastSeen = 0;
 
@@ -236,7 +239,8 @@ export class Correlator {
 
   /**
    * Adds one flow or backend record. Each connection counts once: its open record, or its closed
-   * record when the open one was never seen (see OpenedFlows for the approximation).
+   * record when the open one was never seen (see OpenedFlows for the approximation). A record
+   * sampled 1 in N under overload (sampleRate N) counts N flows: the agent reported one of N alike.
    */
   addFlow(record: v1.IFlowRecord): void {
     const service = record.service;
@@ -254,18 +258,20 @@ export class Correlator {
     }
     flows.policy = record.externalTrafficPolicy ?? v1.TrafficPolicy.Cluster;
     if (!this.isNewConnection(record)) return;
-    flows.flows++;
+    const weight = Math.max(1, record.sampleRate ?? 1);
+    if (weight > 1) flows.sampledFlows += weight;
+    flows.flows += weight;
     const snat = record.snat === true;
-    if (snat) flows.snatFlows++;
+    if (snat) flows.snatFlows += weight;
     const cause = record.cause ?? Cause.None;
-    flows.causes[cause] = (flows.causes[cause] ?? 0) + 1;
+    flows.causes[cause] = (flows.causes[cause] ?? 0) + weight;
     let entry = flows.entryNodes.get(node);
     if (entry === undefined) {
       entry = { flows: 0, causes: new Array<number>(CAUSE_COUNT).fill(0), remoteEndpointFlows: 0 };
       flows.entryNodes.set(node, entry);
     }
-    entry.flows++;
-    entry.causes[cause] = (entry.causes[cause] ?? 0) + 1;
+    entry.flows += weight;
+    entry.causes[cause] = (entry.causes[cause] ?? 0) + weight;
     // Under Local an external connection goes to a remote endpoint only when the node forwards
     // without a local one (IPVS); the node's own connections may use remote endpoints by design.
     if (
@@ -273,17 +279,17 @@ export class Correlator {
       record.endpointLocal === false &&
       cause !== Cause.LocalOrigin
     ) {
-      entry.remoteEndpointFlows++;
+      entry.remoteEndpointFlows += weight;
     }
     if (record.endpointLocal === true) increment(flows.backendNodes, node);
     const client = record.client?.ip;
     const upstream = client ? this.upstream.contains(client) : false;
     if (client) flows.clients.add(client);
     if (upstream) {
-      flows.upstreamFlows++;
-      if (cause === Cause.None) flows.upstreamUnrewritten++;
+      flows.upstreamFlows += weight;
+      if (cause === Cause.None) flows.upstreamUnrewritten += weight;
     } else if (!snat) {
-      flows.keptFlows++;
+      flows.keptFlows += weight;
     }
   }
 
@@ -466,6 +472,7 @@ export class Correlator {
       lastSeen: flows?.lastSeen ?? 0,
       upstreamFlows: flows?.upstreamFlows ?? 0,
       keptFlows,
+      sampledFlows: flows?.sampledFlows ?? 0,
       nodesForwardingWithoutLocalEndpoints: nodeStates
         .filter((s) => s.forwardsWithoutLocalEndpoints)
         .map((s) => s.node)

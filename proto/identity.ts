@@ -3,8 +3,10 @@
 // A connection on one node is its conntrack id plus its original-direction tuple: client → entry
 // for an entry half, observed source → backend for a backend half (on the backend's node that
 // half arrives un-NATed, so its original tuple is exactly that). Conntrack ids are recycled and
-// tuples repeat, so neither alone is enough. The open and the closed record of one connection
-// carry the same identity.
+// tuples repeat, so neither alone is enough — and both together repeat too: a SYN that reopens a
+// TIME_WAIT entry gets a new entry with the old one's id (the id hashes the entry's address and
+// tuples, and the freed slot is reused). The agent numbers such successors (`incarnation`). The
+// open and the closed record of one connection carry the same identity.
 import { v1 } from './index.js';
 
 const SEP = '|';
@@ -35,13 +37,21 @@ export function connectionKey(
   protocol: string,
   conntrackId: number,
   ends: Readonly<ConnectionEnds>,
+  incarnation = 0,
 ): string {
-  return `${conntrackId}${SEP}${protocol}${SEP}${ends.srcIp}${SEP}${ends.srcPort}${SEP}${ends.dstIp}${SEP}${ends.dstPort}`;
+  const key = `${conntrackId}${SEP}${protocol}${SEP}${ends.srcIp}${SEP}${ends.srcPort}${SEP}${ends.dstIp}${SEP}${ends.dstPort}`;
+  // The first incarnation keeps the key it always had (stored rows and tracked keys stay valid).
+  return incarnation > 0 ? `${key}${SEP}${incarnation}` : key;
 }
 
 /** The connection key of a record. */
 export function recordConnectionKey(record: v1.IFlowRecord): string {
-  return connectionKey(record.protocol ?? '', record.conntrackId ?? 0, connectionEnds(record));
+  return connectionKey(
+    record.protocol ?? '',
+    record.conntrackId ?? 0,
+    connectionEnds(record),
+    record.incarnation ?? 0,
+  );
 }
 
 /** The parts of a connection key (the inverse of connectionKey). */
@@ -49,13 +59,15 @@ export function parseConnectionKey(key: string): {
   protocol: string;
   conntrackId: number;
   ends: ConnectionEnds;
+  incarnation: number;
 } {
-  const [id = '0', protocol = '', srcIp = '', srcPort = '0', dstIp = '', dstPort = '0'] =
+  const [id = '0', protocol = '', srcIp = '', srcPort = '0', dstIp = '', dstPort = '0', n = '0'] =
     key.split(SEP);
   return {
     protocol,
     conntrackId: Number(id),
     ends: { srcIp, srcPort: Number(srcPort), dstIp, dstPort: Number(dstPort) },
+    incarnation: Number(n),
   };
 }
 

@@ -64,6 +64,7 @@ export function flowToJson(r: v1.IFlowRecord): ContractJson {
     clientNode: entrySide ? (r.clientNode ?? null) : null,
     socketObserved: hostPort(r.socketObserved),
     sampleRate: r.sampleRate ?? 0,
+    incarnation: r.incarnation ?? 0,
   };
 }
 

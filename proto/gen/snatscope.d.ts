@@ -205,6 +205,7 @@ export namespace snatscope {
             clientNode?: (string|null);
             socketObserved?: (snatscope.v1.HostPort.$Properties|null);
             sampleRate: number;
+            incarnation: number;
             static create(properties: snatscope.v1.FlowRecord.$Shape): snatscope.v1.FlowRecord & snatscope.v1.FlowRecord.$Shape;
             static create(properties?: snatscope.v1.FlowRecord.$Properties): snatscope.v1.FlowRecord;
             static encode(m: snatscope.v1.FlowRecord.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -249,6 +250,7 @@ export namespace snatscope {
                 clientNode?: (string|null);
                 socketObserved?: (snatscope.v1.HostPort.$Properties|null);
                 sampleRate?: (number|null);
+                incarnation?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = snatscope.v1.FlowRecord.$Properties;
@@ -724,6 +726,7 @@ export namespace snatscope {
             keptFlows: number;
             nodePreservedRatio?: (number|null);
             nodesForwardingWithoutLocalEndpoints: string[];
+            sampledFlows: number;
             static create(properties: snatscope.v1.ServiceSummary.$Shape): snatscope.v1.ServiceSummary & snatscope.v1.ServiceSummary.$Shape;
             static create(properties?: snatscope.v1.ServiceSummary.$Properties): snatscope.v1.ServiceSummary;
             static encode(m: snatscope.v1.ServiceSummary.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -763,6 +766,7 @@ export namespace snatscope {
                 keptFlows?: (number|null);
                 nodePreservedRatio?: (number|null);
                 nodesForwardingWithoutLocalEndpoints?: (string[]|null);
+                sampledFlows?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = snatscope.v1.ServiceSummary.$Properties;

@@ -1721,6 +1721,7 @@ export const snatscope = $root.snatscope = (() => {
              * @property {string|null} [clientNode] FlowRecord clientNode
              * @property {snatscope.v1.HostPort.$Properties|null} [socketObserved] FlowRecord socketObserved
              * @property {number|null} [sampleRate] FlowRecord sampleRate
+             * @property {number|null} [incarnation] FlowRecord incarnation
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1984,6 +1985,14 @@ export const snatscope = $root.snatscope = (() => {
              */
             FlowRecord.prototype.sampleRate = 0;
 
+            /**
+             * FlowRecord incarnation.
+             * @member {number} incarnation
+             * @memberof snatscope.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.incarnation = 0;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -2101,6 +2110,8 @@ export const snatscope = $root.snatscope = (() => {
                     $root.snatscope.v1.HostPort.encode(m.socketObserved, w.uint32(/* id 28, wireType 2 =*/226).fork(), q + 1).ldelim();
                 if (m.sampleRate != null && $Object.hasOwnProperty.call(m, "sampleRate") && m.sampleRate !== 0)
                     w.uint32(/* id 29, wireType 0 =*/232).uint32(m.sampleRate);
+                if (m.incarnation != null && $Object.hasOwnProperty.call(m, "incarnation") && m.incarnation !== 0)
+                    w.uint32(/* id 30, wireType 0 =*/240).uint32(m.incarnation);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -2381,6 +2392,15 @@ export const snatscope = $root.snatscope = (() => {
                                 delete m.sampleRate;
                             continue;
                         }
+                    case 30: {
+                            if (u !== 0)
+                                break;
+                            if (v = r.uint32())
+                                m.incarnation = v;
+                            else
+                                delete m.incarnation;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -2579,6 +2599,10 @@ export const snatscope = $root.snatscope = (() => {
                 if (m.sampleRate != null && $Object.hasOwnProperty.call(m, "sampleRate")) {
                     if (!$util.isInteger(m.sampleRate))
                         return "sampleRate: integer expected";
+                }
+                if (m.incarnation != null && $Object.hasOwnProperty.call(m, "incarnation")) {
+                    if (!$util.isInteger(m.incarnation))
+                        return "incarnation: integer expected";
                 }
                 return null;
             };
@@ -2808,6 +2832,11 @@ export const snatscope = $root.snatscope = (() => {
                         m.sampleRate = d.sampleRate >>> 0;
                     }
                 }
+                if (d.incarnation != null) {
+                    if ($Number(d.incarnation) !== 0) {
+                        m.incarnation = d.incarnation >>> 0;
+                    }
+                }
                 return m;
             };
 
@@ -2854,6 +2883,7 @@ export const snatscope = $root.snatscope = (() => {
                     d.backendPod = null;
                     d.socketObserved = null;
                     d.sampleRate = 0;
+                    d.incarnation = 0;
                 }
                 if (m.kind != null && $Object.hasOwnProperty.call(m, "kind")) {
                     d.kind = o.enums === $String ? $root.snatscope.v1.FlowRecord.Kind[m.kind] === $undefined ? m.kind : $root.snatscope.v1.FlowRecord.Kind[m.kind] : m.kind;
@@ -2941,6 +2971,9 @@ export const snatscope = $root.snatscope = (() => {
                 }
                 if (m.sampleRate != null && $Object.hasOwnProperty.call(m, "sampleRate")) {
                     d.sampleRate = m.sampleRate;
+                }
+                if (m.incarnation != null && $Object.hasOwnProperty.call(m, "incarnation")) {
+                    d.incarnation = m.incarnation;
                 }
                 return d;
             };
@@ -7821,6 +7854,7 @@ export const snatscope = $root.snatscope = (() => {
              * @property {number|null} [keptFlows] ServiceSummary keptFlows
              * @property {number|null} [nodePreservedRatio] ServiceSummary nodePreservedRatio
              * @property {Array.<string>|null} [nodesForwardingWithoutLocalEndpoints] ServiceSummary nodesForwardingWithoutLocalEndpoints
+             * @property {number|null} [sampledFlows] ServiceSummary sampledFlows
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -8054,6 +8088,14 @@ export const snatscope = $root.snatscope = (() => {
              */
             ServiceSummary.prototype.nodesForwardingWithoutLocalEndpoints = $util.emptyArray;
 
+            /**
+             * ServiceSummary sampledFlows.
+             * @member {number} sampledFlows
+             * @memberof snatscope.v1.ServiceSummary
+             * @instance
+             */
+            ServiceSummary.prototype.sampledFlows = 0;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -8182,6 +8224,8 @@ export const snatscope = $root.snatscope = (() => {
                     for (var i = 0; i < m.nodesForwardingWithoutLocalEndpoints.length; ++i)
                         w.uint32(/* id 24, wireType 2 =*/194).string(m.nodesForwardingWithoutLocalEndpoints[i]);
                 }
+                if (m.sampledFlows != null && $Object.hasOwnProperty.call(m, "sampledFlows") && !$Object.is(m.sampledFlows, 0))
+                    w.uint32(/* id 25, wireType 1 =*/201).double(m.sampledFlows);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -8459,6 +8503,15 @@ export const snatscope = $root.snatscope = (() => {
                             m.nodesForwardingWithoutLocalEndpoints.push(r.stringVerify());
                             continue;
                         }
+                    case 25: {
+                            if (u !== 1)
+                                break;
+                            if (!$Object.is(v = r.double(), 0))
+                                m.sampledFlows = v;
+                            else
+                                delete m.sampledFlows;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -8658,6 +8711,10 @@ export const snatscope = $root.snatscope = (() => {
                             return "nodesForwardingWithoutLocalEndpoints: string[] expected";
                     }
                 }
+                if (m.sampledFlows != null && $Object.hasOwnProperty.call(m, "sampledFlows")) {
+                    if (typeof m.sampledFlows !== "number")
+                        return "sampledFlows: number expected";
+                }
                 return null;
             };
 
@@ -8835,6 +8892,11 @@ export const snatscope = $root.snatscope = (() => {
                         m.nodesForwardingWithoutLocalEndpoints[i] = $String(d.nodesForwardingWithoutLocalEndpoints[i]);
                     }
                 }
+                if (d.sampledFlows != null) {
+                    if (!$Object.is($Number(d.sampledFlows), 0)) {
+                        m.sampledFlows = $Number(d.sampledFlows);
+                    }
+                }
                 return m;
             };
 
@@ -8880,6 +8942,7 @@ export const snatscope = $root.snatscope = (() => {
                     d.lastSeen = 0;
                     d.upstreamFlows = 0;
                     d.keptFlows = 0;
+                    d.sampledFlows = 0;
                 }
                 if (m.service != null && $Object.hasOwnProperty.call(m, "service")) {
                     d.service = $root.snatscope.v1.ServicePortName.toObject(m.service, o, q + 1);
@@ -8985,6 +9048,9 @@ export const snatscope = $root.snatscope = (() => {
                     for (var j = 0; j < m.nodesForwardingWithoutLocalEndpoints.length; ++j) {
                         d.nodesForwardingWithoutLocalEndpoints[j] = m.nodesForwardingWithoutLocalEndpoints[j];
                     }
+                }
+                if (m.sampledFlows != null && $Object.hasOwnProperty.call(m, "sampledFlows")) {
+                    d.sampledFlows = o.json && !$isFinite(m.sampledFlows) ? $String(m.sampledFlows) : m.sampledFlows;
                 }
                 return d;
             };

@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { Agent } from '../../agent/agent.js';
 import { AgentMetrics } from '../../agent/metrics.js';
-import { AgentPipeline, type RecordSink } from '../../agent/pipeline.js';
+import { AgentPipeline, type PipelineConfig, type RecordSink } from '../../agent/pipeline.js';
 import {
   COLLECTOR_SERVER_OPTIONS,
   ingestServiceDefinition,
@@ -91,7 +91,7 @@ describe('agent pipeline on a fake node', () => {
 const event = (type: 'NEW' | 'DESTROY', line: string): string => `[${type}] ${line}`;
 
 /** A pipeline following events on the fake node n1; it never polls by itself after the first. */
-async function eventsPipeline() {
+async function eventsPipeline(overrides: Partial<PipelineConfig> = {}) {
   const node = await fakeNodeReader();
   node.rules.text = await labRules();
   const metrics = new AgentMetrics();
@@ -102,6 +102,7 @@ async function eventsPipeline() {
     reconcileIntervalMs: 3_600_000,
     events: true,
     eventBufferBytes: 65_536,
+    ...overrides,
   };
   const pipeline = new AgentPipeline(node.reader, config, sink, metrics, silent);
   const table = await labConntrack();
@@ -153,6 +154,99 @@ describe('agent pipeline following conntrack events', () => {
         await counter(metrics, 'snatscope_agent_conntrack_events_total', { type: 'DESTROY' }),
         1,
       );
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('numbers the entries of a recycled id and tuple: a TIME_WAIT reopen is a second connection', async () => {
+    const { pipeline, sink, events, table } = await eventsPipeline();
+    pipeline.start();
+    try {
+      await pipeline.firstPoll;
+      sink.take();
+      const line = table[0] ?? '';
+      // A SYN reopening the TIME_WAIT entry: the kernel destroys it and creates one with the same
+      // id and tuple (the id hashes the entry's address and tuples; the freed slot is reused).
+      for (const type of ['NEW', 'DESTROY', 'NEW', 'DESTROY', 'NEW'] as const) {
+        events.emit(event(type, line));
+      }
+      const records = sink.take();
+      assert.deepEqual(
+        records.map((r) => [r.closed === true ? 'closed' : 'open', r.incarnation ?? 0]),
+        [
+          ['open', 0],
+          ['closed', 0],
+          ['open', 1],
+          ['closed', 1],
+          ['open', 2],
+        ],
+      );
+      const keys = records.map((r) => recordConnectionKey(r));
+      assert.equal(keys[0], keys[1], 'open and close of one entry share the identity');
+      assert.equal(keys[2], keys[3]);
+      assert.equal(new Set(keys).size, 3, 'three entries, three identities');
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('under overload reports 1 in N flows (N in the record), counts every flow per Service, closes only reported ones', async () => {
+    const {
+      pipeline,
+      sink,
+      events,
+      conntrack,
+      metrics,
+      table: lab,
+    } = await eventsPipeline({
+      maxFlowRate: 2,
+    });
+    // 200 connections like the lab's TIME_WAIT one, each with its own port and id.
+    const model = lab.find((line) => line.includes(' tcp ')) ?? '';
+    const table = Array.from({ length: 200 }, (_, i) =>
+      model
+        .replace(/sport=46918/, `sport=${20_000 + i}`)
+        .replace(/dport=36388/, `dport=${20_000 + i}`)
+        .replace(/id=\d+/, `id=${1000 + i}`),
+    );
+    pipeline.start();
+    try {
+      await pipeline.firstPoll;
+      sink.take();
+      for (const line of table) events.emit(event('NEW', line));
+      const opened = sink.take();
+      assert.ok(opened.length < table.length, `${opened.length} of ${table.length} reported`);
+      assert.ok(opened.length >= 2, 'the budget is reported in full');
+      assert.equal(opened[0]?.sampleRate ?? 0, 0, 'the first flows are not sampled');
+      assert.ok(opened.slice(2).every((r) => (r.sampleRate ?? 0) >= 2));
+      const sampledOut = await counter(metrics, 'snatscope_agent_flows_sampled_out_total', {
+        kind: 'flow',
+      });
+      assert.equal(sampledOut + opened.length, table.length);
+      const perService = await metrics.registry
+        .getSingleMetric('snatscope_agent_service_flows_total')
+        ?.get();
+      const counted = (perService?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+      assert.equal(counted, table.length, 'per-Service counts are exact');
+      assert.ok((await counter(metrics, 'snatscope_agent_sample_rate', {})) >= 2);
+
+      // Closing every flow reports the close of the reported ones only; a table read that lists
+      // sampled-out flows does not report them either (they are tracked).
+      conntrack.lines = [...table];
+      const before = pipeline.lastGoodPollAtMs;
+      events.emitStderr('WARNING: We have hit ENOBUFS! We are losing events.');
+      // The read is over when the poll that did it ended well.
+      await eventually(
+        () => (pipeline.lastGoodPollAtMs !== before ? true : undefined),
+        'the reconciliation after the loss',
+      );
+      assert.equal(await reconciliations(metrics, 'lost-events'), 1);
+      assert.deepEqual(sink.take(), [], 'a reconciliation does not report sampled-out flows');
+      for (const line of table) events.emit(event('DESTROY', line));
+      const closed = sink.take();
+      assert.equal(closed.length, opened.length);
+      assert.ok(closed.every((r) => r.closed === true));
     } finally {
       await pipeline.stop();
     }

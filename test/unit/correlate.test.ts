@@ -115,6 +115,7 @@ describe('Correlator on the lab', () => {
       keptFlows: 0,
       nodePreservedRatio: 0,
       nodesForwardingWithoutLocalEndpoints: [],
+      sampledFlows: 0,
     });
     assert.deepEqual(
       findings?.map((f) => [f.code, f.severity, f.nodes]),
@@ -368,6 +369,27 @@ describe('Correlator counting', () => {
     const [api] = correlator.summaries();
     assert.equal(api?.flows, 1);
     assert.equal(api.lastSeen, 1090);
+  });
+
+  it('counts a record sampled 1 in N as N flows, once, and says how many were estimated', () => {
+    const correlator = new Correlator();
+    correlator.addFlow(flow({ sampleRate: 10 }));
+    correlator.addFlow(flow({ closed: true, observedAt: 1090 }));
+    correlator.addFlow(flow({ conntrackId: 8, client: { ip: '198.51.100.9', port: 2 } }));
+    const [api] = correlator.summaries();
+    assert.equal(api?.flows, 11);
+    assert.equal(api.snatFlows, 11);
+    assert.equal(api.sampledFlows, 10);
+    assert.deepEqual(api.causes, { ClusterPolicyMasquerade: 11 });
+  });
+
+  it('counts two incarnations of one conntrack id and tuple as two connections', () => {
+    const correlator = new Correlator();
+    correlator.addFlow(flow());
+    correlator.addFlow(flow({ closed: true }));
+    correlator.addFlow(flow({ incarnation: 1 }));
+    correlator.addFlow(flow({ incarnation: 1, closed: true }));
+    assert.equal(correlator.summaries()[0]?.flows, 2);
   });
 
   it('counts a closed record whose open record was never seen', () => {

@@ -46,6 +46,7 @@ const record: fc.Arbitrary<v1.IFlowRecord> = fc.record(
     clientNode: fc.option(fc.string()),
     socketObserved: fc.option(hostPort),
     sampleRate: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    incarnation: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
   },
   { requiredKeys: ['kind'] },
 );

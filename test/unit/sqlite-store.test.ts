@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { v1 } from '../../proto/index.js';
-import { SqliteFlowStore, StoreError } from '../../collector/sqlite-store.js';
+import { SCHEMA_VERSION, SqliteFlowStore, StoreError } from '../../collector/sqlite-store.js';
 import type { FlowCursor, FlowFilter, StoreBatch } from '../../collector/store.js';
 import {
   CRASH_BATCH_RECORDS,
@@ -157,6 +157,7 @@ const flowRecord: fc.Arbitrary<v1.IFlowRecord> = fc.record(
     clientNode: maybe(text),
     socketObserved: hostPort,
     sampleRate: maybe(u32),
+    incarnation: maybe(fc.integer({ min: 0, max: 3 })),
   },
   { requiredKeys: [] },
 );
@@ -180,6 +181,7 @@ function identity(record: v1.IFlowRecord): string {
     src?.port ?? 0,
     dst?.ip ?? '',
     dst?.port ?? 0,
+    record.incarnation ?? 0,
   ]);
 }
 
@@ -683,6 +685,24 @@ describe('SqliteFlowStore', () => {
     store.close();
   });
 
+  it('keeps two incarnations of one conntrack id and tuple apart; each close updates its own', () => {
+    const store = new SqliteFlowStore(newPath());
+    const first = flow({ at: 100, ct: 7 });
+    const second = { ...flow({ at: 101, ct: 7 }), incarnation: 1 };
+    store.write([batch('n1', 1, [first, { ...first, closed: true, observedAt: 101 }, second])], []);
+    store.write([batch('n1', 2, [{ ...second, closed: true, observedAt: 150 }])], []);
+    const rows = all(store);
+    assert.equal(rows.length, 2);
+    assert.deepEqual(
+      rows.map((r) => [r.incarnation ?? 0, r.closed]),
+      [
+        [0, true],
+        [1, true],
+      ],
+    );
+    store.close();
+  });
+
   it('migrates a version 1 file: old rows stay, new fields are stored', () => {
     const path = newPath();
     const store = new SqliteFlowStore(path);
@@ -696,7 +716,8 @@ describe('SqliteFlowStore', () => {
       ALTER TABLE flows DROP COLUMN client_node;
       ALTER TABLE flows DROP COLUMN socket_ip;
       ALTER TABLE flows DROP COLUMN socket_port;
-      ALTER TABLE flows DROP COLUMN sample_rate;`);
+      ALTER TABLE flows DROP COLUMN sample_rate;
+      ALTER TABLE flows DROP COLUMN incarnation;`);
     raw.pragma('user_version = 1');
     raw.close();
 
@@ -709,7 +730,7 @@ describe('SqliteFlowStore', () => {
     assert.deepEqual(flows[1]?.backendPod, pod);
     migrated.close();
     const check = new Database(path, { readonly: true });
-    assert.equal(check.pragma('user_version', { simple: true }), 2);
+    assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     const readable = check.prepare('SELECT backend_pod FROM flows_readable ORDER BY id').all();
     assert.deepEqual(readable, [{ backend_pod: null }, { backend_pod: 'shop/web-1' }]);
     check.close();
