@@ -63,11 +63,20 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
       dir = mkdtempSync(join(tmpdir(), 'snatscope-agent-'));
       writeFileSync(join(dir, 'services.json'), kubectlServicesJson(cluster));
       const extra = proxyMode === 'nftables' ? ['--services', join(dir, 'services.json')] : [];
+      // UDP entries live 30 s by default: on a slow machine one could expire between the agent's
+      // read and the dump taken after it. Long enough for this test's reads, however slow.
+      for (const node of cluster.nodes) {
+        await lab.exec(lab.nodeNamespace(node.name), [
+          'sysctl',
+          '-qw',
+          'net.netfilter.nf_conntrack_udp_timeout=600',
+          'net.netfilter.nf_conntrack_udp_timeout_stream=600',
+        ]);
+      }
       for (const e of [...replies, ...drops]) {
         results.set(e.name, await lab.probe({ ...e.probe, timeoutMs: 1000 }));
       }
-      // All nodes at once: UDP conntrack entries live 30 s, and a backend node read late would
-      // miss the far half of a UDP flow.
+      // All nodes at once, so that each node's read and dump see the same moment of the probes.
       const services = proxyMode === 'nftables' ? join(dir, 'services.json') : undefined;
       await Promise.all(
         cluster.nodes.map(async (node, i) => {

@@ -1,5 +1,6 @@
-// The overload sampler on a fake clock: every flow within the budget, 1 in N above it, N from the
-// last second and raised at once within a burst, back to every flow after an idle second.
+// The overload sampler on a fake clock: every flow within the budget (and within a burst of a few
+// seconds' budget), 1 in N above it, N from the last second and doubled while the flood grows,
+// back to every flow once a second stays within the budget.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FlowSampler } from '../../agent/sampler.js';
@@ -35,36 +36,54 @@ function sampler(budget: number) {
 describe('FlowSampler', () => {
   it('reports every flow while the rate stays within the budget', () => {
     const { flows, said } = sampler(100);
-    for (let second = 0; second < 5; second++) {
+    for (let second = 0; second < 10; second++) {
       assert.deepEqual(flows(100, 1000), { reported: 100, rates: [1] });
     }
     assert.deepEqual(said, []);
   });
 
-  it('under a flood reports 1 in N, N from the last second; ends after an idle second', () => {
-    const { s, flows, said, advance } = sampler(100);
-    // First second: the burst spends the budget, N doubles each time (100 at 1, 100 at 2, …).
-    const first = flows(1000, 1000);
-    assert.ok(first.reported <= 100 * Math.ceil(Math.log2(1000 / 100) + 1), `${first.reported}`);
-    assert.ok(first.reported >= 100);
-    // Steady flood: N = ceil(1000 / 100) = 10 → 100 records a second.
-    const steady = flows(1000, 1000);
-    assert.deepEqual(steady, { reported: 100, rates: [10] });
-    assert.equal(s.currentRate, 10);
-    assert.match(said[0] ?? '', /^started 1 in 2/);
-    // The flood ends: after a second without flows, every flow again.
-    advance(2000);
-    s.refresh();
-    assert.equal(s.currentRate, 1);
+  it('reports every flow of a clump: a few seconds of events handled at once', () => {
+    const { flows, said } = sampler(100);
+    flows(50, 1000);
+    // Three seconds' worth (below the budget per second) arriving within 50 ms.
+    assert.deepEqual(flows(300, 50), { reported: 300, rates: [1] });
+    assert.deepEqual(said, []);
+  });
+
+  it('under a flood reports 1 in N, N from the last second; ends after a quiet second', () => {
+    const { s, flows, said } = sampler(100);
+    // The burst allowance (5 s of budget) goes first, then N from the second's rate so far.
+    const first = flows(2000, 1000);
+    assert.ok(first.reported >= 500 && first.reported <= 800, `${first.reported}`);
+    assert.match(said[0] ?? '', /^started 1 in \d+/);
+    // A steady flood of 2,000/s: N = 20, the budget's 100 records a second.
+    for (let second = 0; second < 3; second++) {
+      assert.deepEqual(flows(2000, 1000), { reported: 100, rates: [20] });
+    }
+    assert.equal(s.currentRate, 20);
+    // The flood ends: after a second within the budget, every flow again.
+    flows(50, 1000);
     assert.deepEqual(flows(50, 1000), { reported: 50, rates: [1] });
     assert.equal(said.at(-1), 'ended');
+  });
+
+  it('doubles N at once when the flood grows within a second', () => {
+    const { s, flows } = sampler(100);
+    for (let second = 0; second < 3; second++) flows(1000, 1000);
+    assert.equal(s.currentRate, 10);
+    // Ten times more: N doubles each time the reported flows run a second's budget behind.
+    const grown = flows(10_000, 1000);
+    assert.ok(
+      grown.rates.some((rate) => rate > 10),
+      JSON.stringify(grown.rates),
+    );
+    assert.ok(grown.reported < 400, `${grown.reported}`);
   });
 
   it('is deterministic: the same flows give the same decisions', () => {
     const a = sampler(10);
     const b = sampler(10);
-    assert.deepEqual(a.flows(500, 1000), b.flows(500, 1000));
-    assert.deepEqual(a.flows(500, 1000), b.flows(500, 1000));
+    for (let i = 0; i < 3; i++) assert.deepEqual(a.flows(500, 1000), b.flows(500, 1000));
   });
 
   it('refuses a budget below 1', () => {
