@@ -136,7 +136,9 @@ export class ConntrackEventStream {
       return;
     }
     if (entry.event === null) return;
-    this.metrics.eventsReceived.inc({ type: entry.event });
+    if (entry.event === 'NEW') this.metrics.events.add(0);
+    else if (entry.event === 'DESTROY') this.metrics.events.add(1);
+    else this.metrics.eventsReceived.inc({ type: entry.event });
     this.handlers.entry(entry);
   }
 

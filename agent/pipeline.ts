@@ -10,7 +10,7 @@ import { v1 } from '../proto/index.js';
 import { proxyMode } from './classify.js';
 import { ConntrackEventStream } from './event-stream.js';
 import { FlowTracker, closedRecord, flowKey } from './flow-tracker.js';
-import type { AgentMetrics } from './metrics.js';
+import { recordSlot, type AgentMetrics } from './metrics.js';
 import {
   pollFlows,
   viewNode,
@@ -477,7 +477,7 @@ export class AgentPipeline {
   }
 
   private emitFlow(record: v1.IFlowRecord, phase: 'open' | 'closed'): void {
-    this.metrics.recordsEmitted.inc({ kind: kindLabel(record.kind), phase });
+    this.metrics.flowRecords.add(recordSlot(record.kind === v1.FlowRecord.Kind.backend, phase));
     this.sink.flow(record);
   }
 
