@@ -3,14 +3,14 @@
 // traffic through every way in, prints the per-Service verdicts and removes everything at the end.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DemoEnvironment, DemoInterrupted, type StopReport } from '../lab/demo.js';
 import { newPrefix } from '../lab/lab.js';
 import type { TrafficStats } from '../lab/traffic.js';
+import { packageRoot } from '../common/package-root.js';
 import { durationMs } from './options.js';
 import { fetchServices, servicesTable } from './query.js';
 
@@ -44,21 +44,6 @@ function tcpPort(value: string): number {
     throw new InvalidArgumentError('expected a TCP port, 1-65535');
   }
   return port;
-}
-
-/**
- * The snatscope package root (the folder with its package.json): this file runs from `cli/`
- * through tsx or from `dist/cli/` when built, so walk up rather than assume a depth.
- */
-export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
-      if (parsed.name === 'snatscope') return dir;
-    }
-    if (dirname(dir) === dir) throw new Error(`no snatscope package.json above ${from}`);
-  }
 }
 
 /** The tools among `tools` that are not executable anywhere on PATH. */

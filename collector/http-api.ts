@@ -17,6 +17,7 @@ import { flowToJson, summaryToJson, findingToJson } from '../proto/json.js';
 import type { Correlator } from './correlate.js';
 import type { ApiRefuseReason } from './metrics.js';
 import type { FlowCursor, FlowFilter, FlowStore } from './store.js';
+import { registerWebUi } from './ui/web-ui.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -314,6 +315,7 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions): Fasti
       .type('application/json')
       .send(jsonListStream('findings', deps.correlator.findings(), findingToJson)),
   );
+  registerWebUi(app, deps);
   return app;
 }
 
