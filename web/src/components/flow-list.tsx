@@ -59,6 +59,10 @@ export function FlowList({ flows }: { flows: FlowJson[] }) {
       {flows.map((flow) => (
         <li
           key={`${flow.node} ${hostPort(flow.client)} ${flow.observedAt} ${hostPort(flow.backend)}`}
+          data-service={servicePort(flow.service)}
+          data-entry-node={flow.entryNode ?? flow.node}
+          data-entry-kind={flow.entryKind ?? ''}
+          data-cause={flow.cause ?? ''}
         >
           <details class="flow">
             <summary>

@@ -3,10 +3,10 @@
 // rewrote the source, with its cause (the rules are listed under the picture).
 import type { BackendEdgeJson, ServicePathsJson } from '../wire.js';
 
-const BOX_W = 210;
+const BOX_W = 260;
 const BOX_H = 48;
 const ROW = 66;
-const COLUMN_X = [10, 330, 650] as const;
+const COLUMN_X = [10, 380, 750] as const;
 const WIDTH = COLUMN_X[2] + BOX_W + 10;
 
 interface Box {
@@ -163,7 +163,7 @@ export function PathDiagram({
             COLUMN_X[2],
             edge.flows,
             edge.snatFlows > 0,
-            0.6,
+            0.45,
           ),
         )}
         {[clients, entries, backends].map((boxes, i) =>

@@ -60,7 +60,7 @@ export function FlowsPage({ query }: { query: URLSearchParams }) {
   const flows = [...(loaded.data?.flows ?? []), ...(more?.flows ?? [])];
   const next = more ? more.next : (loaded.data?.next ?? null);
   return (
-    <main id="main">
+    <main id="main" tabIndex={-1}>
       <h1>Flow search</h1>
       <p class="lead">
         Which way did a client’s connections go, and where was its address replaced?

@@ -30,7 +30,7 @@ export function Login({ problem, onSignedIn }: { problem: string | null; onSigne
   };
 
   return (
-    <main id="main" class="login">
+    <main id="main" tabIndex={-1} class="login">
       <h1>Sign in to snatscope</h1>
       <p>
         This page shows client IP addresses of real users, so the collector asks for an API token:

@@ -55,7 +55,7 @@ export function ServicePage({ serviceKey: key }: { serviceKey: string }) {
   const { data, error } = loaded;
   const summary = data?.summary ?? null;
   return (
-    <main id="main">
+    <main id="main" tabIndex={-1}>
       <p>
         <a href="#/services">← All Services</a>
       </p>

@@ -99,7 +99,7 @@ export function ServicesPage() {
   }, [loaded.data, filter, sort]);
 
   return (
-    <main id="main">
+    <main id="main" tabIndex={-1}>
       <h1>Services</h1>
       <p class="lead">
         Does each Service’s backend see the real client IP? <strong>Client IP kept</strong> counts
