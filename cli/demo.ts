@@ -236,6 +236,8 @@ async function drive(
   const whereToLook = (): void => {
     out('');
     out('Where to look (while the demo runs):');
+    // A throwaway token of a loopback-only lab: printed so it can be pasted into the page.
+    out(`  web page: ${url}/ (sign in with the API token ${env.apiToken ?? '-'})`);
     out(`  curl ${url}/metrics`);
     out(`  export SNATSCOPE_TOKEN=$(cat ${env.apiTokenFile ?? '<work dir>/api-token'})`);
     out(`  npx snatscope services --collector ${url}`);
@@ -344,7 +346,7 @@ export function demoCommand(): Command {
       '\nWhat it does: checks root and the tools (ip, iptables-restore, nft, conntrack, ipset; missing\n' +
         'ones are installed with scripts/install-system-deps.sh), builds the lab (namespaces named\n' +
         '<prefix>-*, nothing added to the host’s interfaces), starts a collector on the lab’s router\n' +
-        'and an agent on each node, forwards the collector’s API to http://127.0.0.1:<--http-port>,\n' +
+        'and an agent on each node, forwards the collector’s API and web page to http://127.0.0.1:<--http-port>,\n' +
         'sends probes continuously, prints progress every 5 s and the verdicts after 15 s and at the\n' +
         'end. Ctrl-C, SIGTERM or --duration stops it: agents and collector get SIGTERM (SIGKILL after\n' +
         'a grace period), the lab and the temp dir are removed. Exit 0 when all went well and nothing\n' +

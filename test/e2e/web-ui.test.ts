@@ -205,12 +205,13 @@ describe('web page on a collector fed by the lab’s agents (chromium)', () => {
     await signIn(page);
     const rows = page.locator('table.services tbody tr');
     await rows.first().waitFor();
-    const shown = await rows.evaluateAll((trs) =>
-      trs.map((tr): [string, string] => [
-        tr.getAttribute('data-service') ?? '',
-        tr.getAttribute('data-verdict') ?? '',
-      ]),
-    );
+    const shown: [string, string][] = [];
+    for (const row of await rows.all()) {
+      shown.push([
+        (await row.getAttribute('data-service')) ?? '',
+        (await row.getAttribute('data-verdict')) ?? '',
+      ]);
+    }
     const byKey = new Map(shown);
     for (const s of apiServices) {
       const service = s.service as { namespace: string; name: string; port: string };
@@ -240,8 +241,9 @@ describe('web page on a collector fed by the lab’s agents (chromium)', () => {
     await page.getByLabel('Filter').fill('');
     await page.getByRole('button', { name: 'Flows' }).click();
     await page.locator('th[aria-sort="ascending"]', { hasText: 'Flows' }).waitFor();
-    const flows = await rows.evaluateAll((trs) =>
-      trs.map((tr) => Number(tr.querySelectorAll('td')[3]?.textContent)),
+    // The Flows column: the row's 5th cell (the Service is the row's header cell).
+    const flows = (await page.locator('table.services tbody td:nth-child(5)').allInnerTexts()).map(
+      Number,
     );
     assert.deepEqual(
       flows,
@@ -327,7 +329,8 @@ describe('web page on a collector fed by the lab’s agents (chromium)', () => {
       ['shop/checkout:https/tcp', true],
       ['media/stream:rtp/udp', false],
     ] as const) {
-      const [service = '', protocol = ''] = [key.slice(0, key.lastIndexOf('/')), key.split('/')[2]];
+      const service = key.slice(0, key.lastIndexOf('/'));
+      const protocol = key.slice(key.lastIndexOf('/') + 1);
       const flows = (
         (await (await api(`api/v1/flows?service=${service}&limit=5000`)).json()) as {
           flows: Json[];
@@ -337,9 +340,10 @@ describe('web page on a collector fed by the lab’s agents (chromium)', () => {
       await page.goto(`${base}#/service/${encodeURIComponent(key)}`);
       await page.getByRole('heading', { level: 1, name: key }).waitFor();
       await page.locator('figure.diagram svg').waitFor();
-      const marked = await page
-        .locator('.snat-marker')
-        .evaluateAll((marks) => marks.map((m) => m.getAttribute('data-snat-node')));
+      const marked: (string | null)[] = [];
+      for (const mark of await page.locator('.snat-marker').all()) {
+        marked.push(await mark.getAttribute('data-snat-node'));
+      }
       assert.deepEqual(marked.sort(), rewriting.sort(), `${key}: SNAT marks`);
       assert.equal(
         (await page.locator('.box-upstream').count()) > 0,
