@@ -140,7 +140,12 @@ const flowsQuerySchema = {
   },
 } as const;
 
-const noQuerySchema = { type: 'object', additionalProperties: false, properties: {} } as const;
+/** The schema of a query string that must be empty. */
+export const noQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {},
+} as const;
 
 /** Turns validated /api/v1/flows parameters into a store filter. */
 export function flowFilter(query: FlowsQuery, nowSeconds: number): FlowFilter {

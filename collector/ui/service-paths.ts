@@ -89,10 +89,12 @@ export function servicePaths(
     edge.causes[cause] = (edge.causes[cause] ?? 0) + 1;
     if (r.snat === true) {
       edge.snatFlows++;
-      if (r.snatRule) {
-        const { table = '', chain = '', rule = '' } = r.snatRule;
-        bump(edge.ruleCounts, JSON.stringify([table ?? '', chain ?? '', rule ?? '']));
-      }
+      const rule = r.snatRule;
+      if (rule)
+        bump(
+          edge.ruleCounts,
+          JSON.stringify([rule.table ?? '', rule.chain ?? '', rule.rule ?? '']),
+        );
     }
     backendEdges.set(edgeKey, edge);
   }

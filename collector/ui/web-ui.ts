@@ -8,7 +8,7 @@ import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { packageRoot } from '../../common/package-root.js';
 import type { v1 } from '../../proto/index.js';
-import { API_LIMITS, flowFilter, type HttpApiDeps } from '../http-api.js';
+import { API_LIMITS, flowFilter, noQuerySchema, type HttpApiDeps } from '../http-api.js';
 import { servicePaths } from './service-paths.js';
 import type { ServicePathsJson, UiStatusJson } from './wire.js';
 
@@ -59,8 +59,6 @@ const servicePathsSchema = {
     until: { type: 'string', maxLength: 64 },
   },
 } as const;
-
-const noQuerySchema = { type: 'object', additionalProperties: false, properties: {} } as const;
 
 async function sendPage(assetsDir: string, reply: FastifyReply): Promise<FastifyReply> {
   let html: string;

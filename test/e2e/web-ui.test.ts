@@ -292,6 +292,10 @@ describe('web page on a collector fed by the lab’s agents (chromium)', () => {
     }
     await assertAccessible(page, 'Flow search');
     await page.screenshot({ path: join(docs, 'ui-flow-search.png'), fullPage: true });
+    // An IPv6 client goes to the API as typed; none in the lab, so the empty state says what to try.
+    await page.getByLabel('Client IP (IPv4 or IPv6)').fill('2001:db8::50');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No flows match').waitFor();
     // A search the API refuses says why.
     await page.getByLabel('Client IP (IPv4 or IPv6)').fill('not-an-ip');
     await page.getByRole('button', { name: 'Search' }).click();

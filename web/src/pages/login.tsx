@@ -21,7 +21,7 @@ export function Login({ problem, onSignedIn }: { problem: string | null; onSigne
       sessionToken.clear();
       setError(
         caught instanceof ApiError && caught.status === 401
-          ? 'The collector refused this token. Use a line of the file given to the collector’s --api-token-file (the demo prints it as SNATSCOPE_TOKEN).'
+          ? 'The collector refused this token. Use a line of the file given to the collector’s --api-token-file (the demo prints it next to the page’s address).'
           : `Could not check the token: ${(caught as Error).message}`,
       );
     } finally {
@@ -35,8 +35,8 @@ export function Login({ problem, onSignedIn }: { problem: string | null; onSigne
       <p>
         This page shows client IP addresses of real users, so the collector asks for an API token:
         one line of the file given to <code>snatscope collector --api-token-file</code> (the demo
-        prints it as <code>SNATSCOPE_TOKEN</code>). It is kept in this browser tab only and sent as
-        an <code>Authorization: Bearer</code> header, never in a URL.
+        prints it next to the page’s address). It is kept in this browser tab only and sent as an{' '}
+        <code>Authorization: Bearer</code> header, never in a URL.
       </p>
       {error !== null && (
         <p class="notice error" role="alert">
