@@ -3,14 +3,14 @@
 // traffic through every way in, prints the per-Service verdicts and removes everything at the end.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DemoEnvironment, DemoInterrupted, type StopReport } from '../lab/demo.js';
 import { newPrefix } from '../lab/lab.js';
 import type { TrafficStats } from '../lab/traffic.js';
+import { packageRoot } from '../common/package-root.js';
 import { durationMs } from './options.js';
 import { fetchServices, servicesTable } from './query.js';
 
@@ -44,21 +44,6 @@ function tcpPort(value: string): number {
     throw new InvalidArgumentError('expected a TCP port, 1-65535');
   }
   return port;
-}
-
-/**
- * The snatscope package root (the folder with its package.json): this file runs from `cli/`
- * through tsx or from `dist/cli/` when built, so walk up rather than assume a depth.
- */
-export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
-      if (parsed.name === 'snatscope') return dir;
-    }
-    if (dirname(dir) === dir) throw new Error(`no snatscope package.json above ${from}`);
-  }
 }
 
 /** The tools among `tools` that are not executable anywhere on PATH. */
@@ -251,6 +236,8 @@ async function drive(
   const whereToLook = (): void => {
     out('');
     out('Where to look (while the demo runs):');
+    // A throwaway token of a loopback-only lab: printed so it can be pasted into the page.
+    out(`  web page: ${url}/ (sign in with the API token ${env.apiToken ?? '-'})`);
     out(`  curl ${url}/metrics`);
     out(`  export SNATSCOPE_TOKEN=$(cat ${env.apiTokenFile ?? '<work dir>/api-token'})`);
     out(`  npx snatscope services --collector ${url}`);
@@ -359,7 +346,7 @@ export function demoCommand(): Command {
       '\nWhat it does: checks root and the tools (ip, iptables-restore, nft, conntrack, ipset; missing\n' +
         'ones are installed with scripts/install-system-deps.sh), builds the lab (namespaces named\n' +
         '<prefix>-*, nothing added to the host’s interfaces), starts a collector on the lab’s router\n' +
-        'and an agent on each node, forwards the collector’s API to http://127.0.0.1:<--http-port>,\n' +
+        'and an agent on each node, forwards the collector’s API and web page to http://127.0.0.1:<--http-port>,\n' +
         'sends probes continuously, prints progress every 5 s and the verdicts after 15 s and at the\n' +
         'end. Ctrl-C, SIGTERM or --duration stops it: agents and collector get SIGTERM (SIGKILL after\n' +
         'a grace period), the lab and the temp dir are removed. Exit 0 when all went well and nothing\n' +

@@ -222,6 +222,11 @@ export class Correlator {
     this.topClients = options.topClients ?? DEFAULT_TOP_CLIENTS;
   }
 
+  /** True when `ip` is inside --upstream-cidr: a load balancer or proxy, not the real client. */
+  isUpstream(ip: string): boolean {
+    return this.upstream.contains(ip);
+  }
+
   /** Service ports with flows tracked now. */
   get serviceCount(): number {
     return this.services.size;

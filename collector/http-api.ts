@@ -17,6 +17,7 @@ import { flowToJson, summaryToJson, findingToJson } from '../proto/json.js';
 import type { Correlator } from './correlate.js';
 import type { ApiRefuseReason } from './metrics.js';
 import type { FlowCursor, FlowFilter, FlowStore } from './store.js';
+import { registerWebUi } from './ui/web-ui.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -139,7 +140,12 @@ const flowsQuerySchema = {
   },
 } as const;
 
-const noQuerySchema = { type: 'object', additionalProperties: false, properties: {} } as const;
+/** The schema of a query string that must be empty. */
+export const noQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {},
+} as const;
 
 /** Turns validated /api/v1/flows parameters into a store filter. */
 export function flowFilter(query: FlowsQuery, nowSeconds: number): FlowFilter {
@@ -314,6 +320,7 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions): Fasti
       .type('application/json')
       .send(jsonListStream('findings', deps.correlator.findings(), findingToJson)),
   );
+  registerWebUi(app, deps);
   return app;
 }
 

@@ -88,8 +88,9 @@ describe('snatscope demo --duration 25s (as root, built CLI)', () => {
     // While it runs: the PIDs inside its namespaces, and /metrics through the loopback forward.
     const seenPids = new Set<number>();
     let metrics = '';
+    let page = '';
     const running = (): boolean => child.exitCode === null && child.signalCode === null;
-    while (running() && !/snatscope_flows_total\{[^}]*\} [1-9]/.test(metrics)) {
+    while (running() && (!/snatscope_flows_total\{[^}]*\} [1-9]/.test(metrics) || page === '')) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const prefix = /lab prefix: (\w+)/.exec(stdout)?.[1];
       const url = /collector API on the host: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
@@ -100,6 +101,10 @@ describe('snatscope demo --duration 25s (as root, built CLI)', () => {
           seenPids.add(Number(pid));
       }
       try {
+        if (page === '') {
+          const answer = await fetch(`${url}/`, { signal: AbortSignal.timeout(3000) });
+          if (answer.ok) page = await answer.text();
+        }
         metrics = await (
           await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(3000) })
         ).text();
@@ -113,6 +118,12 @@ describe('snatscope demo --duration 25s (as root, built CLI)', () => {
     assert.equal(code, 0, `exit code ${code} (signal ${signal})\n${output}`);
     assert.match(metrics, /^snatscope_flows_total\{[^}]*\} [1-9]/m, 'the metrics URL answered');
     assert.match(metrics, /^snatscope_agents_connected 3$/m);
+    // The web page: its address printed, and served at / while the demo ran.
+    assert.match(
+      stdout,
+      /web page: http:\/\/127\.0\.0\.1:9108\/ \(sign in with the API token \S+\)/,
+    );
+    assert.match(page, /<div id="app"><\/div>/, 'the web page was served at /');
 
     // The final table: Cluster loses the client IP; Local keeps it on the nodes (SNAT ON NODE 0),
     // but the flows through the NAT load balancer lost it upstream, so checkout is partial.
