@@ -82,6 +82,9 @@ const RECONCILE_GAP_FACTOR = 10;
 // Records of events go out together this long after the first: one write per event would cost
 // more than the event.
 const EVENT_FLUSH_MS = 100;
+// Bad input lines logged one by one per minute; the rest are counted and summed up in one line.
+const PROBLEM_LOG_WINDOW_MS = 60_000;
+const PROBLEM_LOGS_PER_WINDOW = 20;
 // Events that come before the first rules are read wait for them, up to this many (the start
 // reconciliation finds the flows of the others, unless they ended in between).
 const MAX_EARLY_EVENTS = 10_000;
@@ -122,6 +125,9 @@ export class AgentPipeline {
   private earlyEvents: ConntrackEntry[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private polled: () => void = () => undefined;
+  private problemWindowStart = 0;
+  private problemsLogged = 0;
+  private problemsUnlogged = 0;
   private readonly sampler: FlowSampler | null;
   private readonly serviceCounts: ServiceFlowCounts;
   /** Resolves when the first poll has ended (read or failed): the proxy mode is known from then. */
@@ -505,6 +511,25 @@ export class AgentPipeline {
   private reportProblem(problem: InputProblem): void {
     const { source, lineNumber, text, reason } = problem;
     this.metrics.parseErrors.inc({ source: source.split(' ')[0] ?? source });
+    // A format the parser does not know can make every event a bad line: a log line each would
+    // cost more than the events (and flood the node's logs). The metric counts them all.
+    const now = Date.now();
+    if (now - this.problemWindowStart >= PROBLEM_LOG_WINDOW_MS) {
+      if (this.problemsUnlogged > 0) {
+        this.log.warn(
+          { skipped: this.problemsUnlogged, metric: 'snatscope_agent_parse_errors_total' },
+          'more bad input lines skipped without a log line each',
+        );
+      }
+      this.problemWindowStart = now;
+      this.problemsLogged = 0;
+      this.problemsUnlogged = 0;
+    }
+    if (this.problemsLogged >= PROBLEM_LOGS_PER_WINDOW) {
+      this.problemsUnlogged++;
+      return;
+    }
+    this.problemsLogged++;
     this.log.warn({ problem: { source, lineNumber, text, reason } }, 'skipped bad input');
   }
 

@@ -10,13 +10,22 @@ import { LiveNodeReader } from '../dist/agent/sources/node-reader.js';
 const [nodeName = 'n1', pollsText = '5'] = process.argv.slice(2);
 let records = 0;
 const sink = {
-  service: () => {},
+  services: () => {},
   flow: () => {
     records++;
   },
   flush: () => {},
 };
-const config = { nodeName, nodeIps: [], podCidrs: [], pollIntervalMs: 2000, events: false };
+// Polling, every flow reported (no sampling): the full cost of a table read, which is also what a
+// reconciliation costs in events mode.
+const config = {
+  nodeName,
+  nodeIps: [],
+  podCidrs: [],
+  pollIntervalMs: 2000,
+  events: false,
+  maxFlowRate: 0,
+};
 const pipeline = new AgentPipeline(
   new LiveNodeReader(),
   config,

@@ -15,7 +15,7 @@
 //   npx tsx bench/agent.bench.ts [--entries N] [--runs N] [--rate N] [--seconds N] [--skip-steady]
 //     [--skip-poll] [--skip-flood] [--flood-rate N] [--flood-seconds N]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -385,6 +385,17 @@ function runInAsync(namespace: string, argv: readonly string[]): Promise<string>
   });
 }
 
+// nf_conntrack_max is one limit for the whole machine (writable from the host's namespace only):
+// a table of `entries` plus a minute of new connections (TIME_WAIT lasts 120 s) must fit, or the
+// kernel drops new connections and the steady state measures a full table. Restored at the end.
+const CONNTRACK_MAX = '/proc/sys/net/netfilter/nf_conntrack_max';
+const savedConntrackMax = readFileSync(CONNTRACK_MAX, 'utf8').trim();
+const neededConntrackMax =
+  Number(values.entries) + 2 * Number(values.rate) * Number(values.seconds);
+if (Number(savedConntrackMax) < neededConntrackMax) {
+  writeFileSync(CONNTRACK_MAX, String(neededConntrackMax));
+  log(`nf_conntrack_max ${savedConntrackMax} → ${neededConntrackMax} for this run`);
+}
 const lab = await createLab(defaultCluster(), { prefix: newPrefix() });
 const print = (result: Record<string, unknown>): void => {
   process.stdout.write(JSON.stringify(result) + '\n');
@@ -414,4 +425,5 @@ try {
   }
 } finally {
   await lab.destroy();
+  writeFileSync(CONNTRACK_MAX, savedConntrackMax);
 }

@@ -40,7 +40,7 @@ export interface ConntrackEntry {
   /** Protocol name as printed ("tcp", "udp", "sctp", "icmp", "icmpv6", "unknown", …). */
   protocol: string;
   protocolNumber: number;
-  /** Seconds left before expiry. */
+  /** Seconds left before expiry; 0 on DESTROY events that carry none (an entry closed by a RST). */
   timeout: number;
   /** TCP/SCTP/DCCP state; "" for protocols without one. */
   state: string;
@@ -707,8 +707,14 @@ function scanLine(bytes: Buffer, start: number, end: number): ConntrackEntry | n
     protocolNumber = readUint(bytes, skipBlanks(bytes, after, end), end, 255, 'protocol number');
     pos = skipBlanks(bytes, after, end);
   }
-  const timeout = readUint(bytes, pos, end, U32_MAX, 'timeout');
-  const state = readState(bytes, skipBlanks(bytes, after, end), end);
+  // DESTROY events of entries that did not time out (a TCP CLOSE after a RST, a flush, an early
+  // drop) carry no timeout: `tcp      6 CLOSE src=…`.
+  let timeout = 0;
+  if (pos < end && isDigit(bytes[pos] ?? 0)) {
+    timeout = readUint(bytes, pos, end, U32_MAX, 'timeout');
+    pos = skipBlanks(bytes, after, end);
+  }
+  const state = readState(bytes, pos, end);
   pos = after;
 
   const needs = tupleNeeds(protocolNumber);

@@ -237,6 +237,21 @@ describe('conntrack facts from captured output', () => {
       },
     },
     {
+      name: 'DESTROY event of an entry in CLOSE carries no timeout (captured on the lab kernel)',
+      run: () => {
+        const file = 'lab-conntrack-E-destroy-close.txt';
+        for (const line of [1, 2]) {
+          const destroy = fixtureEntry(file, line);
+          assert.equal(destroy.event, 'DESTROY');
+          assert.equal(destroy.timeout, 0);
+          assert.equal(destroy.state, 'CLOSE');
+          assert.equal(destroy.original.dport, 30080);
+          assert.equal(destroy.deltaTime, 10);
+          assert.ok(destroy.id !== null);
+        }
+      },
+    },
+    {
       name: '-o timestamp prefix gives the event time in seconds',
       run: () => {
         const file = 'generated-conntrack-E-timestamp-extended-nodeport-cluster-snat.txt';
