@@ -263,6 +263,8 @@ async function steadyBenchmark(
     const wall = Number(process.hrtime.bigint() - start) / 1e9;
     const after = cpuSeconds(agent.pid ?? 0);
     const rssMb = peakRssMb(agent.pid ?? 0);
+    const lostEventReports = await agentMetric(lab, nodeNs, 'snatscope_agent_lost_events_total');
+    const reconciliations = await agentMetric(lab, nodeNs, 'snatscope_agent_reconciliations_total');
     const tableSize = Number((await lab.exec(nodeNs, ['conntrack', '-C'])).stdout.trim());
     // Records of the last probes may still be on their way (a poll is up to 2 s away).
     const sent = (JSON.parse(probes) as { started: [number, number][] }).started;
@@ -288,6 +290,8 @@ async function steadyBenchmark(
       agentWithToolsCpuPercent:
         (100 * (after.own + after.children - before.own - before.children)) / wall,
       peakRssMb: Math.round(rssMb),
+      lostEventReports,
+      reconciliations,
       synToRecord: {
         probes: sent.length,
         recorded: latencies.length,

@@ -122,7 +122,7 @@ export function agentCommand(): Command {
     )
     .option(
       '--event-buffer-size <bytes>',
-      'netlink receive buffer of conntrack -E (e.g. 8Mi): room for bursts before events are lost',
+      'netlink receive buffer of conntrack -E (e.g. 32Mi): room for bursts before events are lost',
       byteSize,
       DEFAULT_EVENT_BUFFER_BYTES,
     )
