@@ -899,6 +899,11 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     await this.client.close();
   }
 
+  /** The database name, quoted for SQL. */
+  get database(): string {
+    return this.db;
+  }
+
   /** Drops the store's database (tests and benchmarks). */
   async dropDatabase(): Promise<void> {
     await this.command(`DROP DATABASE IF EXISTS ${this.db}`);
