@@ -928,6 +928,11 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     };
   }
 
+  /** Runs a statement that returns no rows (INSERT … SELECT, OPTIMIZE; benchmarks and tests). */
+  async execute(sql: string): Promise<void> {
+    await this.guard('STORE_WRITE_FAILED', 'running a statement', () => this.command(sql));
+  }
+
   /** Runs a query and returns its TabSeparated rows (for benchmarks and tests). */
   async rawSelect(sql: string): Promise<(string | null)[][]> {
     return this.select('STORE_READ_FAILED', 'running a query', sql);
