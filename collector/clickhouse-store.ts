@@ -128,7 +128,6 @@ export const CLICKHOUSE_SCHEMA_VERSION = 1;
 
 const RECORD = 0;
 const LINK = 1;
-const BACKEND = v1.FlowRecord.Kind.backend;
 const FLOW = v1.FlowRecord.Kind.flow;
 const ZERO_IP = new Uint8Array(16);
 /** The five addresses of a row, as bits of ip_flags: written as IPv4 (low byte), kept as text (high). */
@@ -578,6 +577,8 @@ function toRecord(row: (string | null)[]): {
       ? (textOf[field] ?? '')
       : formatIp(Buffer.from(hex, 'hex'), (bits & V4_BIT(field)) !== 0);
 
+  // Enum numbers go back as they were written: proto3 enums are open, unknown values are kept.
+  /* eslint-disable @typescript-eslint/no-unsafe-enum-assignment */
   const record: v1.IFlowRecord = {
     kind,
     node,
@@ -594,6 +595,7 @@ function toRecord(row: (string | null)[]): {
     zone,
     mark,
   };
+  /* eslint-enable @typescript-eslint/no-unsafe-enum-assignment */
   const fields = ['client', 'entry', 'backend', 'source'] as const;
   fields.forEach((field, k) => {
     const [hex, port] = ips[k] ?? [null, 0];

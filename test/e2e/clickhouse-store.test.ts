@@ -17,19 +17,25 @@ import type { AsyncFlowFilter } from '../../collector/clickhouse-store.js';
 import { startClickHouse, type ClickHouseTestServer } from '../support/clickhouse-server.js';
 
 const { Kind, Cause, EntryKind } = v1.FlowRecord;
-let server: ClickHouseTestServer;
+let started: ClickHouseTestServer | undefined;
 const stores: ClickHouseFlowStore[] = [];
 
 before(async () => {
-  server = await startClickHouse();
+  started = await startClickHouse();
 });
 after(async () => {
   for (const store of stores) await store.close();
-  await server?.stop();
+  await started?.stop();
 });
 
+/** The running server (before() failing fails every test with its error). */
+function server(): ClickHouseTestServer {
+  if (started === undefined) throw new Error('clickhouse-server did not start');
+  return started;
+}
+
 async function newStore(): Promise<ClickHouseFlowStore> {
-  const store = await server.newStore();
+  const store = await server().newStore();
   stores.push(store);
   return store;
 }
@@ -363,7 +369,7 @@ describe('ClickHouseFlowStore', () => {
     assert.equal(await store.countFlows(), 1);
     const [stored] = (await store.queryFlows({ node: 'n3', limit: 5 })).flows;
     assert.equal(stored?.backendNode, 'n3');
-    assert.equal(stored?.socketObserved, undefined);
+    assert.equal(stored.socketObserved, undefined);
     // Links in the same call as the batch that stores the entry apply after it.
     const later = flow({ at: 6, ct: 13 });
     await store.write([batch('n1', 2, [later])], [{ entry: later, backendNode: 'n2' }]);
@@ -374,10 +380,7 @@ describe('ClickHouseFlowStore', () => {
     await store.write([], [{ entry, backendNode: 'n3', socketObserved: null }]);
     const [linked] = (await store.queryFlows({ node: 'n3', limit: 5 })).flows;
     assert.deepEqual(linked?.socketObserved, socketObserved);
-    assert.deepEqual(
-      canonical(linked ?? {}),
-      canonical({ ...entry, backendNode: 'n3', socketObserved }),
-    );
+    assert.deepEqual(canonical(linked), canonical({ ...entry, backendNode: 'n3', socketObserved }));
     assert.equal(await store.countFlows(), 2);
   });
 
@@ -554,7 +557,7 @@ describe('ClickHouseFlowStore', () => {
       assert.equal(later.length, records.filter((r) => (r.observedAt ?? 0) >= 1100).length);
       // Small pages: the keyset walk neither skips nor repeats a connection.
       const paged = await openClickHouseStore({
-        ...server.storeOptions(store.database.replaceAll('`', '')),
+        ...server().storeOptions(store.database.replaceAll('`', '')),
         scanPageRows: 7,
       });
       stores.push(paged);
@@ -645,7 +648,7 @@ describe('ClickHouseFlowStore', () => {
   it('shares rows and sequences between two store instances on one database', async () => {
     const first = await newStore();
     const second = await openClickHouseStore(
-      server.storeOptions(first.database.replaceAll('`', '')),
+      server().storeOptions(first.database.replaceAll('`', '')),
     );
     stores.push(second);
     await first.write([batch('n1', 1, [flow({ at: 1, ct: 1 })])], []);
@@ -666,7 +669,7 @@ describe('ClickHouseFlowStore', () => {
     assert.equal(await second.countFlows(), 2);
     // Opening again migrates nothing and keeps the data.
     const third = await openClickHouseStore(
-      server.storeOptions(first.database.replaceAll('`', '')),
+      server().storeOptions(first.database.replaceAll('`', '')),
     );
     stores.push(third);
     assert.equal(await third.countFlows(), 2);
@@ -674,7 +677,7 @@ describe('ClickHouseFlowStore', () => {
 
   it('refuses a database name that is not a plain identifier', async () => {
     await assert.rejects(
-      openClickHouseStore(server.storeOptions('x`; DROP DATABASE system; --')),
+      openClickHouseStore(server().storeOptions('x`; DROP DATABASE system; --')),
       (error: unknown) =>
         error instanceof ClickHouseStoreError && error.code === 'STORE_INVALID_INPUT',
     );
@@ -682,11 +685,11 @@ describe('ClickHouseFlowStore', () => {
 
   it('refuses a wrong password with an error naming the server', async () => {
     await assert.rejects(
-      openClickHouseStore({ ...server.storeOptions('wrong'), passwordFile: '/dev/null' }),
+      openClickHouseStore({ ...server().storeOptions('wrong'), passwordFile: '/dev/null' }),
       (error: unknown) =>
         error instanceof ClickHouseStoreError &&
         error.code === 'STORE_OPEN_FAILED' &&
-        error.message.includes(server.url),
+        error.message.includes(server().url),
     );
   });
 });

@@ -100,7 +100,7 @@ export async function startClickHouse(): Promise<ClickHouseTestServer> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const url = `http://127.0.0.1:${httpPort}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -42,7 +42,7 @@ describe('sqlString', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (value) => {
         const literal = sqlString(value);
         assert.equal(readLiteral(literal), value);
-        assert.doesNotMatch(literal, /[\n\r\u0000]/);
+        for (const raw of ['\n', '\r', '\u0000']) assert.ok(!literal.includes(raw));
       }),
     );
   });
