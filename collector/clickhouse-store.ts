@@ -844,7 +844,11 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     }
     const sql = this.planQuery(filter, 'DESC', filter.limit + 1);
     if (sql === null || filter.limit === 0) return { flows: [], next: null };
-    const rows = await this.select('STORE_READ_FAILED', 'querying flows', sql);
+    // A page reads one granule per part of every column: keeping decompressed blocks in the
+    // server's uncompressed cache helps repeated lookups (not cold ones: measured no change).
+    const rows = await this.select('STORE_READ_FAILED', 'querying flows', sql, {
+      use_uncompressed_cache: '1',
+    });
     const read = rows.slice(0, filter.limit).map(toRecord);
     const last = read.at(-1);
     return {
@@ -1159,9 +1163,14 @@ LIMIT ${sqlUInt(limit)}`;
     code: ClickHouseStoreErrorCode,
     what: string,
     sql: string,
+    settings: Record<string, string> = {},
   ): Promise<(string | null)[][]> {
     return this.guard(code, what, async () => {
-      const result = await this.client.query({ query: sql, format: 'TabSeparated' });
+      const result = await this.client.query({
+        query: sql,
+        format: 'TabSeparated',
+        clickhouse_settings: settings,
+      });
       return parseTsv(await result.text());
     });
   }

@@ -177,3 +177,25 @@ function readLog(path: string): string {
     return '';
   }
 }
+
+// One server shared by a test file, started on first use: what the store contract suite needs,
+// `describeStoreContract('clickhouse', newClickHouseStore)` with `after(stopSharedClickHouse)`.
+let shared: Promise<ClickHouseTestServer> | null = null;
+
+/** The file's shared server, started by the first call. */
+export function sharedClickHouse(): Promise<ClickHouseTestServer> {
+  shared ??= startClickHouse();
+  return shared;
+}
+
+/** A store on a fresh database of the shared server (the contract suite's factory). */
+export async function newClickHouseStore(): Promise<ClickHouseFlowStore> {
+  return (await sharedClickHouse()).newStore();
+}
+
+/** Stops the shared server, if one was started. */
+export async function stopSharedClickHouse(): Promise<void> {
+  const server = shared;
+  shared = null;
+  if (server !== null) await (await server).stop();
+}
