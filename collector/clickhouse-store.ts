@@ -90,6 +90,12 @@ export interface ClickHouseStoreOptions {
   mutationTimeoutMs?: number;
   /** How long one request may take (an insert, a query, a step of prune). */
   requestTimeoutMs?: number;
+  /**
+   * A cluster of remote_servers whose every shard holds this database: writes go to this
+   * server's own tables, reads (queries, progress, service states, counts) through Distributed
+   * tables over all shards, so any collector sees every shard's rows and sequences.
+   */
+  cluster?: string;
 }
 
 /** What a store operation failed at (the SQLite store's codes, plus the server's version). */
@@ -665,14 +671,20 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
   private lastVersion = 0n;
   private readonly db: string;
   private readonly where: string;
+  private readonly cluster: string | null;
 
   private constructor(
     private readonly client: ClickHouseClient,
     private readonly options: Required<
-      Omit<ClickHouseStoreOptions, 'passwordFile' | 'retentionDays' | 'requestTimeoutMs'>
+      Omit<
+        ClickHouseStoreOptions,
+        'passwordFile' | 'retentionDays' | 'requestTimeoutMs' | 'cluster'
+      >
     >,
     readonly features: ServerFeatures,
+    cluster: string | null,
   ) {
+    this.cluster = cluster;
     this.db = `\`${options.database}\``;
     this.where = `clickhouse ${options.url} database ${options.database}`;
   }
@@ -680,7 +692,15 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
   /** Connects, reads the server's version, creates or migrates the schema. */
   static async open(options: ClickHouseStoreOptions): Promise<ClickHouseFlowStore> {
     const where = `clickhouse ${options.url} database ${options.database}`;
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(options.database)) {
+    const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+    if (options.cluster !== undefined && !identifier.test(options.cluster)) {
+      throw new ClickHouseStoreError(
+        'STORE_INVALID_INPUT',
+        where,
+        'cluster name must be letters, digits and _ (not starting with a digit)',
+      );
+    }
+    if (!identifier.test(options.database)) {
       throw new ClickHouseStoreError(
         'STORE_INVALID_INPUT',
         where,
@@ -691,7 +711,7 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     try {
       password =
         options.passwordFile !== undefined
-          ? (readFileSync(options.passwordFile, 'utf8').split('\n')[0] ?? '')
+          ? (readFileSync(options.passwordFile, 'utf8').split(/\r?\n/)[0] ?? '')
           : (process.env.CLICKHOUSE_PASSWORD ?? '');
     } catch (error) {
       throw new ClickHouseStoreError(
@@ -725,6 +745,7 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
           mutationTimeoutMs: options.mutationTimeoutMs ?? 600_000,
         },
         features,
+        options.cluster ?? null,
       );
       await store.migrate(options.retentionDays ?? null);
       return store;
@@ -742,7 +763,7 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     const rows = await this.select(
       'STORE_READ_FAILED',
       'reading the last sequence',
-      `SELECT max(sequence) FROM ${this.db}.ingest_progress WHERE node = ${sqlString(node)} AND boot_id = ${sqlString(bootId)}`,
+      `SELECT max(sequence) FROM ${this.all('ingest_progress')} WHERE node = ${sqlString(node)} AND boot_id = ${sqlString(bootId)}`,
     );
     return Number(rows[0]?.[0] ?? 0);
   }
@@ -862,11 +883,11 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
 
   /** The latest snapshot of every node, by node and then as the agent sent them. */
   async serviceStates(): Promise<v1.IServiceState[]> {
-    const t = `${this.db}.service_states`;
+    const t = this.all('service_states');
     const rows = await this.select(
       'STORE_READ_FAILED',
       'reading service states',
-      `SELECT state FROM ${t} WHERE (node, version) IN (SELECT node, max(version) FROM ${t} GROUP BY node)
+      `SELECT state FROM ${t} WHERE (node, version) ${this.in} (SELECT node, max(version) FROM ${t} GROUP BY node)
        AND position > 0 ORDER BY node, position`,
     );
     return rows.map((row) => v1.ServiceState.decode(Buffer.from(row[0] ?? '', 'base64')));
@@ -903,32 +924,39 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
       throw new ClickHouseStoreError('STORE_INVALID_INPUT', this.where, `${what}: NaN`);
     }
     const t = `${this.db}.flows`;
-    const old = `SELECT key_ip, ident FROM ${t} GROUP BY key_ip, ident HAVING max(observed_at) < ${sqlFloat(before)}`;
+    const g = this.all('flows');
+    const at = sqlFloat(before);
+    // Old is decided over every shard: a connection seen since on another shard stays whole.
+    const old = `SELECT key_ip, ident FROM ${g} GROUP BY key_ip, ident HAVING max(observed_at) < ${at}`;
     return this.guard('STORE_PRUNE_FAILED', what, async () => {
       const [counted] = await this.select(
         'STORE_PRUNE_FAILED',
         what,
-        `SELECT count() FROM (SELECT countIf(row_kind = ${RECORD}) AS records FROM ${t} GROUP BY key_ip, ident
-         HAVING max(observed_at) < ${sqlFloat(before)} AND records > 0)`,
+        `SELECT count() FROM (SELECT countIf(row_kind = ${RECORD}) AS records FROM ${t}
+         WHERE (key_ip, ident) IN (${old}) GROUP BY key_ip, ident HAVING records > 0)`,
       );
       const deleted = Number(counted?.[0] ?? 0);
       // Days whose every row is older, holding no row of a connection seen since.
       const days = await this.select(
         'STORE_PRUNE_FAILED',
         what,
-        `SELECT day FROM ${t} GROUP BY day HAVING max(observed_at) < ${sqlFloat(before)}
+        `SELECT day FROM ${t} GROUP BY day HAVING max(observed_at) < ${at}
          AND day NOT IN (SELECT day FROM ${t} WHERE (key_ip, ident) IN
-           (SELECT key_ip, ident FROM ${t} WHERE observed_at >= ${sqlFloat(before)}))`,
+           (SELECT key_ip, ident FROM ${g} WHERE observed_at >= ${at}))`,
       );
       for (const [day] of days) {
         await this.command(`ALTER TABLE ${t} DROP PARTITION ${sqlString(day ?? '')}`);
       }
-      const [left] = await this.select('STORE_PRUNE_FAILED', what, `SELECT count() FROM (${old})`);
+      const [left] = await this.select(
+        'STORE_PRUNE_FAILED',
+        what,
+        `SELECT count() FROM ${t} WHERE (key_ip, ident) IN (${old})`,
+      );
       if (Number(left?.[0] ?? 0) > 0) {
         await this.mutate('flows', `(key_ip, ident) IN (${old})`);
       }
       const s = `${this.db}.service_states`;
-      const latest = `(node, version) IN (SELECT node, max(version) FROM ${s} GROUP BY node)`;
+      const latest = `(node, version) IN (SELECT node, max(version) FROM ${this.all('service_states')} GROUP BY node)`;
       const [stale] = await this.select(
         'STORE_PRUNE_FAILED',
         what,
@@ -944,7 +972,7 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     const rows = await this.select(
       'STORE_READ_FAILED',
       'counting flows',
-      `SELECT uniqExact(key_ip, ident) FROM ${this.db}.flows WHERE row_kind = ${RECORD}`,
+      `SELECT uniqExact(key_ip, ident) FROM ${this.all('flows')} WHERE row_kind = ${RECORD}`,
     );
     return Number(rows[0]?.[0] ?? 0);
   }
@@ -1002,7 +1030,7 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     direction: 'ASC' | 'DESC',
     limit: number,
   ): string | null {
-    const t = `${this.db}.flows`;
+    const t = this.all('flows');
     const pre: string[] = [];
     const post: string[] = [`countIf(row_kind = ${RECORD}) > 0`];
     let outer: string | null = null;
@@ -1057,7 +1085,7 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     if (pre.length > 0) {
       const preWhere = outer === null ? pre : [outer, ...pre];
       where.push(
-        `(key_ip, ident) IN (SELECT key_ip, ident FROM ${t} WHERE ${preWhere.join(' AND ')})`,
+        `(key_ip, ident) ${this.in} (SELECT key_ip, ident FROM ${t} WHERE ${preWhere.join(' AND ')})`,
       );
     }
     return `SELECT ${READ_COLUMNS.join(', ')} FROM (
@@ -1080,7 +1108,7 @@ LIMIT ${sqlUInt(limit)}`;
     const rows = await this.select(
       'STORE_WRITE_FAILED',
       'reading stored sequences',
-      `SELECT node, boot_id, max(sequence) FROM ${this.db}.ingest_progress
+      `SELECT node, boot_id, max(sequence) FROM ${this.all('ingest_progress')}
        WHERE (node, boot_id) IN (${pairs.join(', ')}) GROUP BY node, boot_id`,
     );
     for (const [node, bootId, sequence] of rows)
@@ -1114,6 +1142,25 @@ LIMIT ${sqlUInt(limit)}`;
         `INSERT INTO ${this.db}.schema_versions VALUES (${sqlUInt(version)}, ${sqlUInt(Math.floor(Date.now() / 1000))})`,
       );
     }
+    if (this.cluster !== null) {
+      // Without ZooKeeper there is no ON CLUSTER: each shard's tables are made by a store opened
+      // on it; the Distributed tables read them all. (A schema change must recreate them.)
+      for (const table of ['flows', 'ingest_progress', 'service_states']) {
+        await this.command(
+          `CREATE TABLE IF NOT EXISTS ${this.all(table)} AS ${this.db}.${table} ENGINE = Distributed(${sqlString(this.cluster)}, ${sqlString(this.options.database)}, ${sqlString(table)})`,
+        );
+      }
+    }
+  }
+
+  /** The table reads use: the Distributed table over every shard, or the table itself. */
+  private all(table: string): string {
+    return this.cluster === null ? `${this.db}.${table}` : `${this.db}.${table}_all`;
+  }
+
+  /** IN for a subquery under a read of all(): GLOBAL when that read is distributed. */
+  private get in(): string {
+    return this.cluster === null ? 'IN' : 'GLOBAL IN';
   }
 
   /** A version above every one this store wrote: write order within one collector. */

@@ -47,11 +47,53 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Ports and password of a server to start; a cluster's servers know each other's in advance. */
+interface ServerPlan {
+  httpPort: number;
+  tcpPort: number;
+  password: string;
+}
+
+async function planServer(
+  password = `pw-${Math.random().toString(36).slice(2)}`,
+): Promise<ServerPlan> {
+  return { httpPort: await freePort(), tcpPort: await freePort(), password };
+}
+
+/**
+ * `count` servers that each know all of them as the one-replica shards of cluster "snatscope"
+ * (remote_servers), for Distributed tables; the same password user on every one.
+ */
+export async function startClickHouseCluster(count: number): Promise<ClickHouseTestServer[]> {
+  const first = await planServer();
+  const plans = [first];
+  while (plans.length < count) plans.push(await planServer(first.password));
+  const shards = plans
+    .map(
+      (plan) => `<shard><replica><host>127.0.0.1</host><port>${plan.tcpPort}</port>
+        <user>${USER}</user><password>${plan.password}</password></replica></shard>`,
+    )
+    .join('\n      ');
+  const remoteServers = `<remote_servers><snatscope>
+      ${shards}
+    </snatscope></remote_servers>`;
+  const servers: ClickHouseTestServer[] = [];
+  try {
+    for (const plan of plans) servers.push(await startClickHouse(plan, remoteServers));
+  } catch (error) {
+    for (const server of servers) await server.stop();
+    throw error;
+  }
+  return servers;
+}
+
 /** Starts a server; resolves once /ping answers and the password user can run a query. */
-export async function startClickHouse(): Promise<ClickHouseTestServer> {
+export async function startClickHouse(
+  plan?: ServerPlan,
+  remoteServers = '',
+): Promise<ClickHouseTestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'snatscope-clickhouse-'));
-  const [httpPort, tcpPort] = [await freePort(), await freePort()];
-  const password = `pw-${Math.random().toString(36).slice(2)}`;
+  const { httpPort, tcpPort, password } = plan ?? (await planServer());
   const passwordFile = join(dir, 'password');
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   writeFileSync(
@@ -92,6 +134,7 @@ export async function startClickHouse(): Promise<ClickHouseTestServer> {
   <default_database>default</default_database>
   <mark_cache_size>268435456</mark_cache_size>
   <max_concurrent_queries>100</max_concurrent_queries>
+  ${remoteServers}
 </yandex>
 `,
   );
