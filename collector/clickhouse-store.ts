@@ -967,6 +967,78 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
     });
   }
 
+  /**
+   * Stitches in the store what no collector could stitch in memory: the entry half and the backend
+   * half of a connection that reached different collectors. Joins connections first seen since
+   * `since` by (protocol, the source the backend saw, the backend), within `windowSeconds` of each
+   * other, and writes the links stitching would have written: the backend node and socket on the
+   * entry connection, the entry node on the backend half. Idempotent (links merge), so every
+   * replica may run it. Resolves to the links written.
+   */
+  async stitchAcross(since: number, windowSeconds: number): Promise<number> {
+    const what = `stitching halves first seen since ${since}`;
+    if (Number.isNaN(since) || !(windowSeconds >= 0)) {
+      throw new ClickHouseStoreError('STORE_INVALID_INPUT', this.where, `${what}: bad time`);
+    }
+    const t = this.all('flows');
+    const at = sqlFloat(since);
+    // One side of the join: a kind's connections with their join key and what links may set.
+    const side = (p: string, kind: number, extra: string): string => `
+      SELECT key_ip AS ${p}_key, ident AS ${p}_ident, ${first('kind')} AS ${p}_kind,
+        ${first('node')} AS ${p}_node, ${first('conntrack_id')} AS ${p}_ct,
+        minIf(observed_at, row_kind = ${RECORD}) AS ${p}_at,
+        ${first('protocol')} AS jp, ${first('source_ip')} AS ${p}_sip, ${first('backend_ip')} AS ${p}_bip,
+        assumeNotNull(${p}_sip) AS jsip, ${first('source_port')} AS jsport,
+        assumeNotNull(${p}_bip) AS jbip, ${first('backend_port')} AS jbport, ${extra}
+      FROM ${t} WHERE observed_at >= ${at} AND kind = ${kind}
+      GROUP BY key_ip, ident
+      HAVING countIf(row_kind = ${RECORD}) > 0 AND isNotNull(${p}_sip) AND isNotNull(${p}_bip)`;
+    const entries = side(
+      'e',
+      FLOW,
+      `${lastKnown('backend_node')} AS e_bn, ${lastKnown('endpoint_local')} AS e_local`,
+    );
+    const halves = side(
+      'b',
+      v1.FlowRecord.Kind.backend,
+      `${lastKnown('entry_node')} AS b_en, ${lastKnown('socket_ip')} AS b_sock,
+       ${lastKnown('socket_port', 'isNotNull(socket_ip)')} AS b_sport, ${SOCKET_FLAGS} AS b_sflags,
+       ${SOCKET_TEXT} AS b_stext`,
+    );
+    // ALL, not ANY: an older connection that reused the source port has the same key, and the
+    // window (applied after the join) must see every candidate.
+    const pairs = `SELECT * FROM (${entries}) ALL INNER JOIN (${halves}) USING (jp, jsip, jsport, jbip, jbport)
+      WHERE abs(e_at - b_at) <= ${sqlFloat(windowSeconds)}
+        AND NOT (isNotNull(e_local) AND e_local = 1)`;
+    const version = 'toUInt64(now()) * 1024000';
+    const day = (c: string): string =>
+      `toDate(toUInt16(least(${LAST_DAY}, greatest(0, floor(${c} / ${DAY_S})))))`;
+    const socketBits = V4_BIT('socket') | TEXT_BIT('socket');
+    return this.guard('STORE_WRITE_FAILED', what, async () => {
+      const [counted] = await this.select(
+        'STORE_WRITE_FAILED',
+        what,
+        `SELECT countIf(isNull(e_bn)) + countIf(isNull(b_en)) FROM (${pairs})`,
+      );
+      const links = Number(counted?.[0] ?? 0);
+      if (links === 0) return 0;
+      const columns =
+        'day, key_ip, ident, row_kind, observed_at, version, kind, node, protocol, conntrack_id';
+      await this.command(
+        `INSERT INTO ${this.db}.flows (${columns}, backend_node, socket_ip, socket_port, ip_flags, ip_text)
+         SELECT ${day('e_at')}, e_key, e_ident, ${LINK}, e_at, ${version}, e_kind, e_node, jp, e_ct,
+           b_node, b_sock, b_sport, bitAnd(b_sflags, ${socketBits}), b_stext
+         FROM (${pairs}) WHERE isNull(e_bn)`,
+      );
+      await this.command(
+        `INSERT INTO ${this.db}.flows (${columns}, entry_node)
+         SELECT ${day('b_at')}, b_key, b_ident, ${LINK}, b_at, ${version}, b_kind, b_node, jp, b_ct, e_node
+         FROM (${pairs}) WHERE isNull(b_en)`,
+      );
+      return links;
+    });
+  }
+
   /** Stored connections (entry and backend records), each once. */
   async countFlows(): Promise<number> {
     const rows = await this.select(

@@ -105,3 +105,49 @@ it('answers the same from either shard: rows, sequences, merges across shards, p
   assert.equal(await b.prune(2_000), 1); // the closed record's row is on shard b
   assert.equal(await b.countFlows(), 0);
 });
+
+it('stitches in the store the halves that reached different collectors', async () => {
+  const a = await storeOn(0);
+  const b = await storeOn(1);
+  // Entry half on n1 via the collector of shard 0; its backend half on n2 via shard 1. Neither
+  // collector saw both, so neither record names the other node.
+  const half: v1.IFlowRecord = {
+    kind: v1.FlowRecord.Kind.backend,
+    node: 'n2',
+    protocol: 'tcp',
+    backend: { ip: '10.244.2.9', port: 8080 },
+    observedSource: { ip: '192.0.2.10', port: 41000 },
+    state: 'ESTABLISHED',
+    conntrackId: 77,
+    observedAt: 5_000.5,
+    backendNode: 'n2',
+    socketObserved: { ip: '192.0.2.10', port: 41000 },
+  };
+  const far: v1.IFlowRecord = {
+    ...entry,
+    conntrackId: 76,
+    client: { ip: '203.0.113.50', port: 41000 },
+    backend: { ip: '10.244.2.9', port: 8080 },
+    observedSource: { ip: '192.0.2.10', port: 41000 },
+    observedAt: 5_000,
+    endpointLocal: false,
+  };
+  // Same join key, but far outside the window: an older connection that reused the port.
+  const stale = { ...half, conntrackId: 78, observedAt: 9_000 };
+  await a.write([{ node: 'n1', bootId: 'b2', sequence: 1, flows: [far], services: null }], []);
+  await b.write(
+    [{ node: 'n2', bootId: 'b2', sequence: 1, flows: [half, stale], services: null }],
+    [],
+  );
+  assert.equal((await a.queryFlows({ node: 'n2', limit: 10 })).flows.length, 0);
+  assert.equal(await a.stitchAcross(4_000, 120), 2);
+  assert.equal(await b.stitchAcross(4_000, 120), 0); // another replica finds nothing left to do
+  const [linked] = (await b.queryFlows({ client: '203.0.113.50', limit: 10 })).flows;
+  assert.equal(linked?.backendNode, 'n2');
+  assert.deepEqual(linked.socketObserved, { ip: '192.0.2.10', port: 41000 });
+  const backends = (await a.queryFlows({ node: 'n2', includeBackend: true, limit: 10 })).flows;
+  const byCt = new Map(backends.map((r) => [r.conntrackId, r]));
+  assert.equal(byCt.get(77)?.entryNode, 'n1');
+  assert.equal(byCt.get(78)?.entryNode, undefined);
+  assert.equal(await a.countFlows(), 3);
+});
