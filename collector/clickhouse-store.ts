@@ -209,9 +209,10 @@ const newest = (c: string, also = ''): string =>
   `argMaxIf(${c}, (observed_at, version), row_kind = ${RECORD}${also})`;
 const lastKnown = (c: string, known = `isNotNull(${c})`): string =>
   `argMaxIf(${c}, version, ${known})`;
-const hostPort = (field: IpField, merge: (c: string) => string, db: string): Column[] => [
-  { name: `${db}_ip`, type: 'Nullable(FixedString(16))', merge: merge(`${db}_ip`) },
-  { name: `${db}_port`, type: 'UInt16', merge: merge(`${db}_port`) },
+/** An address column (16 bytes, NULL when the record had no such message) and its port. */
+const hostPort = (field: IpField, merge: (c: string) => string): Column[] => [
+  { name: `${field}_ip`, type: 'Nullable(FixedString(16))', merge: merge(`${field}_ip`) },
+  { name: `${field}_port`, type: 'UInt16', merge: merge(`${field}_port`) },
 ];
 /** Every column, in insert order: the table's one declaration (DDL, insert, read). */
 const COLUMNS: readonly Column[] = [
@@ -225,10 +226,10 @@ const COLUMNS: readonly Column[] = [
   { name: 'node', type: LC('String'), merge: first('node') },
   { name: 'protocol', type: LC('String'), merge: first('protocol') },
   { name: 'conntrack_id', type: 'UInt32', merge: first('conntrack_id') },
-  ...hostPort('client', first, 'client'),
-  ...hostPort('entry', first, 'entry'),
-  ...hostPort('backend', first, 'backend'),
-  ...hostPort('source', first, 'source'),
+  ...hostPort('client', first),
+  ...hostPort('entry', first),
+  ...hostPort('backend', first),
+  ...hostPort('source', first),
   { name: 'ip_flags', type: 'UInt16', merge: first('ip_flags') },
   { name: 'ip_text', type: 'String', merge: first('ip_text') },
   { name: 'entry_kind', type: 'Int32', merge: first('entry_kind') },
@@ -267,7 +268,7 @@ const COLUMNS: readonly Column[] = [
   { name: 'snat_rule', type: LC('Nullable(String)'), merge: lastKnown('snat_rule') },
   { name: 'backend_pod', type: LC('Nullable(String)'), merge: lastKnown('backend_pod') },
   { name: 'client_node', type: LC('Nullable(String)'), merge: lastKnown('client_node') },
-  ...hostPort('socket', (c) => lastKnown(c, 'isNotNull(socket_ip)'), 'socket'),
+  ...hostPort('socket', (c) => lastKnown(c, 'isNotNull(socket_ip)')),
   { name: 'sample_rate', type: 'UInt32', merge: first('sample_rate') },
 ];
 /** The socket's flags and text come from the row that brought the socket, not the first row. */
