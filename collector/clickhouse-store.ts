@@ -23,7 +23,8 @@
 // allow_experimental_low_cardinality_type=1, sent only where the server still has that setting),
 // ReplacingMergeTree, PARTITION BY, ALTER … DROP PARTITION, ALTER … DELETE (mutations, polled in
 // system.mutations), RowBinary insert, TabSeparated results, argMinIf/argMaxIf with tuple
-// versions. 18.16 has no IPv6 type (FixedString(16) here, which is IPv6's storage anyway), no
+// versions, Distributed tables over two local servers (no ZooKeeper) with GLOBAL IN, and the
+// ALL INNER JOIN … USING of stitchAcross. 18.16 has no IPv6 type (FixedString(16) here, which is IPv6's storage anyway), no
 // TTL, no data-skipping indexes and no query parameters (values are escaped by clickhouse-sql.ts,
 // floats passed as their bits). On servers ≥ 20.3 the DDL adds TTL with ttl_only_drop_parts and
 // bloom-filter skip indexes for service and node lookups: that path is not verified here.
