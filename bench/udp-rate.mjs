@@ -17,6 +17,9 @@ if (FIRST_PORT + portsPerIp > 65_535) {
   process.exit(2);
 }
 const payload = Buffer.from('x');
+// Sockets open at once: each flow needs its own bound socket, and the process has a file limit.
+const MAX_OPEN = 800;
+let open = 0;
 let sent = 0;
 let failed = 0;
 let next = 0;
@@ -24,10 +27,12 @@ const start = Date.now();
 
 function sendOne() {
   const i = next++;
+  open++;
   const socket = createSocket('udp4');
   const finish = (ok) => {
     if (ok) sent++;
     else failed++;
+    open--;
     socket.close();
   };
   socket.once('error', () => finish(false));
@@ -43,12 +48,12 @@ function sendOne() {
 await new Promise((resolve) => {
   const timer = setInterval(() => {
     const due = Math.min(total, Math.floor(((Date.now() - start) * rate) / 1000));
-    while (next < due) sendOne();
+    while (next < due && open < MAX_OPEN) sendOne();
     if (next >= total) {
       clearInterval(timer);
       resolve();
     }
   }, 5);
 });
-await new Promise((resolve) => setTimeout(resolve, 500));
+while (open > 0) await new Promise((resolve) => setTimeout(resolve, 50));
 process.stdout.write(JSON.stringify({ sent, failed, seconds: (Date.now() - start) / 1000 }) + '\n');

@@ -5,7 +5,7 @@ set -euo pipefail
 declare -A package_of=(
   [iptables]=iptables [iptables-legacy]=iptables [conntrack]=conntrack [nft]=nftables
   [ipset]=ipset [ip]=iproute2 [prometheus]=prometheus [promtool]=prometheus [bpftrace]=bpftrace
-  [chromium]=chromium
+  [chromium]=chromium [clickhouse-server]=clickhouse-server [clickhouse-client]=clickhouse-client
 )
 missing=()
 for tool in "${!package_of[@]}"; do

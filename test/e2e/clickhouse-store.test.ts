@@ -1,0 +1,695 @@
+// ClickHouseFlowStore against a real server (Debian's clickhouse-server, started as root from a
+// temporary config by test/support/clickhouse-server.ts): round trip, dedupe by sequence, merge
+// of a connection's records and links, every query filter, keyset pages, service states, prune,
+// and a second store instance on the same database (what several collectors do).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { v1 } from '../../proto/index.js';
+import {
+  ClickHouseStoreError,
+  openClickHouseStore,
+  type ClickHouseFlowStore,
+  type FlowCursor,
+} from '../../collector/clickhouse-store.js';
+import type { StoreBatch } from '../../collector/store.js';
+import type { AsyncFlowFilter } from '../../collector/clickhouse-store.js';
+import { startClickHouse, type ClickHouseTestServer } from '../support/clickhouse-server.js';
+
+const { Kind, Cause, EntryKind } = v1.FlowRecord;
+let started: ClickHouseTestServer | undefined;
+const stores: ClickHouseFlowStore[] = [];
+
+before(async () => {
+  started = await startClickHouse();
+});
+after(async () => {
+  for (const store of stores) await store.close();
+  await started?.stop();
+});
+
+/** The running server (before() failing fails every test with its error). */
+function server(): ClickHouseTestServer {
+  if (started === undefined) throw new Error('clickhouse-server did not start');
+  return started;
+}
+
+async function newStore(): Promise<ClickHouseFlowStore> {
+  const store = await server().newStore();
+  stores.push(store);
+  return store;
+}
+
+function canonical(record: v1.IFlowRecord): Record<string, unknown> {
+  return v1.FlowRecord.toObject(v1.FlowRecord.fromObject(record), { defaults: true });
+}
+
+async function all(store: ClickHouseFlowStore): Promise<v1.IFlowRecord[]> {
+  const records: v1.IFlowRecord[] = [];
+  for await (const record of store.flowsSince(Number.NEGATIVE_INFINITY)) records.push(record);
+  return records;
+}
+
+function batch(node: string, sequence: number, flows: v1.IFlowRecord[], bootId = 'b1'): StoreBatch {
+  return { node, bootId, sequence, flows, services: null };
+}
+
+function flow(fields: {
+  node?: string;
+  client?: string;
+  clientPort?: number;
+  service?: [string, string, string];
+  at: number;
+  ct?: number;
+  kind?: v1.FlowRecord.Kind;
+  backendNode?: string;
+  entryNode?: string;
+}): v1.IFlowRecord {
+  const record: v1.IFlowRecord = {
+    kind: fields.kind ?? Kind.flow,
+    node: fields.node ?? 'n1',
+    protocol: 'tcp',
+    client: { ip: fields.client ?? '203.0.113.1', port: fields.clientPort ?? 40000 },
+    entry: { ip: '192.0.2.10', port: 30080 },
+    entryKind: EntryKind.NodePort,
+    backend: { ip: '10.244.1.7', port: 8080 },
+    observedSource: { ip: '192.0.2.10', port: fields.clientPort ?? 40000 },
+    snat: true,
+    cause: Cause.ClusterPolicyMasquerade,
+    state: 'ESTABLISHED',
+    conntrackId: fields.ct ?? 1,
+    observedAt: fields.at,
+  };
+  if (fields.service) {
+    const [namespace, name, port] = fields.service;
+    record.service = { namespace, name, port };
+  }
+  if (fields.backendNode !== undefined) record.backendNode = fields.backendNode;
+  if (fields.entryNode !== undefined) record.entryNode = fields.entryNode;
+  return record;
+}
+
+// Round trip arbitraries (as the SQLite store's test draws them; ports are 16 bits here).
+const text = fc.oneof(
+  fc.constantFrom('', 'tcp', 'udp', 'ESTABLISHED', 'node-1'),
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'grapheme', maxLength: 6 }),
+);
+const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null | undefined> =>
+  fc.oneof(arb, fc.constant(null), fc.constant(undefined));
+const ruleText = text.map((t) => t.replaceAll('\u0000', ''));
+const ip = fc.oneof(fc.ipV4(), fc.ipV6(), text);
+const u32 = fc.oneof(fc.constantFrom(0, 1, 0xffffffff), fc.nat({ max: 0xffffffff }));
+const real = fc.oneof(fc.nat(), fc.double({ noNaN: true }), fc.constantFrom(2 ** 53 - 1, 1e300));
+const hostPort = maybe(
+  fc.record({ ip: maybe(ip), port: maybe(fc.nat({ max: 65535 })) }, { requiredKeys: [] }),
+);
+const counters = maybe(
+  fc.record({ packets: maybe(real), bytes: maybe(real) }, { requiredKeys: [] }),
+);
+const enumValue = (max: number) => maybe(fc.oneof(fc.nat({ max }), fc.nat({ max: 100 })));
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+const flowRecord: fc.Arbitrary<v1.IFlowRecord> = fc.record(
+  {
+    kind: maybe(fc.constantFrom(Kind.flow, Kind.backend, 7)),
+    node: maybe(text),
+    protocol: maybe(text),
+    client: hostPort,
+    entry: hostPort,
+    entryKind: enumValue(2),
+    backend: hostPort,
+    observedSource: hostPort,
+    snat: maybe(fc.boolean()),
+    cause: enumValue(4),
+    service: maybe(
+      fc.record(
+        { namespace: maybe(ruleText), name: maybe(ruleText), port: maybe(ruleText) },
+        { requiredKeys: [] },
+      ),
+    ),
+    externalTrafficPolicy: enumValue(1),
+    proxyMode: enumValue(2),
+    endpointLocal: maybe(fc.boolean()),
+    state: maybe(text),
+    conntrackId: maybe(u32),
+    observedAt: maybe(real),
+    closed: maybe(fc.boolean()),
+    originalCounters: counters,
+    replyCounters: counters,
+    zone: maybe(u32),
+    mark: maybe(u32),
+    entryNode: maybe(text),
+    backendNode: maybe(text),
+    snatRule: maybe(
+      fc.record(
+        { table: maybe(ruleText), chain: maybe(ruleText), rule: maybe(ruleText) },
+        { requiredKeys: [] },
+      ),
+    ),
+    backendPod: maybe(
+      fc.record(
+        { namespace: maybe(ruleText.map((t) => t.replaceAll('/', ''))), name: maybe(text) },
+        { requiredKeys: [] },
+      ),
+    ),
+    clientNode: maybe(text),
+    socketObserved: hostPort,
+    sampleRate: maybe(u32),
+  },
+  { requiredKeys: [] },
+);
+
+function identity(record: v1.IFlowRecord): string {
+  const c = canonical(record) as {
+    kind: v1.FlowRecord.Kind;
+    client: { ip: string; port: number } | null;
+    entry: { ip: string; port: number } | null;
+    backend: { ip: string; port: number } | null;
+    observedSource: { ip: string; port: number } | null;
+  };
+  const [src, dst] = c.kind === Kind.backend ? [c.observedSource, c.backend] : [c.client, c.entry];
+  return JSON.stringify([
+    record.node ?? '',
+    c.kind,
+    record.protocol ?? '',
+    record.conntrackId ?? 0,
+    src?.ip ?? '',
+    src?.port ?? 0,
+    dst?.ip ?? '',
+    dst?.port ?? 0,
+  ]);
+}
+
+describe('ClickHouseFlowStore', () => {
+  it('reports what the server supports', async () => {
+    const store = await newStore();
+    assert.match(store.features.version, /^\d+\.\d+/);
+  });
+
+  it('stores every field of a record and gives it back unchanged (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(flowRecord, { selector: identity, maxLength: 12 }),
+        async (records) => {
+          const store = await newStore();
+          assert.deepEqual(await store.write([batch('agent', 1, records)], []), ['stored']);
+          const key = (r: Record<string, unknown>) => JSON.stringify(r);
+          assert.deepEqual(
+            (await all(store)).map(canonical).map(key).sort(),
+            records.map(canonical).map(key).sort(),
+          );
+          assert.equal(await store.countFlows(), records.length);
+          await store.dropDatabase();
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('updates a connection with its closed record and keeps first seen', async () => {
+    const store = await newStore();
+    const open = flow({ at: 100, ct: 7 });
+    open.originalCounters = { packets: 3, bytes: 180 };
+    open.snatRule = { table: 'nat', chain: 'KUBE-POSTROUTING', rule: '-j MASQUERADE' };
+    const closed: v1.IFlowRecord = {
+      ...open,
+      state: 'TIME_WAIT',
+      closed: true,
+      observedAt: 160,
+      originalCounters: { packets: 10, bytes: 900 },
+      replyCounters: { packets: 8, bytes: 4000 },
+      endpointLocal: false,
+      backendNode: 'n2',
+    };
+    await store.write([batch('n1', 1, [open])], []);
+    await store.write([batch('n1', 2, [closed])], []);
+    // A later record without backend node, then the open record resent (an agent restart):
+    // neither may erase what is known nor reopen the flow.
+    await store.write([batch('n1', 3, [{ ...closed, backendNode: null, observedAt: 170 }])], []);
+    await store.write([batch('n1', 1, [open], 'b2')], []);
+    // The agent's own closed record carries only the identity: what earlier records said stays.
+    const bare: v1.IFlowRecord = {
+      kind: Kind.flow,
+      node: 'n1',
+      protocol: 'tcp',
+      conntrackId: 7,
+      closed: true,
+      observedAt: 165,
+      client: open.client,
+      entry: open.entry,
+    };
+    await store.write([batch('n1', 4, [bare])], []);
+    assert.equal(await store.countFlows(), 1);
+    const [row] = (await store.queryFlows({ limit: 10 })).flows;
+    assert.deepEqual(canonical(row ?? {}), canonical({ ...closed, observedAt: 100 }));
+  });
+
+  it('keeps connections apart that differ in any identity field', async () => {
+    const store = await newStore();
+    const base = flow({ at: 1, ct: 1 });
+    const variants: v1.IFlowRecord[] = [
+      base,
+      { ...base, node: 'n2' },
+      { ...base, protocol: 'udp' },
+      { ...base, conntrackId: 2 },
+      { ...base, client: { ip: '203.0.113.2', port: 40000 } },
+      { ...base, client: { ip: '203.0.113.1', port: 40001 } },
+      { ...base, entry: { ip: '192.0.2.11', port: 30080 } },
+      { ...base, entry: { ip: '192.0.2.10', port: 30081 } },
+      { ...base, kind: Kind.backend },
+    ];
+    await store.write([batch('n1', 1, variants)], []);
+    assert.equal(await store.countFlows(), variants.length);
+    const backend = { ...base, kind: Kind.backend, client: { ip: '198.51.100.9', port: 1 } };
+    await store.write([batch('n1', 2, [backend])], []);
+    assert.equal(await store.countFlows(), variants.length);
+  });
+
+  it('stores a batch once per (node, boot id, sequence); a replay stores nothing', async () => {
+    const store = await newStore();
+    const b1 = batch('n1', 1, [flow({ at: 1, ct: 1 }), flow({ at: 1, ct: 2 })]);
+    const b2 = batch('n1', 2, [flow({ at: 2, ct: 3 })]);
+    assert.deepEqual(await store.write([b1], []), ['stored']);
+    assert.deepEqual(await store.write([b1], []), ['duplicate']);
+    assert.equal(await store.countFlows(), 2);
+    assert.deepEqual(await store.write([{ ...b1, flows: [flow({ at: 9, ct: 99 })] }], []), [
+      'duplicate',
+    ]);
+    assert.equal(await store.countFlows(), 2);
+    const other = batch('n2', 1, [flow({ node: 'n2', at: 3, ct: 4 })]);
+    const reboot = batch('n1', 1, [flow({ at: 4, ct: 5 })], 'b2');
+    assert.deepEqual(await store.write([b2, b2, b1, other, reboot], []), [
+      'stored',
+      'duplicate',
+      'duplicate',
+      'stored',
+      'stored',
+    ]);
+    assert.equal(await store.countFlows(), 5);
+    assert.equal(await store.lastSequence('n1', 'b1'), 2);
+    assert.equal(await store.lastSequence('n1', 'b2'), 1);
+    assert.equal(await store.lastSequence('n2', 'b1'), 1);
+    assert.equal(await store.lastSequence('n3', 'b1'), 0);
+    assert.deepEqual(await store.write([batch('n1', 10, []), batch('n1', 5, [])], []), [
+      'stored',
+      'duplicate',
+    ]);
+    assert.equal(await store.lastSequence('n1', 'b1'), 10);
+    // A batch whose rows were written but whose progress was not (a crash between the two
+    // inserts) is written again: its rows merge with the first copy, nothing shows twice. The
+    // same rows under another boot id are that second copy.
+    const replayed = batch('n3', 1, [flow({ node: 'n3', at: 5, ct: 6 })]);
+    await store.write([replayed], []);
+    await store.write([{ ...replayed, bootId: 'b9' }], []); // same rows under another boot id
+    assert.equal(await store.countFlows(), 6);
+    const n3 = await store.queryFlows({ node: 'n3', limit: 10 });
+    assert.equal(n3.flows.length, 1);
+  });
+
+  it('replaces a node’s service states with each snapshot', async () => {
+    const store = await newStore();
+    const state = (node: string, name: string): v1.IServiceState => ({
+      node,
+      service: { namespace: 'shop', name, port: 'http' },
+      protocol: 'tcp',
+      nodePort: 30080,
+      loadBalancerIPs: ['192.0.2.50'],
+      externalTrafficPolicy: v1.TrafficPolicy.Local,
+      endpoints: [
+        { ip: '10.244.1.7', port: 8080, local: true },
+        { ip: '10.244.2.7', port: 8080 },
+      ],
+      localEndpoints: 1,
+      noLocalEndpointDrops: { packets: 2, bytes: 120 },
+      port: 80,
+    });
+    const canon = (s: v1.IServiceState) =>
+      v1.ServiceState.toObject(v1.ServiceState.fromObject(s), { defaults: true });
+    await store.write(
+      [
+        { ...batch('n1', 1, []), services: [state('n1', 'api'), state('n1', 'web')] },
+        { ...batch('n2', 1, []), services: [state('n2', 'api')] },
+      ],
+      [],
+    );
+    assert.deepEqual((await store.serviceStates()).map(canon), [
+      canon(state('n1', 'api')),
+      canon(state('n1', 'web')),
+      canon(state('n2', 'api')),
+    ]);
+    await store.write([batch('n1', 2, [flow({ at: 1 })])], []);
+    await store.write([{ ...batch('n2', 1, []), services: [] }], []);
+    assert.equal((await store.serviceStates()).length, 3);
+    await store.write([{ ...batch('n1', 3, []), services: [state('n1', 'db')] }], []);
+    assert.deepEqual((await store.serviceStates()).map(canon), [
+      canon(state('n1', 'db')),
+      canon(state('n2', 'api')),
+    ]);
+    await store.write([{ ...batch('n2', 2, []), services: [] }], []);
+    assert.deepEqual((await store.serviceStates()).map(canon), [canon(state('n1', 'db'))]);
+    // prune drops the replaced snapshots and keeps each node's latest.
+    await store.prune(0);
+    assert.deepEqual((await store.serviceStates()).map(canon), [canon(state('n1', 'db'))]);
+    const [rows] = await store.rawSelect(`SELECT count() FROM ${store.database}.service_states`);
+    assert.deepEqual(rows, ['3']); // n1: header and one state; n2: the empty snapshot's header
+  });
+
+  it('sets the backend node and socket of a stored entry flow from links', async () => {
+    const store = await newStore();
+    const entry = flow({ at: 5, ct: 11 });
+    await store.write([batch('n1', 1, [entry])], []);
+    // A link to an unknown connection shows nothing and does not fail.
+    await store.write(
+      [],
+      [
+        { entry, backendNode: 'n3' },
+        { entry: flow({ at: 5, ct: 12 }), backendNode: 'n2' },
+      ],
+    );
+    assert.equal(await store.countFlows(), 1);
+    const [stored] = (await store.queryFlows({ node: 'n3', limit: 5 })).flows;
+    assert.equal(stored?.backendNode, 'n3');
+    assert.equal(stored.socketObserved, undefined);
+    // Links in the same call as the batch that stores the entry apply after it.
+    const later = flow({ at: 6, ct: 13 });
+    await store.write([batch('n1', 2, [later])], [{ entry: later, backendNode: 'n2' }]);
+    assert.equal((await store.queryFlows({ node: 'n2', limit: 5 })).flows[0]?.conntrackId, 13);
+    // The socket comes with a later link; a link without one keeps it.
+    const socketObserved = { ip: '::ffff:203.0.113.11', port: 51539 };
+    await store.write([], [{ entry, backendNode: 'n3', socketObserved }]);
+    await store.write([], [{ entry, backendNode: 'n3', socketObserved: null }]);
+    const [linked] = (await store.queryFlows({ node: 'n3', limit: 5 })).flows;
+    assert.deepEqual(linked?.socketObserved, socketObserved);
+    assert.deepEqual(canonical(linked), canonical({ ...entry, backendNode: 'n3', socketObserved }));
+    assert.equal(await store.countFlows(), 2);
+  });
+
+  it('finds a client in its IPv4, IPv4-mapped and IPv6 forms', async () => {
+    const store = await newStore();
+    const v4 = flow({ client: '198.51.100.7', at: 10, ct: 1 });
+    const mapped = flow({ client: '::ffff:198.51.100.7', at: 11, ct: 2 });
+    const v6 = flow({ client: '2001:db8::7', at: 12, ct: 3 });
+    const odd = flow({ client: '0.0.0.0', at: 13, ct: 4 });
+    await store.write([batch('n1', 1, [v4, mapped, v6, odd])], []);
+    const clients = async (client: string): Promise<string[]> =>
+      (await store.queryFlows({ client, limit: 10 })).flows.map((r) => r.client?.ip ?? '');
+    assert.deepEqual(await clients('198.51.100.7'), ['::ffff:198.51.100.7', '198.51.100.7']);
+    assert.deepEqual(await clients('::ffff:198.51.100.7'), ['::ffff:198.51.100.7', '198.51.100.7']);
+    assert.deepEqual(await clients('2001:db8:0::7'), ['2001:db8::7']);
+    assert.deepEqual(await clients('::'), []);
+    assert.deepEqual(await clients('not an ip'), []);
+  });
+
+  it('treats hostile filter text as data, never as SQL', async () => {
+    const store = await newStore();
+    await store.write([batch('n1', 1, [flow({ at: 1, service: ['shop', 'api', 'http'] })])], []);
+    for (const text of [
+      "n1' OR 1=1 --",
+      "x\\' OR '1'='1",
+      'a\u0000b',
+      "shop/api' OR 1=1 --",
+      '`; DROP TABLE flows',
+    ]) {
+      assert.deepEqual((await store.queryFlows({ node: text, limit: 5 })).flows, []);
+      assert.deepEqual((await store.queryFlows({ service: `${text}/x`, limit: 5 })).flows, []);
+      assert.deepEqual((await store.queryFlows({ client: text, limit: 5 })).flows, []);
+      assert.equal(await store.lastSequence(text, text), 0);
+    }
+    assert.equal(await store.countFlows(), 1);
+  });
+
+  describe('queries', () => {
+    let store: ClickHouseFlowStore;
+    const records: v1.IFlowRecord[] = [];
+    before(async () => {
+      store = await newStore();
+      const services: [string, string, string][] = [
+        ['shop', 'api', 'http'],
+        ['shop', 'api', 'grpc'],
+        ['shop', 'web', 'http'],
+        ['ops', 'api', 'http'],
+      ];
+      let ct = 0;
+      for (let i = 0; i < 240; i++) {
+        const node = `n${(i % 3) + 1}`;
+        const backendKind = i % 5 === 0;
+        records.push(
+          flow({
+            node,
+            kind: backendKind ? Kind.backend : Kind.flow,
+            client: `203.0.113.${i % 7}`,
+            clientPort: 1000 + i,
+            service: services[i % services.length],
+            // Distinct times: the order between equal times is the store's own (tested below).
+            at: 1000 + i / 2,
+            ct: ++ct,
+            ...(backendKind
+              ? { entryNode: `n${((i + 1) % 3) + 1}` }
+              : i % 4 === 0
+                ? { backendNode: `n${((i + 2) % 3) + 1}` }
+                : {}),
+          }),
+        );
+      }
+      records.push(
+        v1.FlowRecord.fromObject({
+          ...flow({ node: 'n2', entryNode: 'n1', at: 1050.25, ct: ++ct }),
+          kind: 7,
+        }),
+      );
+      await store.write(
+        [batch('all', 1, records.slice(0, 100)), batch('all', 2, records.slice(100))],
+        [],
+      );
+    });
+
+    function model(filter: AsyncFlowFilter): v1.IFlowRecord[] {
+      const service = filter.service;
+      return records
+        .filter((r) => {
+          if (filter.includeBackend !== true && r.kind !== Kind.flow) return false;
+          if (filter.client !== undefined && r.client?.ip !== filter.client) return false;
+          if (service !== undefined) {
+            const name = `${r.service?.namespace}/${r.service?.name}`;
+            if (name !== service && `${name}:${r.service?.port}` !== service) return false;
+          }
+          if (
+            filter.node !== undefined &&
+            r.node !== filter.node &&
+            r.entryNode !== filter.node &&
+            r.backendNode !== filter.node
+          ) {
+            return false;
+          }
+          if (filter.since !== undefined && (r.observedAt ?? 0) < filter.since) return false;
+          if (filter.until !== undefined && (r.observedAt ?? 0) >= filter.until) return false;
+          return true;
+        })
+        .sort((a, b) => (b.observedAt ?? 0) - (a.observedAt ?? 0))
+        .slice(0, filter.limit);
+    }
+
+    const cases: [string, AsyncFlowFilter][] = [
+      ['no filter: the most recent entry flows', { limit: 15 }],
+      ['limit larger than the data', { limit: 10_000 }],
+      ['limit 0', { limit: 0 }],
+      ['client', { client: '203.0.113.3', limit: 10 }],
+      ['client unknown', { client: '203.0.113.99', limit: 10 }],
+      ['service, every port', { service: 'shop/api', limit: 20 }],
+      ['service, one port', { service: 'shop/api:grpc', limit: 20 }],
+      ['service with the same name in another namespace', { service: 'ops/api', limit: 500 }],
+      ['service unknown', { service: 'shop/nope', limit: 20 }],
+      ['service port unknown', { service: 'shop/web:grpc', limit: 20 }],
+      ['node: entry or backend node', { node: 'n2', limit: 500 }],
+      ['node unknown', { node: 'n9', limit: 10 }],
+      ['since', { since: 1100, limit: 500 }],
+      ['until (exclusive)', { until: 1010, limit: 500 }],
+      ['since and until', { since: 1020, until: 1030, limit: 500 }],
+      ['client and service', { client: '203.0.113.2', service: 'shop/api', limit: 50 }],
+      ['client, node and time', { client: '203.0.113.1', node: 'n3', since: 1030, limit: 50 }],
+      ['service, node and until', { service: 'shop/web:http', node: 'n1', until: 1090, limit: 7 }],
+      ['includeBackend', { includeBackend: true, limit: 30 }],
+      ['includeBackend with node', { includeBackend: true, node: 'n1', limit: 500 }],
+      ['includeBackend with client', { includeBackend: true, client: '203.0.113.0', limit: 500 }],
+      ['includeBackend with service', { includeBackend: true, service: 'shop/api', limit: 33 }],
+    ];
+    for (const [name, filter] of cases) {
+      it(name, async () => {
+        const expected = model(filter).map(canonical);
+        assert.deepEqual((await store.queryFlows(filter)).flows.map(canonical), expected);
+        if (filter.limit > 0 && !name.endsWith('unknown')) {
+          assert.ok(expected.length > 0, 'the case should match something');
+        }
+      });
+    }
+
+    it('pages through every case with cursors: each row exactly once, in query order', async () => {
+      for (const [name, filter] of cases) {
+        const expected = model({ ...filter, limit: 1_000_000 }).map(canonical);
+        const seen: Record<string, unknown>[] = [];
+        let after: FlowCursor | undefined;
+        for (let pages = 0; pages <= expected.length; pages++) {
+          const page = await store.queryFlows({ ...filter, limit: 7, ...(after ? { after } : {}) });
+          seen.push(...page.flows.map(canonical));
+          if (page.next === null) break;
+          after = page.next;
+        }
+        assert.deepEqual(seen, expected, name);
+      }
+    });
+
+    it('says there is no next page when the last page is exactly full', async () => {
+      const total = model({ limit: 1_000_000 }).length;
+      assert.equal((await store.queryFlows({ limit: total })).next, null);
+      assert.notEqual((await store.queryFlows({ limit: total - 1 })).next, null);
+    });
+
+    it('gives every connection first seen since a time, oldest first, in pages', async () => {
+      const since = await all(store);
+      assert.equal(since.length, records.length);
+      const times = since.map((r) => r.observedAt ?? 0);
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => a - b),
+      );
+      const later: v1.IFlowRecord[] = [];
+      for await (const record of store.flowsSince(1100)) later.push(record);
+      assert.equal(later.length, records.filter((r) => (r.observedAt ?? 0) >= 1100).length);
+      // Small pages: the keyset walk neither skips nor repeats a connection.
+      const paged = await openClickHouseStore({
+        ...server().storeOptions(store.database.replaceAll('`', '')),
+        scanPageRows: 7,
+      });
+      stores.push(paged);
+      const walked: v1.IFlowRecord[] = [];
+      for await (const record of paged.flowsSince(Number.NEGATIVE_INFINITY)) walked.push(record);
+      assert.deepEqual(walked.map(canonical), since.map(canonical));
+    });
+
+    it('refuses a bad limit, cursor or service filter with an error naming the database', async () => {
+      await assert.rejects(store.queryFlows({ limit: -1 }), ClickHouseStoreError);
+      await assert.rejects(store.queryFlows({ limit: 1.5 }), ClickHouseStoreError);
+      await assert.rejects(
+        store.queryFlows({ limit: 1, after: { firstSeen: Number.NaN, key: 'x' } }),
+        ClickHouseStoreError,
+      );
+      await assert.rejects(
+        store.queryFlows({ limit: 1, after: { firstSeen: 1, key: "' OR 1=1 --" } }),
+        ClickHouseStoreError,
+      );
+      await assert.rejects(
+        store.queryFlows({ service: 'api', limit: 1 }),
+        (error: unknown) =>
+          error instanceof ClickHouseStoreError &&
+          error.message.includes('database') &&
+          error.code === 'STORE_INVALID_INPUT',
+      );
+    });
+  });
+
+  it('pages through connections of equal times without skipping or repeating one', async () => {
+    const store = await newStore();
+    const flows = Array.from({ length: 53 }, (_, i) =>
+      flow({ at: 500, ct: i + 1, client: `198.51.100.${i % 5}` }),
+    );
+    await store.write([batch('n1', 1, flows)], []);
+    const seen = new Set<number>();
+    let after: FlowCursor | undefined;
+    for (let pages = 0; pages < 60; pages++) {
+      const page = await store.queryFlows({ limit: 4, ...(after ? { after } : {}) });
+      for (const r of page.flows) {
+        assert.ok(!seen.has(r.conntrackId ?? 0), `conntrack id ${r.conntrackId} repeated`);
+        seen.add(r.conntrackId ?? 0);
+      }
+      // New flows arriving between pages do not disturb the pages after the cursor.
+      if (pages === 2) await store.write([batch('n1', 2, [flow({ at: 600, ct: 999 })])], []);
+      if (page.next === null) break;
+      after = page.next;
+    }
+    assert.equal(seen.size, 53);
+  });
+
+  it('prunes connections last seen before a time, whole days and single rows alike', async () => {
+    const store = await newStore();
+    const DAY = 86_400;
+    const old = flow({ at: 10 * DAY + 5, ct: 1 });
+    const longLived = flow({ at: 10 * DAY + 6, ct: 2 });
+    const sameDayOld = flow({ at: 12 * DAY + 10, ct: 3 });
+    const sameDayNew = flow({ at: 12 * DAY + 500, ct: 4 });
+    await store.write([batch('n1', 1, [old, longLived, sameDayOld, sameDayNew])], []);
+    // The long-lived connection is seen again on day 12: its day-10 row must stay.
+    await store.write([batch('n1', 2, [{ ...longLived, observedAt: 12 * DAY + 600 }])], []);
+    await store.write([], [{ entry: old, backendNode: 'n2' }]);
+    assert.equal(await store.countFlows(), 4);
+    assert.equal(await store.prune(12 * DAY + 100), 2);
+    assert.equal(await store.countFlows(), 2);
+    const left = (await all(store)).map((r) => r.conntrackId);
+    assert.deepEqual(left, [2, 4]);
+    assert.equal((await all(store))[0]?.observedAt, 10 * DAY + 6); // first seen kept
+    assert.equal(await store.prune(12 * DAY + 100), 0);
+    assert.equal(await store.prune(13 * DAY), 2);
+    assert.equal(await store.countFlows(), 0);
+  });
+
+  it('stores nothing of a write that fails, and stays usable', async () => {
+    const store = await newStore();
+    await store.write([batch('n1', 1, [flow({ at: 1, ct: 1 })])], []);
+    const broken = { ...flow({ at: 3, ct: 3 }), observedAt: Number.NaN };
+    await assert.rejects(
+      store.write([batch('n1', 2, [flow({ at: 2, ct: 2 })]), batch('n1', 3, [broken])], []),
+      (error: unknown) =>
+        error instanceof ClickHouseStoreError && error.code === 'STORE_WRITE_FAILED',
+    );
+    assert.equal(await store.countFlows(), 1);
+    assert.equal(await store.lastSequence('n1', 'b1'), 1);
+    assert.deepEqual(await store.write([batch('n1', 2, [flow({ at: 2, ct: 2 })])], []), ['stored']);
+  });
+
+  it('shares rows and sequences between two store instances on one database', async () => {
+    const first = await newStore();
+    const second = await openClickHouseStore(
+      server().storeOptions(first.database.replaceAll('`', '')),
+    );
+    stores.push(second);
+    await first.write([batch('n1', 1, [flow({ at: 1, ct: 1 })])], []);
+    assert.equal(await second.lastSequence('n1', 'b1'), 1);
+    // The agent fails over to the second collector and replays: nothing is stored twice.
+    assert.deepEqual(
+      await second.write(
+        [batch('n1', 1, [flow({ at: 1, ct: 1 })]), batch('n1', 2, [flow({ at: 2, ct: 2 })])],
+        [],
+      ),
+      ['duplicate', 'stored'],
+    );
+    // Halves that reached different collectors: the entry via one, its link via the other.
+    await second.write([], [{ entry: flow({ at: 1, ct: 1 }), backendNode: 'n2' }]);
+    const [linked] = (await first.queryFlows({ node: 'n2', limit: 5 })).flows;
+    assert.equal(linked?.conntrackId, 1);
+    assert.equal(await first.countFlows(), 2);
+    assert.equal(await second.countFlows(), 2);
+    // Opening again migrates nothing and keeps the data.
+    const third = await openClickHouseStore(
+      server().storeOptions(first.database.replaceAll('`', '')),
+    );
+    stores.push(third);
+    assert.equal(await third.countFlows(), 2);
+  });
+
+  it('refuses a database name that is not a plain identifier', async () => {
+    await assert.rejects(
+      openClickHouseStore(server().storeOptions('x`; DROP DATABASE system; --')),
+      (error: unknown) =>
+        error instanceof ClickHouseStoreError && error.code === 'STORE_INVALID_INPUT',
+    );
+  });
+
+  it('refuses a wrong password with an error naming the server', async () => {
+    await assert.rejects(
+      openClickHouseStore({ ...server().storeOptions('wrong'), passwordFile: '/dev/null' }),
+      (error: unknown) =>
+        error instanceof ClickHouseStoreError &&
+        error.code === 'STORE_OPEN_FAILED' &&
+        error.message.includes(server().url),
+    );
+  });
+});
