@@ -271,6 +271,7 @@ const COLUMNS: readonly Column[] = [
   { name: 'client_node', type: LC('Nullable(String)'), merge: lastKnown('client_node') },
   ...hostPort('socket', (c) => lastKnown(c, 'isNotNull(socket_ip)')),
   { name: 'sample_rate', type: 'UInt32', merge: first('sample_rate') },
+  { name: 'incarnation', type: 'UInt32', merge: first('incarnation') },
 ];
 /** The socket's flags and text come from the row that brought the socket, not the first row. */
 const SOCKET_FLAGS = lastKnown('ip_flags', 'isNotNull(socket_ip)');
@@ -335,8 +336,10 @@ interface Identity {
 function identityOf(record: v1.IFlowRecord): Identity {
   const kind = record.kind ?? FLOW;
   const { srcIp, srcPort, dstIp, dstPort } = connectionEnds(record);
-  const text = `${record.node ?? ''}\u0000${kind}\u0000${record.protocol ?? ''}\u0000${record.conntrackId ?? 0}\u0000${srcIp}\u0000${srcPort}\u0000${dstIp}\u0000${dstPort}`;
-  const [low, high] = hash64(text);
+  const tuple = `${record.node ?? ''}\u0000${kind}\u0000${record.protocol ?? ''}\u0000${record.conntrackId ?? 0}\u0000${srcIp}\u0000${srcPort}\u0000${dstIp}\u0000${dstPort}`;
+  // A later entry of a recycled conntrack id and tuple is a connection of its own.
+  const incarnation = record.incarnation ?? 0;
+  const [low, high] = hash64(incarnation > 0 ? `${tuple}\u0000${incarnation}` : tuple);
   return { keyIp: encodeIp(srcIp).bytes, low, high };
 }
 
@@ -444,6 +447,7 @@ class FlowRowWriter {
     if (w.present(socket)) w.fixed(encodeIp(socket?.ip ?? '').bytes);
     w.uint16(socket?.port ?? 0);
     w.uint32(record.sampleRate ?? 0);
+    w.uint32(record.incarnation ?? 0);
     this.rows++;
   }
 
@@ -490,6 +494,7 @@ class FlowRowWriter {
     if (w.present(ip)) w.fixed(ip?.bytes ?? ZERO_IP);
     w.uint16(socket?.port ?? 0);
     w.uint32(0); // sample_rate
+    w.uint32(entry.incarnation ?? 0);
     this.rows++;
   }
 
@@ -568,6 +573,7 @@ function toRecord(row: (string | null)[]): {
   const socketIp = next();
   const socketPort = num();
   const sampleRate = num();
+  const incarnation = num();
   const socketFlags = num();
   const socketText = next() ?? '';
 
@@ -642,6 +648,7 @@ function toRecord(row: (string | null)[]): {
     };
   }
   if (sampleRate !== 0) record.sampleRate = sampleRate;
+  if (incarnation !== 0) record.incarnation = incarnation;
   return { record, key: `${keyHex.toLowerCase()}:${ident}`, firstSeen };
 }
 

@@ -155,6 +155,7 @@ const flowRecord: fc.Arbitrary<v1.IFlowRecord> = fc.record(
     clientNode: maybe(text),
     socketObserved: hostPort,
     sampleRate: maybe(u32),
+    incarnation: maybe(fc.integer({ min: 0, max: 3 })),
   },
   { requiredKeys: [] },
 );
@@ -177,6 +178,7 @@ function identity(record: v1.IFlowRecord): string {
     src?.port ?? 0,
     dst?.ip ?? '',
     dst?.port ?? 0,
+    record.incarnation ?? 0,
   ]);
 }
 
@@ -257,6 +259,7 @@ describe('ClickHouseFlowStore', () => {
       { ...base, entry: { ip: '192.0.2.11', port: 30080 } },
       { ...base, entry: { ip: '192.0.2.10', port: 30081 } },
       { ...base, kind: Kind.backend },
+      { ...base, incarnation: 1 },
     ];
     await store.write([batch('n1', 1, variants)], []);
     assert.equal(await store.countFlows(), variants.length);
