@@ -220,13 +220,28 @@ async function runOnce(
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'snatscope-ingest-bench-'));
   const results: Record<string, { medianRate: number; peakRssMb: number }> = {};
+  const ratios: number[] = [];
   try {
+    // Interleaved (SQLite, then none, per run): on a shared machine the load changes between
+    // runs, so each run's ratio compares two measurements taken under the same load.
+    const runs: Record<'sqlite' | 'none', { rate: number; rssMb: number }[]> = {
+      sqlite: [],
+      none: [],
+    };
+    for (let run = 0; run < Number(values.runs); run++) {
+      const sqlite = await runOnce('sqlite', dir, run);
+      const none = await runOnce('none', dir, run);
+      runs.sqlite.push(sqlite);
+      runs.none.push(none);
+      ratios.push(sqlite.rate / none.rate);
+      process.stderr.write(
+        `  run ${run + 1}: SQLite / none = ${(sqlite.rate / none.rate).toFixed(2)}\n`,
+      );
+    }
     for (const store of ['sqlite', 'none'] as const) {
-      const runs = [];
-      for (let run = 0; run < Number(values.runs); run++) runs.push(await runOnce(store, dir, run));
       results[store] = {
-        medianRate: Math.round(median(runs.map((r) => r.rate))),
-        peakRssMb: Math.round(Math.max(...runs.map((r) => r.rssMb))),
+        medianRate: Math.round(median(runs[store].map((r) => r.rate))),
+        peakRssMb: Math.round(Math.max(...runs[store].map((r) => r.rssMb))),
       };
     }
   } finally {
@@ -239,13 +254,16 @@ async function main(): Promise<void> {
     batchFlows,
     window: Number(values.window),
     ...results,
+    ratios: ratios.map((r) => Number(r.toFixed(3))),
+    medianRatio: Number(median(ratios).toFixed(3)),
   };
   mkdirSync(join(root, 'bench', 'out'), { recursive: true });
   writeFileSync(join(root, 'bench', 'out', 'ingest.json'), JSON.stringify(summary, null, 2) + '\n');
   process.stdout.write(
     `| store | records/s (median of ${values.runs}) | collector peak RSS |\n|---|---|---|\n` +
       `| SQLite (stitch + correlate + store) | ${results.sqlite?.medianRate ?? 0} | ${results.sqlite?.peakRssMb ?? 0} MB |\n` +
-      `| none (stitch + correlate only) | ${results.none?.medianRate ?? 0} | ${results.none?.peakRssMb ?? 0} MB |\n`,
+      `| none (stitch + correlate only) | ${results.none?.medianRate ?? 0} | ${results.none?.peakRssMb ?? 0} MB |\n` +
+      `SQLite / none per run: ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${summary.medianRatio})\n`,
   );
 }
 

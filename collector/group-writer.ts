@@ -1,5 +1,6 @@
 // Group commit: agent messages that arrive close together are stored in one transaction, so the
-// cost of a durable commit (an fsync) is shared by every agent instead of paid per batch.
+// cost of a durable commit (an fsync) is shared by every agent instead of paid per batch. One
+// write is in flight at a time; what arrives meanwhile forms the next one.
 import type { BackendLink, FlowStore, StoreBatch, WriteOutcome } from './store.js';
 import type { CollectorMetrics } from './metrics.js';
 
@@ -21,6 +22,8 @@ export class GroupWriter {
   private links: BackendLink[] = [];
   private queuedRecords = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The store write in flight; its end starts the next one when messages queued meanwhile. */
+  private writing = false;
   private idle: (() => void)[] = [];
 
   constructor(
@@ -47,9 +50,9 @@ export class GroupWriter {
     this.schedule(this.config.maxDelayMs);
   }
 
-  /** Commits what is queued now and resolves when the queue is empty. */
+  /** Commits what is queued now and resolves when the queue is empty and no write is in flight. */
   async drain(): Promise<void> {
-    if (this.queue.length === 0 && this.links.length === 0) return;
+    if (this.queue.length === 0 && this.links.length === 0 && !this.writing) return;
     const done = new Promise<void>((resolve) => this.idle.push(resolve));
     this.schedule(0);
     await done;
@@ -65,33 +68,55 @@ export class GroupWriter {
   }
 
   private commit(): void {
+    if (this.writing) return; // the write in flight commits this queue when it ends
+    if (this.queue.length === 0 && this.links.length === 0) {
+      this.settleIdle();
+      return;
+    }
     const queue = this.queue;
     const links = this.links;
     this.queue = [];
     this.links = [];
     this.queuedRecords = 0;
+    this.writing = true;
     const end = this.metrics.storeWriteSeconds.startTimer();
-    try {
-      const outcomes = this.store.write(
+    this.store
+      .write(
         queue.map((p) => p.batch),
         links,
-      );
-      end();
-      this.metrics.storeBatchesPerWrite.observe(queue.length);
-      queue.forEach((pending, index) => {
-        pending.resolve(outcomes[index] ?? 'stored');
-      });
-    } catch (error) {
-      end();
-      this.metrics.storeErrors.inc();
-      const failure = new Error(
-        `storing ${queue.length} batches failed: ${(error as Error).message}`,
-        {
-          cause: error,
+      )
+      .then(
+        (outcomes) => {
+          end();
+          this.metrics.storeBatchesPerWrite.observe(queue.length);
+          queue.forEach((pending, index) => {
+            pending.resolve(outcomes[index] ?? 'stored');
+          });
         },
-      );
-      for (const pending of queue) pending.reject(failure);
-    }
+        (error: unknown) => {
+          end();
+          this.metrics.storeErrors.inc();
+          const failure = new Error(
+            `storing ${queue.length} batches failed: ${(error as Error).message}`,
+            { cause: error },
+          );
+          // What was queued behind the failed write fails too: a later batch of the same boot
+          // must not be stored past a lost one (its replay would then count as a duplicate).
+          const behind = this.queue;
+          this.queue = [];
+          this.links = [];
+          this.queuedRecords = 0;
+          for (const pending of [...queue, ...behind]) pending.reject(failure);
+        },
+      )
+      .finally(() => {
+        this.writing = false;
+        // Settling callbacks ran first (ingest marks a failed boot before this queue is written).
+        this.commit();
+      });
+  }
+
+  private settleIdle(): void {
     const idle = this.idle;
     this.idle = [];
     for (const resolve of idle) resolve();

@@ -1,4 +1,4 @@
-// SqliteFlowStore on real files in a temporary directory: round trip, upsert, dedupe, links,
+// SqliteFlowDb (the synchronous database behind SqliteFlowDb) on real files in a temporary directory: round trip, upsert, dedupe, links,
 // queries against a naive model, prune, reopen, index use, and a kill -9 in the middle of ingest.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,8 +10,13 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { v1 } from '../../proto/index.js';
-import { SqliteFlowStore, StoreError } from '../../collector/sqlite-store.js';
-import type { FlowCursor, FlowFilter, StoreBatch } from '../../collector/store.js';
+import { SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
+import {
+  StoreError,
+  type FlowCursor,
+  type FlowFilter,
+  type StoreBatch,
+} from '../../collector/store.js';
 import {
   CRASH_BATCH_RECORDS,
   CRASH_BOOT,
@@ -39,9 +44,14 @@ function canonical(record: v1.IFlowRecord): Record<string, unknown> {
   return v1.FlowRecord.toObject(v1.FlowRecord.fromObject(record), { defaults: true });
 }
 
-function all(store: SqliteFlowStore): v1.IFlowRecord[] {
+function all(store: SqliteFlowDb): v1.IFlowRecord[] {
   const records: v1.IFlowRecord[] = [];
-  store.forEachFlowSince(Number.NEGATIVE_INFINITY, (record) => records.push(record));
+  let after: FlowCursor | null = null;
+  do {
+    const page = store.flowsSincePage(Number.NEGATIVE_INFINITY, after, 7);
+    records.push(...page.flows);
+    after = page.next;
+  } while (after !== null);
   return records;
 }
 
@@ -183,14 +193,14 @@ function identity(record: v1.IFlowRecord): string {
   ]);
 }
 
-describe('SqliteFlowStore', () => {
+describe('SqliteFlowDb', () => {
   it('stores every field of a record and gives it back unchanged (property)', () => {
     fc.assert(
       fc.property(fc.uniqueArray(flowRecord, { selector: identity, maxLength: 12 }), (records) => {
-        const store = new SqliteFlowStore(newPath());
+        const store = new SqliteFlowDb(newPath());
         try {
           assert.deepEqual(store.write([batch('agent', 1, records)], []), ['stored']);
-          // forEachFlowSince is oldest first, ties in insertion order (a stable sort).
+          // flowsSincePage is oldest first, ties in insertion order (a stable sort).
           const expected = records
             .map(canonical)
             .sort((a, b) => (a.observedAt as number) - (b.observedAt as number));
@@ -205,7 +215,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('updates a connection with its closed record and keeps first_seen', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     const open = flow({ at: 100, ct: 7 });
     open.originalCounters = { packets: 3, bytes: 180 };
     const closed: v1.IFlowRecord = {
@@ -231,7 +241,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('keeps connections apart that differ in any identity field', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     const base = flow({ at: 1, ct: 1 });
     const variants: v1.IFlowRecord[] = [
       base,
@@ -254,7 +264,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('stores a batch once per (node, boot id, sequence)', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     const b1 = batch('n1', 1, [flow({ at: 1, ct: 1 }), flow({ at: 1, ct: 2 })]);
     const b2 = batch('n1', 2, [flow({ at: 2, ct: 3 })]);
     assert.deepEqual(store.write([b1], []), ['stored']);
@@ -288,7 +298,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('replaces a node’s service states with each snapshot', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     const state = (node: string, name: string): v1.IServiceState => ({
       node,
       service: { namespace: 'shop', name, port: 'http' },
@@ -333,7 +343,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('stores nothing of a write that fails, and stays usable', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     store.write([batch('n1', 1, [flow({ at: 1, ct: 1 })])], []);
     const fresh = flow({ node: 'fresh', service: ['new', 'svc', 'p'], at: 2, ct: 2 });
     // NaN is bound as NULL: the NOT NULL time column fails the statement mid-transaction.
@@ -351,22 +361,12 @@ describe('SqliteFlowStore', () => {
     assert.deepEqual(store.write([batch('n1', 2, [fresh])], []), ['stored']);
     assert.equal(store.queryFlows({ node: 'fresh', limit: 5 }).flows.length, 1);
     assert.equal(store.queryFlows({ service: 'new/svc:p', limit: 5 }).flows.length, 1);
-    // A callback's own error is not wrapped.
-    const mine = new Error('mine');
-    assert.throws(
-      () => {
-        store.forEachFlowSince(0, () => {
-          throw mine;
-        });
-      },
-      (error: unknown) => error === mine,
-    );
-    assert.equal(store.countFlows(), 2); // the connection is usable after the aborted iteration
+    assert.equal(store.countFlows(), 2);
     store.close();
   });
 
   it('sets the backend node of a stored entry flow from a link', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     const entry = flow({ at: 5, ct: 11 });
     store.write([batch('n1', 1, [entry])], []);
     // A link to an unknown connection updates nothing and does not fail.
@@ -388,7 +388,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('sets the backend socket of a stored entry flow from a link that carries it', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     const entry = flow({ at: 5, ct: 21 });
     store.write([batch('n1', 1, [entry])], [{ entry, backendNode: 'n2', socketObserved: null }]);
     assert.equal(store.queryFlows({ node: 'n2', limit: 5 }).flows[0]?.socketObserved, undefined);
@@ -401,10 +401,10 @@ describe('SqliteFlowStore', () => {
   });
 
   describe('queries', () => {
-    let store: SqliteFlowStore;
+    let store: SqliteFlowDb;
     const records: v1.IFlowRecord[] = [];
     before(() => {
-      store = new SqliteFlowStore(newPath());
+      store = new SqliteFlowDb(newPath());
       const services: [string, string, string][] = [
         ['shop', 'api', 'http'],
         ['shop', 'api', 'grpc'],
@@ -540,7 +540,11 @@ describe('SqliteFlowStore', () => {
       assert.throws(() => store.queryFlows({ limit: -1 }), StoreError);
       assert.throws(() => store.queryFlows({ limit: 1.5 }), StoreError);
       assert.throws(
-        () => store.queryFlows({ limit: 1, after: { firstSeen: Number.NaN, id: 1 } }),
+        () => store.queryFlows({ limit: 1, after: { firstSeen: Number.NaN, key: '1' } }),
+        StoreError,
+      );
+      assert.throws(
+        () => store.queryFlows({ limit: 1, after: { firstSeen: 1, key: 'x' } }),
         StoreError,
       );
       assert.throws(
@@ -592,7 +596,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('finds an IPv4 client by its IPv4-mapped IPv6 form and the other way round', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     // conntrack writes an IPv4 entry's client dotted, and an IPv6 entry's mapped one as inet_ntop does.
     store.write(
       [
@@ -612,7 +616,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('prunes rows last seen before a time, in chunks, keeping long-lived ones', () => {
-    const store = new SqliteFlowStore(newPath(), { pruneChunkRows: 3 });
+    const store = new SqliteFlowDb(newPath(), { pruneChunkRows: 3 });
     const flows: v1.IFlowRecord[] = [];
     for (let i = 0; i < 20; i++) flows.push(flow({ at: 100 + i, ct: i + 1 }));
     store.write([batch('n1', 1, flows)], []);
@@ -638,7 +642,7 @@ describe('SqliteFlowStore', () => {
 
   it('keeps flows, services and sequences across close and reopen', () => {
     const path = newPath();
-    const store = new SqliteFlowStore(path);
+    const store = new SqliteFlowDb(path);
     const flows = [
       flow({ at: 1, ct: 1, service: ['a', 'b', 'c'] }),
       flow({ at: 2, ct: 2, backendNode: 'n2' }),
@@ -647,7 +651,7 @@ describe('SqliteFlowStore', () => {
     const before = all(store).map(canonical);
     store.close();
     store.close(); // idempotent
-    const reopened = new SqliteFlowStore(path);
+    const reopened = new SqliteFlowDb(path);
     assert.deepEqual(all(reopened).map(canonical), before);
     assert.equal(reopened.lastSequence('n1', 'b1'), 7);
     assert.equal(reopened.serviceStates()[0]?.port, 80);
@@ -659,7 +663,7 @@ describe('SqliteFlowStore', () => {
   });
 
   it('keeps the SNAT rule, backend pod and client node when later records lack them', () => {
-    const store = new SqliteFlowStore(newPath());
+    const store = new SqliteFlowDb(newPath());
     const open: v1.IFlowRecord = {
       ...flow({ at: 100, ct: 9 }),
       snatRule: {
@@ -685,7 +689,7 @@ describe('SqliteFlowStore', () => {
 
   it('migrates a version 1 file: old rows stay, new fields are stored', () => {
     const path = newPath();
-    const store = new SqliteFlowStore(path);
+    const store = new SqliteFlowDb(path);
     store.write([batch('n1', 1, [flow({ at: 1, ct: 1 })])], []);
     store.close();
     // Turn the file back into version 1 (the columns that version did not have).
@@ -700,7 +704,7 @@ describe('SqliteFlowStore', () => {
     raw.pragma('user_version = 1');
     raw.close();
 
-    const migrated = new SqliteFlowStore(path);
+    const migrated = new SqliteFlowDb(path);
     const pod = { namespace: 'shop', name: 'web-1' };
     migrated.write([batch('n1', 2, [{ ...flow({ at: 2, ct: 2 }), backendPod: pod }])], []);
     const flows = all(migrated);
@@ -717,12 +721,12 @@ describe('SqliteFlowStore', () => {
 
   it('refuses a file with a newer schema, or not ours, naming the file', () => {
     const newer = newPath();
-    new SqliteFlowStore(newer).close();
+    new SqliteFlowDb(newer).close();
     const raw = new Database(newer);
     raw.pragma('user_version = 99');
     raw.close();
     assert.throws(
-      () => new SqliteFlowStore(newer),
+      () => new SqliteFlowDb(newer),
       (error: unknown) =>
         error instanceof StoreError &&
         error.code === 'STORE_SCHEMA_TOO_NEW' &&
@@ -732,7 +736,7 @@ describe('SqliteFlowStore', () => {
     const garbage = newPath();
     writeFileSync(garbage, 'this is not a database, it is a text file of some length'.repeat(100));
     assert.throws(
-      () => new SqliteFlowStore(garbage),
+      () => new SqliteFlowDb(garbage),
       (error: unknown) => error instanceof StoreError && error.message.includes(garbage),
     );
     const foreign = newPath();
@@ -740,11 +744,11 @@ describe('SqliteFlowStore', () => {
     other.pragma('application_id = 42');
     other.close();
     assert.throws(
-      () => new SqliteFlowStore(foreign),
+      () => new SqliteFlowDb(foreign),
       (error: unknown) => error instanceof StoreError && error.code === 'STORE_NOT_SNATSCOPE',
     );
     assert.throws(
-      () => new SqliteFlowStore(join(dir, 'missing-dir', 'x.db')),
+      () => new SqliteFlowDb(join(dir, 'missing-dir', 'x.db')),
       (error: unknown) => error instanceof StoreError && error.code === 'STORE_OPEN_FAILED',
     );
   });
@@ -778,7 +782,7 @@ describe('SqliteFlowStore', () => {
     }
 
     function assertExactly(path: string, sequence: number): void {
-      const store = new SqliteFlowStore(path);
+      const store = new SqliteFlowDb(path);
       try {
         assert.equal(store.lastSequence(CRASH_NODE, CRASH_BOOT), sequence);
         assert.equal(store.countFlows(), sequence * CRASH_BATCH_RECORDS);
@@ -800,7 +804,7 @@ describe('SqliteFlowStore', () => {
     it('keeps whole batches only when killed in the middle of writing', async () => {
       const path = newPath();
       const acked = await killAfter(path, ['run'], 40);
-      const store = new SqliteFlowStore(path);
+      const store = new SqliteFlowDb(path);
       const stored = store.lastSequence(CRASH_NODE, CRASH_BOOT);
       store.close();
       // The kill lands while later writes go on: those may or may not be committed, but an
