@@ -131,7 +131,11 @@ export class Collector {
       maxServiceStateBytes: this.limits.serviceStateBytes,
     });
     this.metrics.attach(this.correlator, this.stitcher, this.store);
-    this.writer = new GroupWriter(this.store, this.metrics, { maxDelayMs: 10, maxRecords: 20_000 });
+    this.writer = new GroupWriter(this.store, this.metrics, {
+      maxDelayMs: 10,
+      maxRecords: 20_000,
+      writesInFlight: 2,
+    });
     // Read now, so that unusable files stop the start-up; polled for changes from start() on.
     const credentialsLog = log.child({ component: 'credentials' });
     const watch = {

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { v1 } from '../proto/index.js';
 import type { SqliteFlowDbOptions } from './sqlite-flow-db.js';
+import { encodeWrite, type WireWrite } from './store-wire.js';
 import {
   StoreError,
   type StoreErrorCode,
@@ -20,7 +21,10 @@ import {
 /** The calls the worker answers, as the main thread sees them (arguments and result). */
 export interface SqliteCalls {
   lastSequence(node: string, bootId: string): number;
-  write(batches: StoreBatch[], links: BackendLink[]): WriteOutcome[];
+  /** Batches and links encoded (store-wire.ts). */
+  write(write: WireWrite): WriteOutcome[];
+  /** Writes again after a failed one: until then the worker fails every write (see write()). */
+  resumeWrites(): void;
   queryFlows(filter: FlowFilter): FlowPage;
   serviceStates(): v1.IServiceState[];
   flowsSincePage(
@@ -134,7 +138,7 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   write(batches: StoreBatch[], links: BackendLink[]): Promise<WriteOutcome[]> {
-    return this.call('write', describeWrite(batches, links), [batches, links]);
+    return this.call('write', describeWrite(batches, links), [encodeWrite(batches, links)]);
   }
 
   queryFlows(filter: FlowFilter): Promise<FlowPage> {
@@ -203,6 +207,11 @@ export class SqliteFlowStore implements FlowStore {
     if (reply.ok) {
       call.resolve(reply.value);
     } else {
+      // Writes posted before this failure was seen here fail in the worker too (they may hold
+      // later batches of the same agents); the ones posted from now on are written again.
+      if (call.op === 'write') {
+        this.call('resumeWrites', 'resuming writes', []).catch(() => undefined);
+      }
       // The worker's message names the file and the statement or batch; the code is kept.
       const { code, message } = reply.error;
       call.reject(

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteFlowDb } from './sqlite-flow-db.js';
 import { StoreError } from './store.js';
+import { decodeWrite } from './store-wire.js';
 import type {
   SqliteCall,
   SqliteCalls,
@@ -29,10 +30,32 @@ try {
 // write waits at most one page.
 const REBUILD_PAGE_ROWS = 5000;
 
+// Set by a failed write until the main thread has seen it (resumeWrites): a write sent meanwhile
+// may hold later batches of the same agent boots, which must not be stored past the lost ones.
+let failedWrite: string | null = null;
+
 /** The synchronous calls, by name; prune is asynchronous so that writes run between its steps. */
 const calls: { [K in keyof SqliteCalls]: (...args: Parameters<SqliteCalls[K]>) => unknown } = {
   lastSequence: (node, bootId) => db.lastSequence(node, bootId),
-  write: (batches, links) => db.write(batches, links),
+  write: (wire) => {
+    if (failedWrite !== null) {
+      throw new StoreError(
+        'STORE_WRITE_FAILED',
+        path,
+        `not written: it was sent before an earlier write failed (${failedWrite})`,
+      );
+    }
+    const { batches, links } = decodeWrite(wire);
+    try {
+      return db.write(batches, links);
+    } catch (error) {
+      failedWrite = error instanceof Error ? error.message : String(error);
+      throw error;
+    }
+  },
+  resumeWrites: () => {
+    failedWrite = null;
+  },
   queryFlows: (filter) => db.queryFlows(filter),
   serviceStates: () => db.serviceStates(),
   flowsSincePage: (since, after) => db.flowsSincePage(since, after, REBUILD_PAGE_ROWS),

@@ -97,7 +97,10 @@ export interface FlowStore {
   /**
    * Stores batches and links, durably (crash-safe once it resolves). A batch whose sequence is not
    * above the stored one for its (node, bootId) stores nothing. A record with the identity of a
-   * stored one (same connection, e.g. its `closed` record) updates it.
+   * stored one (same connection, e.g. its `closed` record) updates it. Writes apply in call
+   * order, and a write called while an earlier one was pending fails if that one failed: the
+   * group writer keeps two in flight, and a later batch of an agent boot must never be stored
+   * past a lost one (its replay would count as a duplicate).
    */
   write(batches: StoreBatch[], links: BackendLink[]): Promise<WriteOutcome[]>;
   /** Matching flows, most recent first, at most filter.limit, from filter.after on. */

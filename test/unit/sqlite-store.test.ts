@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { SqliteFlowStore } from '../../collector/sqlite-store.js';
 import { StoreError, type StoreBatch } from '../../collector/store.js';
 import { v1 } from '../../proto/index.js';
@@ -32,19 +33,35 @@ function batch(sequence: number, observedAt: number): StoreBatch {
 
 describe('SqliteFlowStore (worker thread)', () => {
   it('fails a write with the file, the batch and SQLite’s reason; the store stays usable', async () => {
-    const store = new SqliteFlowStore(join(dir, 'errors.db'));
+    const path = join(dir, 'errors.db');
+    const store = new SqliteFlowStore(path, { busyTimeoutMs: 50 });
     try {
       await store.opened;
-      // NaN is bound as NULL: the NOT NULL time column fails the statement of batch 3.
       await assert.rejects(
-        store.write([batch(2, 2), batch(3, Number.NaN)], []),
+        store.write([batch(-1, 1)], []),
         (error: unknown) =>
           error instanceof StoreError &&
-          error.code === 'STORE_WRITE_FAILED' &&
-          error.message.includes(store.path) &&
-          error.message.includes('node n1 boot b1 sequence 3') &&
-          /NOT NULL/.test(error.message),
+          error.code === 'STORE_INVALID_INPUT' &&
+          error.message.includes(path) &&
+          error.message.includes('node n1 boot b1 has sequence -1'),
       );
+      // Another process holds the write lock (a backup, a stuck writer): SQLite's reason crosses.
+      const other = new Database(path);
+      other.exec('BEGIN EXCLUSIVE');
+      try {
+        await assert.rejects(
+          store.write([batch(2, 2), batch(3, 3)], []),
+          (error: unknown) =>
+            error instanceof StoreError &&
+            error.code === 'STORE_WRITE_FAILED' &&
+            error.message.includes(path) &&
+            error.message.includes('writing 2 batches (2 records)') &&
+            /database is locked/.test(error.message),
+        );
+      } finally {
+        other.exec('ROLLBACK');
+        other.close();
+      }
       assert.deepEqual(await store.write([batch(2, 2)], []), ['stored']);
       assert.equal(await store.countFlows(), 1);
     } finally {
