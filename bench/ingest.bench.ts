@@ -66,7 +66,11 @@ async function collectorRole(): Promise<void> {
   );
   await once(process, 'SIGTERM');
   await collector.stop();
-  process.stdout.write(JSON.stringify({ peakRssMb: peakRssMb() }) + '\n');
+  // Every thread of the process (the SQLite worker too), start-up included.
+  const cpu = process.cpuUsage();
+  process.stdout.write(
+    JSON.stringify({ peakRssMb: peakRssMb(), cpuSeconds: (cpu.user + cpu.system) / 1e6 }) + '\n',
+  );
 }
 
 /** One simulated agent's whole stream, encoded before the clock starts, and its record count. */
@@ -183,7 +187,7 @@ async function runOnce(
   store: 'sqlite' | 'none',
   dir: string,
   run: number,
-): Promise<{ rate: number; rssMb: number }> {
+): Promise<{ rate: number; rssMb: number; cpuUs: number }> {
   const db = join(dir, `run-${store}-${run}.db`);
   const collector = spawnRole(['--role', 'collector', '--store', store, '--db', db]);
   const ports = await firstJson(collector);
@@ -208,25 +212,47 @@ async function runOnce(
   const { seconds } = (await result) as { seconds: number };
   const exitRss = firstJson(collector);
   collector.kill('SIGTERM');
-  const { peakRssMb: rssMb } = (await exitRss) as { peakRssMb: number };
+  const { peakRssMb: rssMb, cpuSeconds } = (await exitRss) as {
+    peakRssMb: number;
+    cpuSeconds: number;
+  };
   await senderExit;
   const rate = Number(ready.records) / seconds;
+  // CPU per record does not depend on what else runs on the machine; the rate does.
+  const cpuUs = (cpuSeconds * 1e6) / Number(ready.records);
   process.stderr.write(
-    `  ${store} run ${run + 1}: ${Number(ready.records)} records in ${seconds.toFixed(2)} s = ${Math.round(rate)} records/s, collector peak RSS ${rssMb.toFixed(0)} MB\n`,
+    `  ${store} run ${run + 1}: ${Number(ready.records)} records in ${seconds.toFixed(2)} s = ${Math.round(rate)} records/s, collector CPU ${cpuUs.toFixed(1)} µs/record, peak RSS ${rssMb.toFixed(0)} MB\n`,
   );
-  return { rate, rssMb };
+  return { rate, rssMb, cpuUs };
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'snatscope-ingest-bench-'));
-  const results: Record<string, { medianRate: number; peakRssMb: number }> = {};
+  const results: Record<string, { medianRate: number; peakRssMb: number; cpuUsPerRecord: number }> =
+    {};
+  const ratios: number[] = [];
   try {
+    // Interleaved (SQLite, then none, per run): on a shared machine the load changes between
+    // runs, so each run's ratio compares two measurements taken under the same load.
+    const runs: Record<'sqlite' | 'none', { rate: number; rssMb: number; cpuUs: number }[]> = {
+      sqlite: [],
+      none: [],
+    };
+    for (let run = 0; run < Number(values.runs); run++) {
+      const sqlite = await runOnce('sqlite', dir, run);
+      const none = await runOnce('none', dir, run);
+      runs.sqlite.push(sqlite);
+      runs.none.push(none);
+      ratios.push(sqlite.rate / none.rate);
+      process.stderr.write(
+        `  run ${run + 1}: SQLite / none = ${(sqlite.rate / none.rate).toFixed(2)}\n`,
+      );
+    }
     for (const store of ['sqlite', 'none'] as const) {
-      const runs = [];
-      for (let run = 0; run < Number(values.runs); run++) runs.push(await runOnce(store, dir, run));
       results[store] = {
-        medianRate: Math.round(median(runs.map((r) => r.rate))),
-        peakRssMb: Math.round(Math.max(...runs.map((r) => r.rssMb))),
+        medianRate: Math.round(median(runs[store].map((r) => r.rate))),
+        peakRssMb: Math.round(Math.max(...runs[store].map((r) => r.rssMb))),
+        cpuUsPerRecord: Number(median(runs[store].map((r) => r.cpuUs)).toFixed(1)),
       };
     }
   } finally {
@@ -239,13 +265,16 @@ async function main(): Promise<void> {
     batchFlows,
     window: Number(values.window),
     ...results,
+    ratios: ratios.map((r) => Number(r.toFixed(3))),
+    medianRatio: Number(median(ratios).toFixed(3)),
   };
   mkdirSync(join(root, 'bench', 'out'), { recursive: true });
   writeFileSync(join(root, 'bench', 'out', 'ingest.json'), JSON.stringify(summary, null, 2) + '\n');
   process.stdout.write(
-    `| store | records/s (median of ${values.runs}) | collector peak RSS |\n|---|---|---|\n` +
-      `| SQLite (stitch + correlate + store) | ${results.sqlite?.medianRate ?? 0} | ${results.sqlite?.peakRssMb ?? 0} MB |\n` +
-      `| none (stitch + correlate only) | ${results.none?.medianRate ?? 0} | ${results.none?.peakRssMb ?? 0} MB |\n`,
+    `| store | records/s (median of ${values.runs}) | collector CPU µs/record | collector peak RSS |\n|---|---|---|---|\n` +
+      `| SQLite (stitch + correlate + store) | ${results.sqlite?.medianRate ?? 0} | ${results.sqlite?.cpuUsPerRecord ?? 0} | ${results.sqlite?.peakRssMb ?? 0} MB |\n` +
+      `| none (stitch + correlate only) | ${results.none?.medianRate ?? 0} | ${results.none?.cpuUsPerRecord ?? 0} | ${results.none?.peakRssMb ?? 0} MB |\n` +
+      `SQLite / none per run: ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${summary.medianRatio})\n`,
   );
 }
 

@@ -14,11 +14,15 @@ export class NullFlowStore implements FlowStore {
   private readonly sequences = new Map<string, number>();
   private flows = 0;
 
-  lastSequence(node: string, bootId: string): number {
-    return this.sequences.get(`${node}\u0000${bootId}`) ?? 0;
+  lastSequence(node: string, bootId: string): Promise<number> {
+    return Promise.resolve(this.sequences.get(`${node}\u0000${bootId}`) ?? 0);
   }
 
-  write(batches: StoreBatch[], _links: BackendLink[]): WriteOutcome[] {
+  write(batches: StoreBatch[], _links: BackendLink[]): Promise<WriteOutcome[]> {
+    return Promise.resolve(this.record(batches));
+  }
+
+  private record(batches: StoreBatch[]): WriteOutcome[] {
     return batches.map((batch) => {
       const key = `${batch.node}\u0000${batch.bootId}`;
       if (batch.sequence <= (this.sequences.get(key) ?? 0)) return 'duplicate';
@@ -28,27 +32,27 @@ export class NullFlowStore implements FlowStore {
     });
   }
 
-  queryFlows(_filter: FlowFilter): FlowPage {
-    return { flows: [], next: null };
+  queryFlows(_filter: FlowFilter): Promise<FlowPage> {
+    return Promise.resolve({ flows: [], next: null });
   }
 
-  serviceStates(): v1.IServiceState[] {
-    return [];
+  serviceStates(): Promise<v1.IServiceState[]> {
+    return Promise.resolve([]);
   }
 
-  forEachFlowSince(_since: number, _callback: (record: v1.IFlowRecord) => void): void {
-    // Nothing is kept.
+  // Nothing is kept.
+  async *flowsSince(_since: number): AsyncIterable<v1.IFlowRecord> {}
+
+  prune(_before: number): Promise<number> {
+    return Promise.resolve(0);
   }
 
-  pruneSteps(_before: number): Iterable<number> {
-    return [];
+  countFlows(): Promise<number> {
+    return Promise.resolve(this.flows);
   }
 
-  countFlows(): number {
-    return this.flows;
-  }
-
-  close(): void {
+  close(): Promise<void> {
     this.sequences.clear();
+    return Promise.resolve();
   }
 }

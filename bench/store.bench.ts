@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { v1 } from '../proto/index.js';
-import { SqliteFlowStore, type SqliteFlowStoreOptions } from '../collector/sqlite-store.js';
+import { SqliteFlowDb, type SqliteFlowDbOptions } from '../collector/sqlite-flow-db.js';
 import type { FlowFilter, StoreBatch } from '../collector/store.js';
 import { median } from './stats.js';
 
@@ -209,10 +209,10 @@ function fill(
   path: string,
   rows: number,
   batchesPerWrite: number,
-  options: SqliteFlowStoreOptions,
+  options: SqliteFlowDbOptions,
   progress: boolean,
 ): { rowsPerSecond: number; recordsPerSecond: number; writeMs: Latency; records: number } {
-  const store = new SqliteFlowStore(path, options);
+  const store = new SqliteFlowDb(path, options);
   const workload = new Workload(rows);
   const writeMs: number[] = [];
   let busy = 0;
@@ -304,7 +304,7 @@ try {
   log(`  ${filled.rowsPerSecond.toLocaleString()} rows/s, ${(bytes / 2 ** 30).toFixed(2)} GiB`);
 
   // 3. Queries on the reopened file (the OS page cache is warm, as on a collector).
-  const store = new SqliteFlowStore(path);
+  const store = new SqliteFlowDb(path);
   const rowCount = store.countFlows();
   const measure = (name: string, makeFilter: () => FlowFilter): Record<string, unknown> => {
     const samples: number[] = [];
@@ -367,7 +367,7 @@ try {
 
   // Report.
   const lines = [
-    `## SqliteFlowStore, ${rowCount.toLocaleString()} rows (${NODES} nodes, ${CLIENTS.toLocaleString()} clients, ${SERVICES} Services, 7 days)`,
+    `## SqliteFlowDb, ${rowCount.toLocaleString()} rows (${NODES} nodes, ${CLIENTS.toLocaleString()} clients, ${SERVICES} Services, 7 days)`,
     '',
     '| measure | value |',
     '| --- | --- |',

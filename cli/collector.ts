@@ -226,15 +226,19 @@ export function collectorCommand(): Command {
         await collector.stop().catch(() => undefined);
         throw new CommandFailure(`collector: ${(error as Error).message}`);
       }
-      await new Promise<void>((resolve) => {
+      const stopped = new Promise<null>((resolve) => {
         const stop = (signal: string): void => {
           log.info({ signal }, 'collector stopping');
-          resolve();
+          resolve(null);
         };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
+      // A dead store ends the process with an error: agents fail over and replay what was not
+      // acknowledged, and the orchestrator restarts this one.
+      const failure = await Promise.race([stopped, collector.failed]);
       await collector.stop();
+      if (failure !== null) throw new CommandFailure(`collector: ${failure.message}`);
       log.info('collector stopped');
     });
 }

@@ -44,34 +44,17 @@ import {
   sqlString,
   sqlUInt,
 } from './clickhouse-sql.js';
-import type { BackendLink, FlowFilter, StoreBatch, WriteOutcome } from './store.js';
-
-// ---- the agreed async store boundary (store-interface.md). When merged with the async
-// collector/store.ts these four declarations are replaced by imports from it. ----
-/** A position in the query order: first seen (newest first), then a store-chosen tiebreak. */
-export interface FlowCursor {
-  firstSeen: number;
-  key: string;
-}
-/** A flow query whose cursor is the async boundary's. */
-export type AsyncFlowFilter = Omit<FlowFilter, 'after'> & { after?: FlowCursor };
-/** One page of a flow query. */
-export interface AsyncFlowPage {
-  flows: v1.IFlowRecord[];
-  next: FlowCursor | null;
-}
-/** The async FlowStore (store-interface.md). */
-export interface AsyncFlowStore {
-  lastSequence(node: string, bootId: string): Promise<number>;
-  write(batches: StoreBatch[], links: BackendLink[]): Promise<WriteOutcome[]>;
-  queryFlows(filter: AsyncFlowFilter): Promise<AsyncFlowPage>;
-  serviceStates(): Promise<v1.IServiceState[]>;
-  flowsSince(since: number): AsyncIterable<v1.IFlowRecord>;
-  prune(before: number): Promise<number>;
-  countFlows(): Promise<number>;
-  close(): Promise<void>;
-}
-// ---- end of the boundary copy ----
+import {
+  StoreError,
+  type BackendLink,
+  type FlowCursor,
+  type FlowFilter,
+  type FlowPage,
+  type FlowStore,
+  type StoreBatch,
+  type StoreErrorCode,
+  type WriteOutcome,
+} from './store.js';
 
 /** Where the store lives and how to log in; the password never comes from a command line. */
 export interface ClickHouseStoreOptions {
@@ -99,27 +82,11 @@ export interface ClickHouseStoreOptions {
   cluster?: string;
 }
 
-/** What a store operation failed at (the SQLite store's codes, plus the server's version). */
-export type ClickHouseStoreErrorCode =
-  | 'STORE_OPEN_FAILED'
-  | 'STORE_SCHEMA_TOO_NEW'
-  | 'STORE_INVALID_INPUT'
-  | 'STORE_WRITE_FAILED'
-  | 'STORE_READ_FAILED'
-  | 'STORE_PRUNE_FAILED';
+/** What a store operation failed at (the store boundary's codes). */
+export type ClickHouseStoreErrorCode = StoreErrorCode;
 
 /** A ClickHouse store failure; the message names the server and database. */
-export class ClickHouseStoreError extends Error {
-  constructor(
-    readonly code: ClickHouseStoreErrorCode,
-    readonly where: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${where}: ${message}`, options);
-    this.name = 'StoreError';
-  }
-}
+export class ClickHouseStoreError extends StoreError {}
 
 /** What the connected server can do, read once at open. */
 export interface ServerFeatures {
@@ -676,7 +643,7 @@ function serviceCondition(column: string, text: string, where: string): string {
 const CURSOR_KEY = /^([0-9a-f]{32}):(\d{1,20})$/;
 
 /** FlowStore on a ClickHouse database; open it with openClickHouseStore. */
-export class ClickHouseFlowStore implements AsyncFlowStore {
+export class ClickHouseFlowStore implements FlowStore {
   private lastVersion = 0n;
   private readonly db: string;
   private readonly where: string;
@@ -856,7 +823,7 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
   }
 
   /** Matching connections, newest first, at most filter.limit, from filter.after on. */
-  async queryFlows(filter: AsyncFlowFilter): Promise<AsyncFlowPage> {
+  async queryFlows(filter: FlowFilter): Promise<FlowPage> {
     if (!Number.isSafeInteger(filter.limit) || filter.limit < 0) {
       throw new ClickHouseStoreError(
         'STORE_INVALID_INPUT',
@@ -1106,11 +1073,7 @@ export class ClickHouseFlowStore implements AsyncFlowStore {
    * The SQL of a query: the connections that match (a pre-filter on rows, a superset) are merged
    * from all their rows, then filtered on the merged values. Null when nothing can match.
    */
-  private planQuery(
-    filter: AsyncFlowFilter,
-    direction: 'ASC' | 'DESC',
-    limit: number,
-  ): string | null {
+  private planQuery(filter: FlowFilter, direction: 'ASC' | 'DESC', limit: number): string | null {
     const t = this.all('flows');
     const pre: string[] = [];
     const post: string[] = [`countIf(row_kind = ${RECORD}) > 0`];

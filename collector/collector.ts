@@ -86,6 +86,10 @@ export class Collector {
   private pruning: Promise<void> = Promise.resolve();
   private stopping = false;
   private rebuilding = true;
+  /** The default SQLite store, whose opening start() awaits (null: the caller passed a store). */
+  private readonly sqlite: SqliteFlowStore | null;
+  /** Resolves with the store's fatal error (its worker died): the process must not go on. */
+  readonly failed: Promise<Error>;
   /** Ports actually bound (useful with port 0). */
   grpcPort = 0;
   httpPort = 0;
@@ -98,7 +102,21 @@ export class Collector {
     private readonly log: Logger,
     store?: FlowStore,
   ) {
-    this.store = store ?? new SqliteFlowStore(config.dbPath);
+    let fail: (error: Error) => void = () => undefined;
+    this.failed = new Promise((resolve) => {
+      fail = resolve;
+    });
+    this.sqlite =
+      store === undefined
+        ? new SqliteFlowStore(config.dbPath, {
+            onWorkerDeath: (error) => {
+              // Writes already fail (no acknowledgement); say so loudly, once, and let the owner exit.
+              log.fatal({ err: error }, 'the flow store failed; nothing more can be acknowledged');
+              fail(error);
+            },
+          })
+        : null;
+    this.store = store ?? (this.sqlite as SqliteFlowStore);
     this.limits = cacheLimits(config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
     this.metrics = new CollectorMetrics({
       maxServiceLabels: this.limits.services,
@@ -113,7 +131,11 @@ export class Collector {
       maxServiceStateBytes: this.limits.serviceStateBytes,
     });
     this.metrics.attach(this.correlator, this.stitcher, this.store);
-    this.writer = new GroupWriter(this.store, this.metrics, { maxDelayMs: 10, maxRecords: 20_000 });
+    this.writer = new GroupWriter(this.store, this.metrics, {
+      maxDelayMs: 10,
+      maxRecords: 20_000,
+      writesInFlight: 2,
+    });
     // Read now, so that unusable files stop the start-up; polled for changes from start() on.
     const credentialsLog = log.child({ component: 'credentials' });
     const watch = {
@@ -160,6 +182,7 @@ export class Collector {
 
   /** Rebuilds correlation from the store, then serves HTTP and gRPC. */
   async start(): Promise<void> {
+    await this.sqlite?.opened;
     const deps: HttpApiDeps = {
       store: this.store,
       correlator: this.correlator,
@@ -184,7 +207,7 @@ export class Collector {
       metricsListen === null
         ? this.httpPort
         : await this.listen(createMetricsServer(deps), metricsListen);
-    this.rebuild();
+    await this.rebuild();
     this.grpcServer.addService(ingestServiceDefinition, { Stream: this.ingest.handle });
     const { host, port } = this.config.grpcListen;
     const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -243,7 +266,7 @@ export class Collector {
     });
     // forceCloseConnections: a client still reading a page does not hold up the shutdown.
     await Promise.all(this.httpServers.map((app) => app.close()));
-    this.store.close();
+    await this.store.close();
   }
 
   /** Starts `app` on `address`; resolves with the bound port. */
@@ -264,20 +287,20 @@ export class Collector {
   }
 
   /** Feeds the last hour of stored flows and every node's service states to the correlator. */
-  private rebuild(): void {
+  private async rebuild(): Promise<void> {
     const started = Date.now();
     const byNode = new Map<string, v1.IServiceState[]>();
-    for (const state of this.store.serviceStates()) {
+    for (const state of await this.store.serviceStates()) {
       const node = state.node ?? '';
       byNode.set(node, [...(byNode.get(node) ?? []), state]);
     }
     for (const [node, states] of byNode) this.correlator.setServices(node, states);
     let flows = 0;
-    this.store.forEachFlowSince(Date.now() / 1000 - REBUILD_WINDOW_S, (record) => {
+    for await (const record of this.store.flowsSince(Date.now() / 1000 - REBUILD_WINDOW_S)) {
       // A stored row is one connection; its latest state may be closed, but it counts once.
       this.correlator.addFlow({ ...record, closed: false });
       flows++;
-    });
+    }
     this.rebuilding = false;
     this.log.info({ flows, ms: Date.now() - started }, 'correlation rebuilt from the store');
   }
@@ -302,12 +325,9 @@ export class Collector {
     const before = now / 1000 - this.config.retentionMs / 1000;
     let pruned = 0;
     try {
-      for (const deleted of this.store.pruneSteps(before)) {
-        pruned += deleted;
-        this.metrics.storePruned.inc(deleted);
-        if (this.stopping) break;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      // The store deletes in short steps and lets writes run between them.
+      pruned = await this.store.prune(before);
+      this.metrics.storePruned.inc(pruned);
     } catch (error) {
       this.metrics.storeErrors.inc();
       this.log.error(

@@ -16,7 +16,7 @@ import { parseDuration } from '../common/duration.js';
 import { flowToJson, summaryToJson, findingToJson } from '../proto/json.js';
 import type { Correlator } from './correlate.js';
 import type { ApiRefuseReason } from './metrics.js';
-import type { FlowCursor, FlowFilter, FlowStore } from './store.js';
+import { StoreError, type FlowCursor, type FlowFilter, type FlowStore } from './store.js';
 import { registerWebUi } from './ui/web-ui.js';
 
 declare module 'fastify' {
@@ -88,9 +88,9 @@ export function parseTimeParameter(name: string, text: string, nowSeconds: numbe
   return ms / 1000;
 }
 
-/** The opaque text of a cursor: base64url of [firstSeen, id]. */
+/** The opaque text of a cursor: base64url of [firstSeen, key]. */
 export function encodeCursor(cursor: FlowCursor): string {
-  return Buffer.from(JSON.stringify([cursor.firstSeen, cursor.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.firstSeen, cursor.key])).toString('base64url');
 }
 
 /** Reads a cursor this collector gave out; BadQuery for anything else. */
@@ -105,9 +105,9 @@ export function decodeCursor(text: string): FlowCursor {
     Array.isArray(value) &&
     value.length === 2 &&
     Number.isFinite(value[0]) &&
-    Number.isSafeInteger(value[1])
+    typeof value[1] === 'string'
   ) {
-    return { firstSeen: value[0] as number, id: value[1] as number };
+    return { firstSeen: value[0] as number, key: value[1] };
   }
   throw new BadQuery(`cursor=${text}: not a cursor from this API (use the "next" of a response)`);
 }
@@ -229,7 +229,9 @@ function baseApp(deps: HttpApiDeps, tls: HttpApiOptions['tls'], paths: string): 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof BadQuery || error.validation) {
+    // A store refusing the filter (a cursor it did not give out) is the client's error too.
+    const refusedByStore = error instanceof StoreError && error.code === 'STORE_INVALID_INPUT';
+    if (error instanceof BadQuery || error.validation || refusedByStore) {
       deps.refused('bad_query');
       return reply.code(400).send({ error: error.message });
     }
@@ -302,8 +304,8 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions): Fasti
   app.get<{ Querystring: FlowsQuery }>(
     '/api/v1/flows',
     { schema: { querystring: flowsQuerySchema } },
-    (request, reply) => {
-      const page = deps.store.queryFlows(flowFilter(request.query, Date.now() / 1000));
+    async (request, reply) => {
+      const page = await deps.store.queryFlows(flowFilter(request.query, Date.now() / 1000));
       const next = page.next === null ? null : encodeCursor(page.next);
       return reply
         .type('application/json')

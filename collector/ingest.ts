@@ -38,6 +38,8 @@ interface Session {
   progress: Progress | null;
   /** A write of this stream failed or the stream was refused: it takes nothing more. */
   ended: boolean;
+  /** Messages that came while the hello's progress was read from the store; null once bound. */
+  waiting: IngestRequest[] | null;
   /** Messages taken but not yet settled: acks wait for them, in order. */
   inFlight: Promise<void>;
 }
@@ -53,6 +55,8 @@ const INVALID_ARGUMENT = grpc.status.INVALID_ARGUMENT;
 export class IngestService {
   private readonly sessions = new Set<Session>();
   private readonly progress = new Map<string, Progress>();
+  /** Progress entries being read from the store, so that two hellos of a boot share one. */
+  private readonly loading = new Map<string, Promise<Progress>>();
   private closing = false;
 
   constructor(
@@ -85,6 +89,7 @@ export class IngestService {
       tokenNode,
       progress: null,
       ended: false,
+      waiting: null,
       inFlight: Promise.resolve(),
     };
     this.sessions.add(session);
@@ -99,7 +104,7 @@ export class IngestService {
       this.log.info({ node: session.node, peer: call.getPeer() }, 'agent stream closed');
     };
     call.on('end', () => {
-      void session.inFlight.then(() => {
+      void settledAll(session).then(() => {
         call.end();
       });
       close();
@@ -115,7 +120,7 @@ export class IngestService {
   async shutdown(): Promise<void> {
     this.closing = true;
     await this.writer.drain();
-    await Promise.all([...this.sessions].map((s) => s.inFlight));
+    await Promise.all([...this.sessions].map(settledAll));
     for (const session of this.sessions) {
       session.call.emit('error', {
         code: grpc.status.UNAVAILABLE,
@@ -150,6 +155,10 @@ export class IngestService {
   private receive(session: Session, request: IngestRequest): void {
     // Not acknowledged: the agent replays it to the next collector or stream.
     if (this.closing || session.ended) return;
+    if (session.waiting !== null) {
+      session.waiting.push(request);
+      return;
+    }
     if (!request.ok) {
       this.refuse(session, 0, 'undecodable', request.reason);
       return;
@@ -187,7 +196,7 @@ export class IngestService {
     }
     if (sequence <= progress.accepted) {
       this.metrics.ingestMessages.inc({ type, result: 'duplicate' });
-      this.ackAfter(session, Promise.resolve(), progress);
+      this.ackAfter(session, Promise.resolve());
       return;
     }
     progress.accepted = sequence;
@@ -230,7 +239,7 @@ export class IngestService {
         throw error;
       },
     );
-    this.ackAfter(session, write, progress);
+    this.ackAfter(session, write);
   }
 
   private hello(session: Session, hello: v1.IAgentHello): void {
@@ -261,43 +270,72 @@ export class IngestService {
       );
       return;
     }
-    const progress = this.progressOf(node, bootId);
     session.node = node;
     session.bootId = bootId;
-    session.progress = progress;
-    progress.users++;
-    this.metrics.ingestMessages.inc({ type: 'hello', result: 'stored' });
-    this.metrics.agentSeen(node, Date.now() / 1000);
-    this.log.info(
-      {
-        node,
-        bootId,
-        agentVersion: hello.agentVersion,
-        proxyMode: v1.ProxyMode[hello.proxyMode ?? v1.ProxyMode.iptables],
-        stored: progress.stored,
-      },
-      'agent connected',
-    );
-    // Messages a previous stream of this boot left in the writer must settle before the ack; after
-    // a failed write, this stream starts again from what is durably stored.
-    const settled = this.writer.drain().then(() => {
-      if (progress.failed && !session.ended) {
-        progress.failed = false;
-        progress.accepted = progress.stored;
-      }
+    // Messages after the hello wait for the boot's progress (the store's last sequence).
+    session.waiting = [];
+    const bound = this.progressOf(node, bootId).then((progress) => {
+      if (session.ended) return;
+      session.progress = progress;
+      // A stream that half-closed meanwhile is gone from `sessions`: its messages are still taken.
+      if (this.sessions.has(session)) progress.users++;
+      this.metrics.ingestMessages.inc({ type: 'hello', result: 'stored' });
+      this.metrics.agentSeen(node, Date.now() / 1000);
+      this.log.info(
+        {
+          node,
+          bootId,
+          agentVersion: hello.agentVersion,
+          proxyMode: v1.ProxyMode[hello.proxyMode ?? v1.ProxyMode.iptables],
+          stored: progress.stored,
+        },
+        'agent connected',
+      );
+      // Messages a previous stream of this boot left in the writer must settle before the ack;
+      // after a failed write, this stream starts again from what is durably stored.
+      const settled = this.writer.drain().then(() => {
+        if (progress.failed && !session.ended) {
+          progress.failed = false;
+          progress.accepted = progress.stored;
+        }
+      });
+      this.ackAfter(session, settled);
+      const waiting = session.waiting ?? [];
+      session.waiting = null;
+      for (const request of waiting) this.receive(session, request);
     });
-    this.ackAfter(session, settled, progress);
+    const previous = session.inFlight;
+    session.inFlight = Promise.all([previous, bound]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.log.error({ err: error, node, bootId }, 'reading the agent progress failed');
+        this.endSession(session, grpc.status.UNAVAILABLE, 'store read failed; reconnect');
+      },
+    );
   }
 
-  private progressOf(node: string, bootId: string): Progress {
+  /** The boot's progress entry, read from the store the first time. */
+  private async progressOf(node: string, bootId: string): Promise<Progress> {
     const key = `${node}\u0000${bootId}`;
-    let progress = this.progress.get(key);
-    if (!progress) {
-      const stored = this.store.lastSequence(node, bootId);
-      progress = { accepted: stored, stored, failed: false, users: 0, idleSince: Date.now() };
-      this.progress.set(key, progress);
+    const known = this.progress.get(key);
+    if (known) return known;
+    let load = this.loading.get(key);
+    if (!load) {
+      load = this.store.lastSequence(node, bootId).then((stored) => {
+        const progress = {
+          accepted: stored,
+          stored,
+          failed: false,
+          users: 0,
+          idleSince: Date.now(),
+        };
+        this.progress.set(key, progress);
+        return progress;
+      });
+      this.loading.set(key, load);
+      void load.finally(() => this.loading.delete(key)).catch(() => undefined);
     }
-    return progress;
+    return load;
   }
 
   private release(progress: Progress): void {
@@ -318,10 +356,12 @@ export class IngestService {
   }
 
   /** Acks the stored watermark once `settled` and everything taken before it on this stream are. */
-  private ackAfter(session: Session, settled: Promise<unknown>, progress: Progress): void {
+  private ackAfter(session: Session, settled: Promise<unknown>): void {
     const previous = session.inFlight;
     session.inFlight = Promise.all([previous, settled]).then(
       () => {
+        const progress = session.progress;
+        if (progress === null) return;
         if (session.node) this.metrics.agentSeen(session.node, Date.now() / 1000);
         session.call.write({ ack: { sequence: progress.stored } });
       },
@@ -344,4 +384,13 @@ export class IngestService {
       session.call.write({ rejection: { sequence, reason: details, code: INVALID_ARGUMENT } });
     });
   }
+}
+
+/** Waits until the session's message chain stops growing (a hello's binding adds to it later). */
+async function settledAll(session: Session): Promise<void> {
+  let current: Promise<void>;
+  do {
+    current = session.inFlight;
+    await current;
+  } while (current !== session.inFlight);
 }

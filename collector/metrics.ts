@@ -376,8 +376,8 @@ export class CollectorMetrics {
     name: 'snatscope_store_flows',
     help: 'Flow rows in the store (entry and backend records), counted at scrape time.',
     registers: [this.registry],
-    collect: () => {
-      this.collectStoreFlows();
+    collect: async () => {
+      await this.collectStoreFlows();
     },
   });
   /** Rows removed by retention. */
@@ -622,11 +622,11 @@ export class CollectorMetrics {
     }
   }
 
-  private collectStoreFlows(): void {
+  private async collectStoreFlows(): Promise<void> {
     const store = this.sources?.store;
     if (!store) return;
     try {
-      this.storeFlows.set(store.countFlows());
+      this.storeFlows.set(await store.countFlows());
     } catch {
       // A failing store must not fail the scrape: its error counter tells, the gauge keeps its value.
       this.storeErrors.inc();

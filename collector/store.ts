@@ -1,7 +1,36 @@
 // The collector's storage boundary. SQLite (sqlite-store.ts) is the default; a scale-out store
-// (ClickHouse) can implement the same interface later. Everything here is synchronous on purpose:
-// the ingest path batches many agent messages into one write() call (group commit).
+// (ClickHouse) implements the same interface. Every operation is asynchronous: a store may run on
+// another thread or across the network. The ingest path batches many agent messages into one
+// write() call (group commit) and acknowledges them only once it resolves.
 import type { v1 } from '../proto/index.js';
+
+/** What a store operation failed at. */
+export type StoreErrorCode =
+  | 'STORE_OPEN_FAILED'
+  | 'STORE_NOT_SNATSCOPE'
+  | 'STORE_SCHEMA_TOO_NEW'
+  | 'STORE_INVALID_INPUT'
+  | 'STORE_WRITE_FAILED'
+  | 'STORE_READ_FAILED'
+  | 'STORE_PRUNE_FAILED'
+  | 'STORE_WORKER_DIED';
+
+/**
+ * A store failure; the message names the store (file path or URL) and the operation. A filter the
+ * store cannot use (e.g. a cursor it did not give out) fails with STORE_INVALID_INPUT, which the
+ * HTTP API answers with 400.
+ */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    readonly where: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${where}: ${message}`, options);
+    this.name = 'StoreError';
+  }
+}
 
 /** One agent message to store: a batch of flow records or a node's service snapshot. */
 export interface StoreBatch {
@@ -44,14 +73,15 @@ export interface FlowFilter {
 }
 
 /**
- * A position in the query order (first seen, newest first; the row id breaks ties), so that pages
- * neither skip nor repeat rows while new flows arrive: keyset pagination, not an offset. (A row
- * whose first-seen time moves earlier between two pages, when an agent replays an older record of
- * the same connection, can show up on both; that is rare and never loses a row.)
+ * A position in the query order: first seen (newest first), then a store-chosen tiebreak, as an
+ * opaque string (SQLite: the row id), so that pages neither skip nor repeat rows while new flows
+ * arrive: keyset pagination, not an offset. (A row whose first-seen time moves earlier between two
+ * pages, when an agent replays an older record of the same connection, can show up on both; that
+ * is rare and never loses a row.)
  */
 export interface FlowCursor {
   firstSeen: number;
-  id: number;
+  key: string;
 }
 
 /** One page of a flow query: `next` is where the following page starts; null on the last page. */
@@ -63,26 +93,25 @@ export interface FlowPage {
 /** Storage of flows, service states and ingest progress. */
 export interface FlowStore {
   /** Highest sequence stored for this agent boot; 0 when none. */
-  lastSequence(node: string, bootId: string): number;
+  lastSequence(node: string, bootId: string): Promise<number>;
   /**
-   * Stores batches and links in one transaction, durably (crash-safe once it returns). A batch
-   * whose sequence is not above the stored one for its (node, bootId) stores nothing. A record
-   * with the identity of a stored one (same connection, e.g. its `closed` record) updates it.
+   * Stores batches and links, durably (crash-safe once it resolves). A batch whose sequence is not
+   * above the stored one for its (node, bootId) stores nothing. A record with the identity of a
+   * stored one (same connection, e.g. its `closed` record) updates it. Writes apply in call
+   * order, and a write called while an earlier one was pending fails if that one failed: the
+   * group writer keeps two in flight, and a later batch of an agent boot must never be stored
+   * past a lost one (its replay would count as a duplicate).
    */
-  write(batches: StoreBatch[], links: BackendLink[]): WriteOutcome[];
+  write(batches: StoreBatch[], links: BackendLink[]): Promise<WriteOutcome[]>;
   /** Matching flows, most recent first, at most filter.limit, from filter.after on. */
-  queryFlows(filter: FlowFilter): FlowPage;
+  queryFlows(filter: FlowFilter): Promise<FlowPage>;
   /** The latest service state of every node. */
-  serviceStates(): v1.IServiceState[];
-  /** Calls back with every stored record first seen at or after `since` (oldest first). */
-  forEachFlowSince(since: number, callback: (record: v1.IFlowRecord) => void): void;
-  /**
-   * Deletes flows last seen before `before` in short transactions, one per step, yielding the rows
-   * each deleted, so that the caller can let other work run between them. Throws a store error
-   * from the failing step.
-   */
-  pruneSteps(before: number): Iterable<number>;
+  serviceStates(): Promise<v1.IServiceState[]>;
+  /** Every stored record first seen at or after `since`, oldest first (correlation rebuild at start). */
+  flowsSince(since: number): AsyncIterable<v1.IFlowRecord>;
+  /** Deletes flows last seen before `before`, in steps that let other work run; resolves to rows deleted. */
+  prune(before: number): Promise<number>;
   /** Stored flow rows (entry and backend records). */
-  countFlows(): number;
-  close(): void;
+  countFlows(): Promise<number>;
+  close(): Promise<void>;
 }

@@ -10,10 +10,8 @@ import {
   ClickHouseStoreError,
   openClickHouseStore,
   type ClickHouseFlowStore,
-  type FlowCursor,
 } from '../../collector/clickhouse-store.js';
-import type { StoreBatch } from '../../collector/store.js';
-import type { AsyncFlowFilter } from '../../collector/clickhouse-store.js';
+import type { FlowCursor, FlowFilter, StoreBatch } from '../../collector/store.js';
 import { startClickHouse, type ClickHouseTestServer } from '../support/clickhouse-server.js';
 
 const { Kind, Cause, EntryKind } = v1.FlowRecord;
@@ -466,7 +464,7 @@ describe('ClickHouseFlowStore', () => {
       );
     });
 
-    function model(filter: AsyncFlowFilter): v1.IFlowRecord[] {
+    function model(filter: FlowFilter): v1.IFlowRecord[] {
       const service = filter.service;
       return records
         .filter((r) => {
@@ -492,7 +490,7 @@ describe('ClickHouseFlowStore', () => {
         .slice(0, filter.limit);
     }
 
-    const cases: [string, AsyncFlowFilter][] = [
+    const cases: [string, FlowFilter][] = [
       ['no filter: the most recent entry flows', { limit: 15 }],
       ['limit larger than the data', { limit: 10_000 }],
       ['limit 0', { limit: 0 }],

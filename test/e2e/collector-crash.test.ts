@@ -15,14 +15,14 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { SqliteFlowStore } from '../../collector/sqlite-store.js';
+import { SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
 import { eventually } from '../support/daemon.js';
 import { loopbackCollectorArgs, startCollector } from '../support/ingest-stream.js';
 import { startSyntheticAgent } from '../support/synthetic-agent.js';
 
 /** Stored rows of `node` and how many distinct connections they are. */
 function storedCounts(db: string, node: string): { rows: number; distinct: number } {
-  const store = new SqliteFlowStore(db);
+  const store = new SqliteFlowDb(db);
   try {
     const rows = store.queryFlows({ node, limit: 1_000_000 }).flows;
     return { rows: rows.length, distinct: new Set(rows.map((r) => r.conntrackId)).size };
@@ -181,7 +181,7 @@ describe('collector crash and disk faults', () => {
     } finally {
       await collector.daemon.stop();
     }
-    const store = new SqliteFlowStore(db);
+    const store = new SqliteFlowDb(db);
     try {
       const rows = store.queryFlows({ node: 'spool-1', limit: 1_000_000 }).flows;
       const ids = new Set(rows.map((r) => r.conntrackId));

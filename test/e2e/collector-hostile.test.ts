@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { SqliteFlowStore } from '../../collector/sqlite-store.js';
+import { SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
 import { checkFlowRecord } from '../../collector/validate.js';
 import { encodeAgentMessage } from '../../common/ingest-rpc.js';
 import { v1 } from '../../proto/index.js';
@@ -31,7 +31,7 @@ describe('collector against hostile agents', () => {
   const metrics = async (): Promise<string> => (await fetch(`${httpUrl}/metrics`)).text();
   /** Stored rows, read through a second connection to the collector's file. */
   const stored = (node: string): v1.IFlowRecord[] => {
-    const store = new SqliteFlowStore(db);
+    const store = new SqliteFlowDb(db);
     try {
       return store.queryFlows({ node, limit: 100_000, includeBackend: true }).flows;
     } finally {
@@ -219,7 +219,7 @@ describe('collector against hostile agents', () => {
     const rows = stored('fz');
     assert.ok(rows.length > 0, 'the valid batches among the random ones were stored');
     for (const row of rows) assert.equal(checkFlowRecord(row, 'fz'), null, JSON.stringify(row));
-    const others = new SqliteFlowStore(db);
+    const others = new SqliteFlowDb(db);
     try {
       const nodes = new Set(
         others.queryFlows({ limit: 100_000, includeBackend: true }).flows.map((r) => r.node),

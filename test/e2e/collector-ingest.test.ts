@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { SqliteFlowStore } from '../../collector/sqlite-store.js';
+import { SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
 import { runCli } from '../support/cli.js';
 import { eventually } from '../support/daemon.js';
 import {
@@ -202,7 +202,7 @@ describe('collector killed with SIGKILL mid-stream', () => {
     const api = services.find((s) => (s.service as Json).name === 'api');
     await collector.daemon.stop();
     assert.equal(api?.flows, total, 'every flow counted exactly once after the restart');
-    const store = new SqliteFlowStore(db);
+    const store = new SqliteFlowDb(db);
     try {
       assert.equal(store.countFlows(), total);
       assert.equal(store.lastSequence('k1', 'kill-test'), total / batch);

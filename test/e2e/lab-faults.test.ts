@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { SqliteFlowStore } from '../../collector/sqlite-store.js';
+import { SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
 import { defaultCluster } from '../../lab/cluster.js';
 import { createLab, newPrefix, type Lab } from '../../lab/lab.js';
 import { listNamespaces, runInNamespace } from '../../lab/netns.js';
@@ -72,7 +72,7 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
 
   /** Stored rows per reporting node, and the entry rows' count (one per connection). */
   function storedRows(db: string): Map<string, number> {
-    const store = new SqliteFlowStore(db);
+    const store = new SqliteFlowDb(db);
     try {
       const rows = new Map<string, number>();
       for (const row of store.queryFlows({ limit: 10_000_000, includeBackend: true }).flows) {

@@ -39,15 +39,17 @@ export function crashBatch(sequence: number): StoreBatch {
   return { node: CRASH_NODE, bootId: CRASH_BOOT, sequence, flows, services: null };
 }
 
-function main(args: string[]): void {
+async function main(args: string[]): Promise<void> {
   const [path, mode, stopAt] = args;
   if (path === undefined || (mode !== 'stop' && mode !== 'run')) {
     throw new Error('usage: store-crash-writer.ts <db> stop <N> | run');
   }
   const last = mode === 'stop' ? Number(stopAt) : Number.POSITIVE_INFINITY;
+  // The collector's store (worker thread): a write is durable once its promise resolves.
   const store = new SqliteFlowStore(path);
+  await store.opened;
   for (let sequence = 1; sequence <= last; sequence++) {
-    store.write([crashBatch(sequence)], []);
+    await store.write([crashBatch(sequence)], []);
     // Synchronous on purpose: the line must be out before the next write begins.
     writeSync(1, `stored ${sequence}\n`);
   }
@@ -55,4 +57,4 @@ function main(args: string[]): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

@@ -34,7 +34,7 @@ function labMetrics(options: ConstructorParameters<typeof CollectorMetrics>[0] =
   const metrics = new CollectorMetrics(options);
   const correlator = new Correlator({ upstreamCidrs: options.upstreamCidrs ?? [] });
   const stitcher = new Stitcher();
-  metrics.attach(correlator, stitcher, { countFlows: () => 42 });
+  metrics.attach(correlator, stitcher, { countFlows: () => Promise.resolve(42) });
   const { flows, states } = lab();
   for (const [node, list] of states) correlator.setServices(node, list);
   for (const record of flows) {

@@ -40,7 +40,7 @@ before(async () => {
     // Pairs of equal times: the row id must break the tie for pages to be stable.
     observedAt: 1_700_000_000 + Math.floor(i / 2),
   }));
-  store.write([{ node: 'n1', bootId: 'b', sequence: 1, flows, services: null }], []);
+  await store.write([{ node: 'n1', bootId: 'b', sequence: 1, flows, services: null }], []);
   deps = {
     store,
     correlator: new Correlator({ upstreamCidrs: [] }),
@@ -62,7 +62,7 @@ before(async () => {
 
 after(async () => {
   await api.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
