@@ -39,8 +39,8 @@ import { v1 } from '../proto/index.js';
 
 /** Where the agent's records go when they go to a collector. */
 export interface CollectorTarget {
-  /** HOST:PORT of the collector. */
-  address: string;
+  /** HOST:PORT of each collector replica (one stream at a time, the next one when it ends). */
+  addresses: readonly string[];
   security: TransportSecurity & { tokenFile: string | null };
   /** Unacknowledged messages are also kept here, so that a restart replays them; null: memory. */
   spoolDir: string | null;
@@ -350,7 +350,7 @@ async function collectorExporter(
   );
   return new CollectorExporter(
     {
-      address: target.address,
+      collectors: target.addresses,
       node,
       agentVersion: agentVersion(),
       proxyMode,

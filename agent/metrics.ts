@@ -223,6 +223,17 @@ export class AgentMetrics {
     help: '1 while a stream to the collector is open and its hello was acknowledged.',
     registers: [this.registry],
   });
+  readonly collectorTarget = new Gauge({
+    name: 'snatscope_agent_collector_target_connected',
+    help: 'Per configured collector target: 1 while the stream to it is open and its hello was acknowledged.',
+    labelNames: ['collector'],
+    registers: [this.registry],
+  });
+  readonly exportFailovers = new Counter({
+    name: 'snatscope_agent_export_failovers_total',
+    help: 'Times a stream ended and the next stream went to another configured collector target.',
+    registers: [this.registry],
+  });
   readonly exportErrors = new Counter({
     name: 'snatscope_agent_export_errors_total',
     help: 'Collector streams that ended in an error, by gRPC status name (or "setup": token or TLS files unreadable).',

@@ -61,7 +61,7 @@ interface AgentOptions extends TransportSecurityFlags {
   nodeIp: string[];
   podCidr: Cidr[];
   logLevel: string;
-  collector?: string;
+  collector: string[];
   spoolDir?: string;
   spoolMaxRecords: number;
   batchSize: number;
@@ -168,8 +168,11 @@ export function agentCommand(): Command {
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
     .option(
       '--collector <host:port>',
-      'continuous mode streams records to this collector instead of stdout (--once ignores it)',
-      collectorAddress,
+      'continuous mode streams records to this collector instead of stdout (--once ignores it); ' +
+        'repeat it for several replicas of one collector (sharing a store): the agent streams to ' +
+        'one and moves to the next when that stream fails',
+      (value: string, previous: string[]) => [...previous, collectorAddress(value)],
+      [],
     )
     .option(
       '--spool-dir <dir>',
@@ -246,16 +249,17 @@ async function runContinuous(options: AgentOptions): Promise<void> {
     { level: options.logLevel, base: { node: options.nodeName } },
     pino.destination(2),
   );
-  const collector: CollectorTarget | null = options.collector
-    ? {
-        address: options.collector,
-        security: transportSecurity(options, 'client'),
-        spoolDir: options.spoolDir ?? null,
-        spoolMaxRecords: options.spoolMaxRecords,
-        batchSize: options.batchSize,
-        batchDelayMs: options.batchDelay,
-      }
-    : null;
+  const collector: CollectorTarget | null =
+    options.collector.length > 0
+      ? {
+          addresses: options.collector,
+          security: transportSecurity(options, 'client'),
+          spoolDir: options.spoolDir ?? null,
+          spoolMaxRecords: options.spoolMaxRecords,
+          batchSize: options.batchSize,
+          batchDelayMs: options.batchDelay,
+        }
+      : null;
   let agent: Agent;
   try {
     agent = await Agent.create(

@@ -21,8 +21,16 @@ export const MAX_INGEST_MESSAGE_BYTES = 4 * 1024 * 1024;
 /**
  * Channel options every agent uses: keepalive pings find a dead collector behind a silent NAT;
  * the send bound fails a message the collector would refuse on our side, with a clear status.
+ * A collector name with several addresses (a headless Service) gets pick_first over a shuffled
+ * list: one connection per agent (round_robin would open one to every replica for a single
+ * stream), agents spread over the replicas, and grpc-js's pick_first tries the next address 250 ms
+ * into a connect that has not finished or at once when one is refused, so a dead replica still in
+ * DNS costs a stream little. The channel is new for every stream, so each reconnect resolves anew.
  */
 export const AGENT_CHANNEL_OPTIONS: Readonly<grpc.ChannelOptions> = Object.freeze({
+  'grpc.service_config': JSON.stringify({
+    loadBalancingConfig: [{ pick_first: { shuffleAddressList: true } }],
+  }),
   'grpc.keepalive_time_ms': 20_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 1,

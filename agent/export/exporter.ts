@@ -1,5 +1,6 @@
 // The pipeline's sink in continuous mode: batches records, numbers them in the spool, and streams
-// them to the collector over one long-lived Ingest stream, reconnecting with jittered backoff.
+// them to the collector over one long-lived Ingest stream, reconnecting with jittered backoff, to
+// the next configured collector replica when there are several (collector-rotation.ts).
 // Exactly-once storage is the collector's half of the bargain: it acks the highest sequence it
 // stored for (node, boot id), and the agent replays only what lies above that.
 import * as grpc from '@grpc/grpc-js';
@@ -15,12 +16,17 @@ import type { ExportState } from '../health.js';
 import type { AgentMetrics } from '../metrics.js';
 import type { RecordSink } from '../pipeline.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffConfig, type RandomSource } from './backoff.js';
+import { CollectorRotation } from './collector-rotation.js';
 import { countDrop, MessageTooLargeError, type Spool, type SpoolEntry } from './spool.js';
 
 /** Where and as whom the exporter connects. */
 export interface ExporterTarget {
-  /** The collector's HOST:PORT (a grpc-js target). */
-  readonly address: string;
+  /**
+   * The collector replicas' HOST:PORT (grpc-js targets), one stream at a time to one of them: the
+   * next one after a stream ends. A name that resolves to several addresses is one target; grpc-js
+   * picks among its addresses (AGENT_CHANNEL_OPTIONS).
+   */
+  readonly collectors: readonly string[];
   readonly node: string;
   readonly agentVersion: string;
   /** The proxy mode the node runs, asked for at every hello (the agent detects it as it reads). */
@@ -71,6 +77,8 @@ type StreamOutcome =
 /** One open stream and how far it got. */
 interface ActiveStream {
   readonly call: grpc.ClientDuplexStream<Buffer, v1.CollectorMessage>;
+  /** The collector target it was opened to. */
+  readonly address: string;
   helloAcked: boolean;
   /** Highest sequence written on this stream (or acked by the hello's ack). */
   sentThrough: number;
@@ -84,6 +92,7 @@ interface ActiveStream {
 export class CollectorExporter implements RecordSink {
   private readonly tuning: ExporterTuning;
   private readonly backoff: Backoff;
+  private readonly rotation: CollectorRotation;
   private batch: v1.IFlowRecord[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
   // The node's latest full set of Service ports, until flush() spools it as one snapshot.
@@ -109,6 +118,9 @@ export class CollectorExporter implements RecordSink {
     }
     this.tuning = tuning;
     this.backoff = new Backoff(tuning.backoff, tuning.random);
+    this.rotation = new CollectorRotation(config.collectors, tuning.random);
+    // Every target's series exists from the start, so "connected to none" is visible as zeros.
+    for (const collector of this.rotation.all) metrics.collectorTarget.set({ collector }, 0);
   }
 
   /**
@@ -254,6 +266,14 @@ export class CollectorExporter implements RecordSink {
       if (this.isClosed()) break;
       const retryInMs = this.backoff.next();
       this.report(outcome, retryInMs);
+      const from = this.rotation.current;
+      if (this.rotation.advance()) {
+        this.metrics.exportFailovers.inc();
+        this.log.info(
+          { from, to: this.rotation.current, retryInMs },
+          'failing over to the next collector',
+        );
+      }
       await this.pause(retryInMs);
     }
   }
@@ -268,8 +288,10 @@ export class CollectorExporter implements RecordSink {
     } catch (error) {
       return Promise.resolve({ kind: 'setup', error: error as Error });
     }
-    // A channel per stream: cheap at reconnect rates, and it picks up rotated credentials.
-    const client = new grpc.Client(this.config.address, credentials, this.tuning.channelOptions);
+    // A channel per stream: cheap at reconnect rates, it picks up rotated credentials, and it
+    // resolves the name again (a replica gone from DNS is not tried again).
+    const address = this.rotation.current;
+    const client = new grpc.Client(address, credentials, this.tuning.channelOptions);
     const metadata = new grpc.Metadata();
     if (token !== null) metadata.set('authorization', `Bearer ${token}`);
     const call = client.makeBidiStreamRequest<Buffer, v1.CollectorMessage>(
@@ -280,6 +302,7 @@ export class CollectorExporter implements RecordSink {
     );
     const stream: ActiveStream = {
       call,
+      address,
       helloAcked: false,
       sentThrough: 0,
       waitingForDrain: false,
@@ -296,6 +319,7 @@ export class CollectorExporter implements RecordSink {
         if (this.stream === stream) this.stream = null;
         if (stream.helloAcked) this.disconnectedSinceMs = Date.now();
         this.metrics.collectorConnected.set(0);
+        this.metrics.collectorTarget.set({ collector: address }, 0);
         client.close();
         resolve({ kind: 'status', status });
       };
@@ -313,7 +337,7 @@ export class CollectorExporter implements RecordSink {
       call.on('status', end);
       stream.helloTimer = setTimeout(() => {
         this.log.warn(
-          { collector: this.config.address, timeoutMs: this.tuning.helloTimeoutMs },
+          { collector: address, timeoutMs: this.tuning.helloTimeoutMs },
           'collector did not answer the hello; reopening the stream',
         );
         call.cancel();
@@ -355,6 +379,7 @@ export class CollectorExporter implements RecordSink {
     this.backoff.reset();
     this.disconnectedSinceMs = null;
     this.metrics.collectorConnected.set(1);
+    this.metrics.collectorTarget.set({ collector: stream.address }, 1);
     if (sequence >= this.spool.nextSequence) {
       // Only possible when a reused boot id met a spool that lost files (a failed disk write):
       // the collector would take our next messages up to that sequence for duplicates.
@@ -365,7 +390,7 @@ export class CollectorExporter implements RecordSink {
     }
     this.log.info(
       {
-        collector: this.config.address,
+        collector: stream.address,
         storedThrough: sequence,
         replay: this.spool.length,
         bootId: this.spool.bootId,
@@ -422,7 +447,7 @@ export class CollectorExporter implements RecordSink {
   }
 
   private report(outcome: StreamOutcome, retryInMs: number): void {
-    const context = { collector: this.config.address, retryInMs, spooled: this.spool.length };
+    const context = { collector: this.rotation.current, retryInMs, spooled: this.spool.length };
     if (outcome.kind === 'setup') {
       this.metrics.exportErrors.inc({ code: 'setup' });
       this.log.error(

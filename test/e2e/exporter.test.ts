@@ -207,7 +207,7 @@ async function harness(
   const spool = await Spool.open({ maxRecords: 10_000, dir: spoolDir }, metrics, log);
   const exporter = new CollectorExporter(
     {
-      address: `127.0.0.1:${port}`,
+      collectors: [`127.0.0.1:${port}`],
       node: 'n1',
       agentVersion: 'test',
       proxyMode: () => v1.ProxyMode.iptables,
@@ -378,6 +378,125 @@ describe('collector exporter over loopback gRPC', () => {
       'reconnects failed while the port was closed',
     );
     await exporter.stop();
+  });
+
+  describe('several collector replicas sharing one store', () => {
+    const connectedTo = (metrics: AgentMetrics, collector: string) =>
+      metric(metrics, 'snatscope_agent_collector_target_connected', { collector });
+
+    it('starts past a replica that refuses connections and labels the one it is on', async (t) => {
+      const live = new FakeCollector();
+      const port = await live.start();
+      t.after(() => {
+        live.stop();
+      });
+      const dead = '127.0.0.1:1'; // nothing listens: connection refused
+      const alive = `127.0.0.1:${port}`;
+      // random 0: the rotation starts at the first target (and backoff delays are 0).
+      const { exporter, spool, metrics } = await harness(port, {
+        collectors: [dead, alive],
+        random: () => 0,
+      });
+      exporter.start();
+      exporter.flow(flow(1));
+      exporter.flush();
+      await waitFor('acked by the live replica', () => spool.length === 0);
+      assert.deepEqual(live.receivedSequences, [1]);
+      assert.equal(await connectedTo(metrics, alive), 1);
+      assert.equal(await connectedTo(metrics, dead), 0);
+      assert.equal(await metric(metrics, 'snatscope_agent_export_failovers_total'), 1);
+      assert.equal(exporter.state().connected, true);
+      await exporter.stop();
+      assert.equal(await connectedTo(metrics, alive), 0);
+    });
+
+    it('fails over when its replica dies unacked; the shared store gets each sequence once', async (t) => {
+      const store = new FakeStore();
+      // The first replica stores but dies before acking: only the store knows what it took.
+      const first = new FakeCollector({ store, holdAcks: true });
+      const second = new FakeCollector({ store });
+      const [firstPort, secondPort] = [await first.start(), await second.start()];
+      t.after(() => {
+        first.stop();
+        second.stop();
+      });
+      const targets = [`127.0.0.1:${firstPort}`, `127.0.0.1:${secondPort}`];
+      const { exporter, spool, metrics, lines } = await harness(firstPort, {
+        collectors: targets,
+        batchMaxRecords: 2,
+        random: () => 0,
+      });
+      exporter.start();
+      for (let i = 0; i < 6; i++) exporter.flow(flow(i));
+      await waitFor('three batches stored by the first', () => store.stored.length === 3);
+      assert.equal(spool.length, 3, 'nothing acked');
+      assert.deepEqual(second.received, [], 'one stream at a time');
+      first.stop();
+      for (let i = 6; i < 8; i++) exporter.flow(flow(i));
+      await waitFor('everything acked', () => spool.length === 0);
+      assert.deepEqual(second.receivedSequences, [4], 'the hello ack covered 1-3: not resent');
+      assert.deepEqual(
+        store.stored.map((m) => m.sequence),
+        [1, 2, 3, 4],
+      );
+      assert.equal(await metric(metrics, 'snatscope_agent_export_failovers_total'), 1);
+      assert.equal(await connectedTo(metrics, targets[1] ?? ''), 1);
+      assert.equal(await connectedTo(metrics, targets[0] ?? ''), 0);
+      const failover = lines.find((l) => l.msg === 'failing over to the next collector');
+      assert.deepEqual([failover?.from, failover?.to], targets);
+
+      // The second dies too and the first comes back on its port: the rotation wraps around.
+      const back = new FakeCollector({ store });
+      second.stop();
+      await back.start(undefined, firstPort);
+      t.after(() => {
+        back.stop();
+      });
+      for (let i = 8; i < 10; i++) exporter.flow(flow(i));
+      await waitFor('acked by the returned first replica', () => spool.length === 0);
+      assert.deepEqual(back.receivedSequences, [5]);
+      assert.deepEqual(
+        store.stored.map((m) => m.sequence),
+        [1, 2, 3, 4, 5],
+      );
+      assert.equal(await metric(metrics, 'snatscope_agent_export_failovers_total'), 2);
+      assert.equal(await connectedTo(metrics, targets[0] ?? ''), 1);
+      await exporter.stop();
+    });
+
+    it('a target with several addresses: the next stream goes to an address that lives', async (t) => {
+      // ipv4:A,B resolves to two addresses like a DNS name of a headless Service does; grpc-js
+      // balances among them inside the one target, so this is no failover between targets.
+      const store = new FakeStore();
+      const replicas = [new FakeCollector({ store }), new FakeCollector({ store })];
+      const ports = [await replicas[0]?.start(), await replicas[1]?.start()];
+      t.after(() => {
+        for (const replica of replicas) replica.stop();
+      });
+      const target = `ipv4:127.0.0.1:${ports[0]},127.0.0.1:${ports[1]}`;
+      const { exporter, spool, metrics } = await harness(0, { collectors: [target] });
+      exporter.start();
+      exporter.flow(flow(1));
+      exporter.flush();
+      await waitFor('acked', () => spool.length === 0);
+      const serving = replicas.findIndex((r) => r.receivedSequences.length === 1);
+      assert.ok(serving >= 0, 'one replica took the batch');
+      const other = replicas[1 - serving];
+      assert.ok(other);
+      assert.deepEqual(other.received, [], 'pick_first: one connection, one stream');
+      replicas[serving]?.stop();
+      exporter.flow(flow(2));
+      exporter.flush();
+      await waitFor('acked by the other address', () => spool.length === 0);
+      assert.deepEqual(other.receivedSequences, [2]);
+      assert.deepEqual(
+        store.stored.map((m) => m.sequence),
+        [1, 2],
+      );
+      assert.equal(await metric(metrics, 'snatscope_agent_export_failovers_total'), 0);
+      assert.equal(await connectedTo(metrics, target), 1);
+      await exporter.stop();
+    });
   });
 
   it('drops a rejected message, counts it, logs the reason, and goes on', async (t) => {

@@ -163,7 +163,7 @@ describe('the agent splits batches to fit the bound', () => {
     const spool = await Spool.open({ maxRecords: 100_000, dir: null }, metrics, log);
     const exporter = new CollectorExporter(
       {
-        address: `127.0.0.1:${collector.grpcPort}`,
+        collectors: [`127.0.0.1:${collector.grpcPort}`],
         node: 'n1',
         agentVersion: 'test',
         proxyMode: () => v1.ProxyMode.iptables,

@@ -152,7 +152,7 @@ export function unstartedExporter(
 ): CollectorExporter {
   return new CollectorExporter(
     {
-      address: '127.0.0.1:1',
+      collectors: ['127.0.0.1:1'],
       node: 'n1',
       agentVersion: 'test',
       proxyMode: () => v1.ProxyMode.iptables,

@@ -114,26 +114,37 @@ export async function startLabPipeline(
     agentArgs?: (node: string) => readonly string[];
   },
 ): Promise<LabPipeline> {
-  const { cluster } = lab;
   const collector = startLabCollector(lab, options);
   await collector.waitForStderr(/collector listening/);
-  const agents = cluster.nodes.map((node) =>
+  const agents = startLabAgents(lab, [options.grpcPort], options.agentArgs);
+  return { collector, agents, apiTokenFile: labApiTokenFile(options) };
+}
+
+/**
+ * Starts `snatscope agent` in every node namespace with 1 s polls, given one `--collector` per
+ * gRPC port of a collector on the lab's router (several: replicas sharing one store).
+ */
+export function startLabAgents(
+  lab: Lab,
+  grpcPorts: readonly number[],
+  agentArgs?: (node: string) => readonly string[],
+): Daemon[] {
+  const { cluster } = lab;
+  return cluster.nodes.map((node) =>
     startSnatscope(
       [
         'agent',
         '--node-name',
         node.name,
-        '--collector',
-        `${cluster.lanRouterIp}:${options.grpcPort}`,
+        ...grpcPorts.flatMap((port) => ['--collector', `${cluster.lanRouterIp}:${port}`]),
         '--insecure',
         '--poll-interval',
         '1s',
-        ...(options.agentArgs?.(node.name) ?? []),
+        ...(agentArgs?.(node.name) ?? []),
       ],
       lab.nodeNamespace(node.name),
     ),
   );
-  return { collector, agents, apiTokenFile: labApiTokenFile(options) };
 }
 
 /** The query API token file of a lab collector: next to its store. */

@@ -24,9 +24,9 @@ export interface SyntheticAgent {
   drainAndStop(): Promise<void>;
 }
 
-/** Starts the exporter of `node` towards `address` (plaintext, fast reconnects). */
+/** Starts the exporter of `node` towards `address`, or several replicas (plaintext, fast reconnects). */
 export async function startSyntheticAgent(
-  address: string,
+  address: string | readonly string[],
   node: string,
   options: { spoolDir?: string | null; batchMaxRecords?: number; firstIndex?: number } = {},
 ): Promise<SyntheticAgent> {
@@ -39,7 +39,7 @@ export async function startSyntheticAgent(
   );
   const exporter = new CollectorExporter(
     {
-      address,
+      collectors: typeof address === 'string' ? [address] : address,
       node,
       agentVersion: 'synthetic',
       proxyMode: () => v1.ProxyMode.iptables,

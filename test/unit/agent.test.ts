@@ -448,7 +448,7 @@ describe('Agent', () => {
           reconcileIntervalMs: 300_000,
           eventBufferBytes: 8 * 1024 * 1024,
           collector: {
-            address: `127.0.0.1:${collector.port}`,
+            addresses: [`127.0.0.1:${collector.port}`],
             security: { insecure: true, tokenFile: null },
             spoolDir: null,
             spoolMaxRecords: 1000,

@@ -27,7 +27,7 @@ async function exporterWithSpool(): Promise<{
   );
   const exporter = new CollectorExporter(
     {
-      address: '127.0.0.1:1',
+      collectors: ['127.0.0.1:1'],
       node: 'n1',
       agentVersion: 'test',
       proxyMode: () => v1.ProxyMode.iptables,
