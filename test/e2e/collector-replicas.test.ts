@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { SqliteFlowStore } from '../../collector/sqlite-store.js';
+import { storedRows } from '../support/stored-rows.js';
 import { defaultCluster } from '../../lab/cluster.js';
 import { createLab, newPrefix, type Lab } from '../../lab/lab.js';
 import { listNamespaces, runInNamespace } from '../../lab/netns.js';
-import { v1 } from '../../proto/index.js';
 import {
   eventually,
   labApiTokenFile,
@@ -43,13 +42,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     }
   }
   return sum;
-}
-
-interface StoredRows {
-  /** Rows per "node kind" (kind: flow or backend). */
-  readonly rows: Map<string, number>;
-  /** Entry rows (kind flow) that carry the backend's node: stitched. */
-  readonly stitched: number;
 }
 
 describe('two collector replicas on one SQLite file, one killed under load', () => {
@@ -85,23 +77,6 @@ describe('two collector replicas on one SQLite file, one killed under load', () 
     const url = `http://${cluster.lanRouterIp}:${options.httpListen.split(':')[1] ?? ''}${path}`;
     const script = `fetch('${url}', { headers: { authorization: 'Bearer ${token}' } }).then((r) => r.text()).then((t) => process.stdout.write(t))`;
     return (await lab.exec(lab.routerNamespace, [process.execPath, '-e', script])).stdout;
-  }
-
-  function storedRows(db: string): StoredRows {
-    const store = new SqliteFlowStore(db);
-    try {
-      const rows = new Map<string, number>();
-      let stitched = 0;
-      for (const row of store.queryFlows({ limit: 10_000_000, includeBackend: true }).flows) {
-        const backend = row.kind === v1.FlowRecord.Kind.backend;
-        const key = `${row.node ?? ''} ${backend ? 'backend' : 'flow'}`;
-        rows.set(key, (rows.get(key) ?? 0) + 1);
-        if (!backend && row.backendNode) stitched++;
-      }
-      return { rows, stitched };
-    } finally {
-      store.close();
-    }
   }
 
   it('stores every record the agents emitted once, across the failover', async (t) => {

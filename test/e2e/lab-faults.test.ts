@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
+import { storedRows } from '../support/stored-rows.js';
 import { defaultCluster } from '../../lab/cluster.js';
 import { createLab, newPrefix, type Lab } from '../../lab/lab.js';
 import { listNamespaces, runInNamespace } from '../../lab/netns.js';
-import { v1 } from '../../proto/index.js';
 import {
   eventually,
   labApiTokenFile,
@@ -68,21 +67,6 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
   async function agentMetrics(node: string): Promise<string> {
     const script = `fetch('http://${AGENT_METRICS}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`;
     return (await lab.exec(lab.nodeNamespace(node), [process.execPath, '-e', script])).stdout;
-  }
-
-  /** Stored rows per reporting node, and the entry rows' count (one per connection). */
-  function storedRows(db: string): Map<string, number> {
-    const store = new SqliteFlowDb(db);
-    try {
-      const rows = new Map<string, number>();
-      for (const row of store.queryFlows({ limit: 10_000_000, includeBackend: true }).flows) {
-        const key = `${row.node ?? ''} ${row.kind === v1.FlowRecord.Kind.backend ? 'backend' : 'flow'}`;
-        rows.set(key, (rows.get(key) ?? 0) + 1);
-      }
-      return rows;
-    } finally {
-      store.close();
-    }
   }
 
   it('stores every record the agents emitted, once', async (t) => {
@@ -156,7 +140,7 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
     let last = '';
     await eventually(
       async () => {
-        const stored = storedRows(db);
+        const stored = storedRows(db).rows;
         const differences: string[] = [];
         for (const node of cluster.nodes) {
           const text = await agentMetrics(node.name);
@@ -181,7 +165,7 @@ describe('collector down for 60 s under 1,000 new flows/s on a live lab', () => 
     ).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}: ${last}`);
     });
-    const stored = storedRows(db);
+    const stored = storedRows(db).rows;
     const entryRows = cluster.nodes.reduce(
       (sum, n) => sum + (stored.get(`${n.name} flow`) ?? 0),
       0,
