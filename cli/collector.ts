@@ -1,12 +1,13 @@
 // `snatscope collector`: gRPC ingest from every agent, the forensics store, /metrics and the API.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import type { Cidr } from '../common/cidr.js';
 import { CredentialsError, httpsCredentials } from '../common/credentials.js';
 import { Collector, type CollectorConfig } from '../collector/collector.js';
 import { API_LIMITS } from '../collector/http-api.js';
+import { openClickHouseStore, type ClickHouseFlowStore } from '../collector/clickhouse-store.js';
 import {
   DEFAULT_MEMORY_BUDGET_BYTES,
   MIN_MEMORY_BUDGET_BYTES,
@@ -41,7 +42,13 @@ interface CollectorOptions extends TransportFlags {
   apiTlsCert?: string;
   apiTlsKey?: string;
   apiMaxConcurrent: number;
-  db: string;
+  store: 'sqlite' | 'clickhouse';
+  db?: string;
+  clickhouseUrl?: string;
+  clickhouseDatabase: string;
+  clickhouseUser?: string;
+  clickhousePasswordFile?: string;
+  clickhouseCluster?: string;
   retention: number;
   upstreamCidr: Cidr[];
   memoryBudget: number;
@@ -114,7 +121,26 @@ export function collectorCommand(): Command {
       positiveInteger,
       API_LIMITS.defaultMaxConcurrent,
     )
-    .requiredOption('--db <path>', 'SQLite file of the flow store (created when missing)')
+    .addOption(
+      new Option('--store <kind>', 'where flows are kept: an embedded SQLite file, or ClickHouse')
+        .choices(['sqlite', 'clickhouse'])
+        .default('sqlite'),
+    )
+    .option('--db <path>', 'with --store sqlite: the SQLite file (created when missing)')
+    .option(
+      '--clickhouse-url <url>',
+      'with --store clickhouse: the server, e.g. http://clickhouse:8123 (user from ' +
+        'CLICKHOUSE_USER or --clickhouse-user, password from --clickhouse-password-file or ' +
+        'CLICKHOUSE_PASSWORD, never a flag)',
+    )
+    .option('--clickhouse-database <name>', 'database of the flow tables', 'snatscope')
+    .option('--clickhouse-user <name>', 'ClickHouse user (default: CLICKHOUSE_USER, else default)')
+    .option('--clickhouse-password-file <file>', 'a file whose first line is the password')
+    .option(
+      '--clickhouse-cluster <name>',
+      'remote_servers cluster whose shards all hold the database: writes to this server, reads ' +
+        'through Distributed tables',
+    )
     .option('--retention <duration>', 'keep flows this long', durationMs, 7 * 86_400_000)
     .option(
       '--upstream-cidr <cidr>',
@@ -195,8 +221,7 @@ export function collectorCommand(): Command {
         { level: options.logLevel, base: { component: 'collector' } },
         pino.destination(2),
       );
-      // A missing parent folder of --db is made, as a fresh volume mount would need.
-      mkdirSync(dirname(resolvePath(options.db)), { recursive: true });
+      const store = await openStore(options);
       let collector: Collector;
       try {
         collector = new Collector(
@@ -205,7 +230,7 @@ export function collectorCommand(): Command {
             httpListen: options.httpListen,
             metricsListen: options.metricsListen ?? null,
             api,
-            dbPath: options.db,
+            dbPath: options.db ?? '',
             retentionMs: options.retention,
             upstreamCidrs: options.upstreamCidr,
             memoryBudgetBytes: options.memoryBudget,
@@ -215,6 +240,7 @@ export function collectorCommand(): Command {
             credentialsPollMs: options.credentialsPoll,
           },
           log,
+          store ?? undefined,
         );
       } catch (error) {
         if (error instanceof CredentialsError) throw error;
@@ -241,6 +267,40 @@ export function collectorCommand(): Command {
       if (failure !== null) throw new CommandFailure(`collector: ${failure.message}`);
       log.info('collector stopped');
     });
+}
+
+/**
+ * The ClickHouse store of --store clickhouse, opened (schema created or migrated); null for
+ * SQLite, which the collector opens itself (making a missing parent folder of --db, as a fresh
+ * volume mount would need).
+ */
+async function openStore(options: CollectorOptions): Promise<ClickHouseFlowStore | null> {
+  if (options.store === 'sqlite') {
+    if (options.db === undefined) throw new UsageError('--store sqlite needs --db <path>');
+    if (options.clickhouseUrl !== undefined) {
+      throw new UsageError('--clickhouse-url is for --store clickhouse');
+    }
+    mkdirSync(dirname(resolvePath(options.db)), { recursive: true });
+    return null;
+  }
+  if (options.clickhouseUrl === undefined) {
+    throw new UsageError('--store clickhouse needs --clickhouse-url <url>');
+  }
+  if (options.db !== undefined) throw new UsageError('--db is for --store sqlite');
+  try {
+    return await openClickHouseStore({
+      url: options.clickhouseUrl,
+      database: options.clickhouseDatabase,
+      ...(options.clickhouseUser === undefined ? {} : { username: options.clickhouseUser }),
+      ...(options.clickhousePasswordFile === undefined
+        ? {}
+        : { passwordFile: options.clickhousePasswordFile }),
+      ...(options.clickhouseCluster === undefined ? {} : { cluster: options.clickhouseCluster }),
+      retentionDays: Math.max(1, Math.ceil(options.retention / 86_400_000)),
+    });
+  } catch (error) {
+    throw new CommandFailure(`collector: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -1,13 +1,16 @@
 // The collector's ingest protocol over real gRPC on loopback with a real SQLite file: credentials
 // are enforced, malformed messages are refused one by one while the stream goes on, and a
-// collector killed with SIGKILL mid-stream loses nothing and stores nothing twice.
+// collector killed with SIGKILL mid-stream loses nothing and stores nothing twice — on a SQLite
+// file and on a real ClickHouse server (Debian's clickhouse-server, started by the test).
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { openClickHouseStore } from '../../collector/clickhouse-store.js';
 import { SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
+import { startClickHouse } from '../support/clickhouse-server.js';
 import { runCli } from '../support/cli.js';
 import { eventually } from '../support/daemon.js';
 import {
@@ -131,86 +134,146 @@ describe('collector ingest protocol', () => {
   });
 });
 
-describe('collector killed with SIGKILL mid-stream', () => {
-  let dir: string;
+/** Where a killed collector's flows are kept, and how the test reads them back. */
+interface StoreUnderKill {
+  name: string;
+  /** The collector's store flags (the same on the restart). */
+  args(): string[];
+  /** Stored flow rows and the stored sequence of the test's agent. */
+  stored(): Promise<{ flows: number; sequence: number }>;
+  cleanup(): Promise<void>;
+}
 
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'snatscope-kill-'));
-  });
-
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('a restart on the same file loses nothing and stores nothing twice', async () => {
-    const db = join(dir, 'flows.db');
-    let collector = await startCollector(loopbackCollectorArgs(db));
-    const target = collector.grpcTarget;
-    const total = 4000;
-    const batch = 50;
-    const client = new grpc.Client(target, grpc.credentials.createInsecure());
-    let acked = 0;
-    let stream = new RawStream(client, undefined);
-    const batches = total / batch;
-    const hello = (s: RawStream): void => {
-      s.send({ hello: { node: 'k1', agentVersion: 't', bootId: 'kill-test' } });
-    };
-    /** Sends batches `from`+1 … `to` (sequence numbers). */
-    const send = (s: RawStream, from: number, to = batches): void => {
-      for (let sequence = from + 1; sequence <= to; sequence++) {
-        const start = (sequence - 1) * batch;
-        const records = Array.from({ length: batch }, (_, i) => flow('k1', start + i));
-        s.send({ batch: { sequence, records } });
+function sqliteUnderKill(): Promise<StoreUnderKill> {
+  const dir = mkdtempSync(join(tmpdir(), 'snatscope-kill-'));
+  const db = join(dir, 'flows.db');
+  return Promise.resolve({
+    name: 'SQLite file',
+    args: () => ['--db', db],
+    stored: () => {
+      const store = new SqliteFlowDb(db);
+      try {
+        return Promise.resolve({
+          flows: store.countFlows(),
+          sequence: store.lastSequence('k1', 'kill-test'),
+        });
+      } finally {
+        store.close();
       }
-    };
-    // The last quarter of the stream is held back until after the kill, so the collector is killed
-    // mid-stream whatever the machine's speed: some batches acked, some in flight, some never sent.
-    const heldBack = (batches * 3) / 4;
-    hello(stream);
-    send(stream, 0, batches / 2);
-    await eventually(() => {
-      acked = Math.max(0, ...stream.received.map((m) => m.ack?.sequence ?? 0));
-      return acked >= 5 ? acked : undefined;
-    }, 'some acks');
-    send(stream, batches / 2, heldBack);
-    await collector.daemon.stop('SIGKILL');
-    acked = Math.max(0, ...stream.received.map((m) => m.ack?.sequence ?? 0));
-    assert.ok(acked <= heldBack, `acked ${acked} of the ${heldBack} batches sent before the kill`);
-    client.close();
-
-    collector = await startCollector(loopbackCollectorArgs(db, Number(target.split(':').at(-1))));
-    const again = new grpc.Client(target, grpc.credentials.createInsecure());
-    stream = new RawStream(again, undefined);
-    // Replay from the first unacknowledged batch, as the agent's spool does, and one batch
-    // that was acknowledged (the collector must store it once).
-    hello(stream);
-    send(stream, Math.max(0, acked - 1));
-    await eventually(
-      () =>
-        stream.received.some((m) => (m.ack?.sequence ?? 0) === total / batch) ? true : undefined,
-      'the last ack after the restart',
-    );
-    const helloAck = stream.received[0]?.ack?.sequence ?? -1;
-    assert.ok(
-      helloAck >= acked,
-      `hello ack ${helloAck} covers what was acked before the kill (${acked})`,
-    );
-    stream.end();
-    again.close();
-    const services = (await getJson(`${collector.httpUrl}/api/v1/services`, API_TOKEN))
-      .services as Json[];
-    const api = services.find((s) => (s.service as Json).name === 'api');
-    await collector.daemon.stop();
-    assert.equal(api?.flows, total, 'every flow counted exactly once after the restart');
-    const store = new SqliteFlowDb(db);
-    try {
-      assert.equal(store.countFlows(), total);
-      assert.equal(store.lastSequence('k1', 'kill-test'), total / batch);
-    } finally {
-      store.close();
-    }
+    },
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
   });
-});
+}
+
+async function clickhouseUnderKill(): Promise<StoreUnderKill> {
+  const server = await startClickHouse();
+  const options = server.storeOptions('kill_test');
+  return {
+    name: 'ClickHouse server',
+    args: () => [
+      ...['--store', 'clickhouse', '--clickhouse-url', server.url],
+      ...['--clickhouse-database', options.database, '--clickhouse-user', server.username],
+      ...['--clickhouse-password-file', server.passwordFile],
+    ],
+    stored: async () => {
+      const store = await openClickHouseStore(options);
+      try {
+        return {
+          flows: await store.countFlows(),
+          sequence: await store.lastSequence('k1', 'kill-test'),
+        };
+      } finally {
+        await store.close();
+      }
+    },
+    cleanup: () => server.stop(),
+  };
+}
+
+for (const open of [sqliteUnderKill, clickhouseUnderKill])
+  describe(`collector killed with SIGKILL mid-stream (${open.name})`, () => {
+    let under: StoreUnderKill;
+
+    before(async () => {
+      under = await open();
+    });
+
+    after(async () => {
+      await under.cleanup();
+    });
+
+    it('a restart on the same store loses nothing and stores nothing twice', async () => {
+      const args = (grpcPort = 0): string[] => [
+        ...['--grpc-listen', `127.0.0.1:${grpcPort}`, '--http-listen', '127.0.0.1:0'],
+        ...['--insecure', '--api-insecure-no-auth', ...under.args()],
+      ];
+      let collector = await startCollector(args());
+      const target = collector.grpcTarget;
+      const total = 4000;
+      const batch = 50;
+      const client = new grpc.Client(target, grpc.credentials.createInsecure());
+      let acked = 0;
+      let stream = new RawStream(client, undefined);
+      const batches = total / batch;
+      const hello = (s: RawStream): void => {
+        s.send({ hello: { node: 'k1', agentVersion: 't', bootId: 'kill-test' } });
+      };
+      /** Sends batches `from`+1 … `to` (sequence numbers). */
+      const send = (s: RawStream, from: number, to = batches): void => {
+        for (let sequence = from + 1; sequence <= to; sequence++) {
+          const start = (sequence - 1) * batch;
+          const records = Array.from({ length: batch }, (_, i) => flow('k1', start + i));
+          s.send({ batch: { sequence, records } });
+        }
+      };
+      // The last quarter of the stream is held back until after the kill, so the collector is killed
+      // mid-stream whatever the machine's speed: some batches acked, some in flight, some never sent.
+      const heldBack = (batches * 3) / 4;
+      hello(stream);
+      send(stream, 0, batches / 2);
+      await eventually(() => {
+        acked = Math.max(0, ...stream.received.map((m) => m.ack?.sequence ?? 0));
+        return acked >= 5 ? acked : undefined;
+      }, 'some acks');
+      send(stream, batches / 2, heldBack);
+      await collector.daemon.stop('SIGKILL');
+      acked = Math.max(0, ...stream.received.map((m) => m.ack?.sequence ?? 0));
+      assert.ok(
+        acked <= heldBack,
+        `acked ${acked} of the ${heldBack} batches sent before the kill`,
+      );
+      client.close();
+
+      collector = await startCollector(args(Number(target.split(':').at(-1))));
+      const again = new grpc.Client(target, grpc.credentials.createInsecure());
+      stream = new RawStream(again, undefined);
+      // Replay from the first unacknowledged batch, as the agent's spool does, and one batch
+      // that was acknowledged (the collector must store it once).
+      hello(stream);
+      send(stream, Math.max(0, acked - 1));
+      await eventually(
+        () =>
+          stream.received.some((m) => (m.ack?.sequence ?? 0) === total / batch) ? true : undefined,
+        'the last ack after the restart',
+      );
+      const helloAck = stream.received[0]?.ack?.sequence ?? -1;
+      assert.ok(
+        helloAck >= acked,
+        `hello ack ${helloAck} covers what was acked before the kill (${acked})`,
+      );
+      stream.end();
+      again.close();
+      const services = (await getJson(`${collector.httpUrl}/api/v1/services`, API_TOKEN))
+        .services as Json[];
+      const api = services.find((s) => (s.service as Json).name === 'api');
+      await collector.daemon.stop();
+      assert.equal(api?.flows, total, 'every flow counted exactly once after the restart');
+      assert.deepEqual(await under.stored(), { flows: total, sequence: total / batch });
+    });
+  });
 
 describe('collector start-up errors', () => {
   it('says why it cannot start (exit 1, no stack) and makes a missing --db folder', async () => {
