@@ -314,11 +314,24 @@ export class IngestService {
     );
   }
 
-  /** The boot's progress entry, read from the store the first time. */
+  /**
+   * The boot's progress entry, read from the store the first time, and again while no stream or
+   * write of this boot is active here: another collector sharing the store may have stored later
+   * batches of it meanwhile (the agent failed over and came back), and acking less would make
+   * the agent resend what is stored.
+   */
   private async progressOf(node: string, bootId: string): Promise<Progress> {
     const key = `${node}\u0000${bootId}`;
     const known = this.progress.get(key);
-    if (known) return known;
+    if (known) {
+      if (known.users > 0) return known;
+      const stored = await this.store.lastSequence(node, bootId);
+      if (known.users === 0 && stored > known.stored) {
+        known.stored = stored;
+        known.accepted = Math.max(known.accepted, stored);
+      }
+      return known;
+    }
     let load = this.loading.get(key);
     if (!load) {
       load = this.store.lastSequence(node, bootId).then((stored) => {

@@ -136,7 +136,6 @@ describe('collector ingest protocol', () => {
 
 /** Where a killed collector's flows are kept, and how the test reads them back. */
 interface StoreUnderKill {
-  name: string;
   /** The collector's store flags (the same on the restart). */
   args(): string[];
   /** Stored flow rows and the stored sequence of the test's agent. */
@@ -148,7 +147,6 @@ function sqliteUnderKill(): Promise<StoreUnderKill> {
   const dir = mkdtempSync(join(tmpdir(), 'snatscope-kill-'));
   const db = join(dir, 'flows.db');
   return Promise.resolve({
-    name: 'SQLite file',
     args: () => ['--db', db],
     stored: () => {
       const store = new SqliteFlowDb(db);
@@ -172,7 +170,6 @@ async function clickhouseUnderKill(): Promise<StoreUnderKill> {
   const server = await startClickHouse();
   const options = server.storeOptions('kill_test');
   return {
-    name: 'ClickHouse server',
     args: () => [
       ...['--store', 'clickhouse', '--clickhouse-url', server.url],
       ...['--clickhouse-database', options.database, '--clickhouse-user', server.username],
@@ -193,8 +190,11 @@ async function clickhouseUnderKill(): Promise<StoreUnderKill> {
   };
 }
 
-for (const open of [sqliteUnderKill, clickhouseUnderKill])
-  describe(`collector killed with SIGKILL mid-stream (${open.name})`, () => {
+for (const [label, open] of [
+  ['SQLite', sqliteUnderKill],
+  ['ClickHouse', clickhouseUnderKill],
+] as const)
+  describe(`collector killed with SIGKILL mid-stream (${label})`, () => {
     let under: StoreUnderKill;
 
     before(async () => {
@@ -274,6 +274,48 @@ for (const open of [sqliteUnderKill, clickhouseUnderKill])
       assert.deepEqual(await under.stored(), { flows: total, sequence: total / batch });
     });
   });
+
+describe('two collectors sharing one SQLite file', () => {
+  it('an agent back on a collector it left is acked what the other stored meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snatscope-replicas-'));
+    const db = join(dir, 'flows.db');
+    const a = await startCollector(loopbackCollectorArgs(db));
+    const b = await startCollector(loopbackCollectorArgs(db));
+    const clients = [a, b].map(
+      (c) => new grpc.Client(c.grpcTarget, grpc.credentials.createInsecure()),
+    );
+    try {
+      /** One stream to `client`: hello, then batches `from`…`to`; the hello's ack sequence. */
+      const stream = async (client: grpc.Client, from: number, to: number): Promise<number> => {
+        const s = new RawStream(client, undefined);
+        s.send({ hello: { node: 'r1', agentVersion: 't', bootId: 'moving' } });
+        for (let sequence = from; sequence <= to; sequence++) {
+          s.send({ batch: { sequence, records: [flow('r1', sequence)] } });
+        }
+        const answers = await s.waitFor(1 + to - from + 1);
+        s.end();
+        await s.status;
+        return answers[0]?.ack?.sequence ?? -1;
+      };
+      const [clientA, clientB] = clients as [grpc.Client, grpc.Client];
+      assert.equal(await stream(clientA, 1, 3), 0);
+      assert.equal(await stream(clientB, 4, 6), 3, 'B reads what A stored');
+      // Back on A, which still knows this boot from the first stream.
+      assert.equal(await stream(clientA, 7, 7), 6, 'A reads what B stored meanwhile');
+      const store = new SqliteFlowDb(db);
+      try {
+        assert.equal(store.countFlows(), 7);
+        assert.equal(store.lastSequence('r1', 'moving'), 7);
+      } finally {
+        store.close();
+      }
+    } finally {
+      for (const client of clients) client.close();
+      await Promise.all([a.daemon.stop(), b.daemon.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('collector start-up errors', () => {
   it('says why it cannot start (exit 1, no stack) and makes a missing --db folder', async () => {
