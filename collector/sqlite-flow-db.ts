@@ -4,7 +4,8 @@
 // conntrack state, Service port names) live in small dictionary tables so that rows and indexes
 // stay small at tens of millions of flows.
 import Database from 'better-sqlite3';
-import { connectionEnds } from '../proto/identity.js';
+import { cyrb53Halves } from '../common/hash.js';
+import { connectionEnds, storedIdentityText } from '../proto/identity.js';
 import { v1 } from '../proto/index.js';
 import { clientIpForms } from '../common/cidr.js';
 import {
@@ -820,17 +821,13 @@ export class SqliteFlowDb {
     const conntrackId = r.conntrackId ?? 0;
     const { srcIp, srcPort, dstIp, dstPort } = connectionEnds(r);
     const incarnation = r.incarnation ?? 0;
-    // Stored hashes are computed from exactly this text: changing it would orphan open flows
-    // (a first incarnation hashes as rows did before incarnations existed).
-    const tuple = `${node}\u0000${kind}\u0000${protocol}\u0000${conntrackId}\u0000${srcIp}\u0000${srcPort}\u0000${dstIp}\u0000${dstPort}`;
-    const identity = incarnation > 0 ? `${tuple}\u0000${incarnation}` : tuple;
     const service = r.service ?? null;
     const endpointLocal = r.endpointLocal ?? null;
     const entryNode = r.entryNode ?? null;
     const backendNode = r.backendNode ?? null;
     const clientNode = r.clientNode ?? null;
     return {
-      ident: hash47(identity),
+      ident: hash47(storedIdentityText(r)),
       kind,
       node: this.nameId(node),
       protocol: this.nameId(protocol),
@@ -1264,18 +1261,8 @@ function parsePodName(name: string): v1.IObjectRef {
  * encoding, and collisions only cost a comparison of the identity columns.
  */
 function hash47(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 & 0x7fff) * 0x1_0000_0000 + (h1 >>> 0);
+  const [h1, h2] = cyrb53Halves(text);
+  return (h2 & 0x7fff) * 0x1_0000_0000 + h1;
 }
 
 function message(error: unknown): string {

@@ -54,6 +54,19 @@ export function recordConnectionKey(record: v1.IFlowRecord): string {
   );
 }
 
+/**
+ * A record's connection identity with its node and kind, as the stores hash it (SQLite's 47-bit
+ * ident, ClickHouse's 64-bit one). Stored hashes are computed from exactly this text: changing it
+ * would split stored connections (a first incarnation reads as before incarnations existed).
+ */
+export function storedIdentityText(record: v1.IFlowRecord): string {
+  const { srcIp, srcPort, dstIp, dstPort } = connectionEnds(record);
+  const kind = record.kind ?? v1.FlowRecord.Kind.flow;
+  const tuple = `${record.node ?? ''}\u0000${kind}\u0000${record.protocol ?? ''}\u0000${record.conntrackId ?? 0}\u0000${srcIp}\u0000${srcPort}\u0000${dstIp}\u0000${dstPort}`;
+  const incarnation = record.incarnation ?? 0;
+  return incarnation > 0 ? `${tuple}\u0000${incarnation}` : tuple;
+}
+
 /** The parts of a connection key (the inverse of connectionKey). */
 export function parseConnectionKey(key: string): {
   protocol: string;

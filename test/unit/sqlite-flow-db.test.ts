@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { v1 } from '../../proto/index.js';
+import { canonical, flowRecordArbitrary, storeIdentity } from '../support/store-records.js';
 import { SCHEMA_VERSION, SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
 import {
   StoreError,
@@ -37,11 +38,6 @@ after(() => {
 
 function newPath(): string {
   return join(dir, `store-${++files}.db`);
-}
-
-/** proto3 meaning of a record: defaults filled in, message presence and optional presence kept. */
-function canonical(record: v1.IFlowRecord): Record<string, unknown> {
-  return v1.FlowRecord.toObject(v1.FlowRecord.fromObject(record), { defaults: true });
 }
 
 function all(store: SqliteFlowDb): v1.IFlowRecord[] {
@@ -96,122 +92,26 @@ function flow(fields: {
 }
 
 // ---- arbitraries for the round trip ----
-const text = fc.oneof(
-  fc.constantFrom('', 'tcp', 'udp', 'ESTABLISHED', 'TIME_WAIT', 'node-1'),
-  fc.string({ maxLength: 12 }),
-  fc.string({ unit: 'grapheme', maxLength: 6 }),
-);
-const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null | undefined> =>
-  fc.oneof(arb, fc.constant(null), fc.constant(undefined));
-const ruleText = text.map((t) => t.replaceAll('\u0000', ''));
-const ip = fc.oneof(fc.ipV4(), fc.ipV6(), text);
-const u32 = fc.oneof(fc.constantFrom(0, 1, 0xffffffff), fc.nat({ max: 0xffffffff }));
-// -0 and NaN are not kept by SQLite (a REAL -0 is stored as integer 0, NaN as NULL): no counter
-// or time is either.
-const real = fc
-  .oneof(fc.nat(), fc.double({ noNaN: true }), fc.constantFrom(2 ** 53 - 1, 1e300))
-  .map((x) => (Object.is(x, -0) ? 0 : x));
-const hostPort = maybe(
-  fc.record({ ip: maybe(ip), port: maybe(fc.nat({ max: 65535 })) }, { requiredKeys: [] }),
-);
-const counters = maybe(
-  fc.record({ packets: maybe(real), bytes: maybe(real) }, { requiredKeys: [] }),
-);
-const enumValue = (max: number) => maybe(fc.oneof(fc.nat({ max }), fc.nat({ max: 100 })));
-// Enum fields get unknown numbers too (proto3 enums are open): the store must keep them.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
-const flowRecord: fc.Arbitrary<v1.IFlowRecord> = fc.record(
-  {
-    kind: maybe(fc.constantFrom(Kind.flow, Kind.backend, 7)),
-    node: maybe(text),
-    protocol: maybe(text),
-    client: hostPort,
-    entry: hostPort,
-    entryKind: enumValue(2),
-    backend: hostPort,
-    observedSource: hostPort,
-    snat: maybe(fc.boolean()),
-    cause: enumValue(4),
-    service: maybe(
-      fc.record(
-        { namespace: maybe(text), name: maybe(text), port: maybe(text) },
-        { requiredKeys: [] },
-      ),
-    ),
-    externalTrafficPolicy: enumValue(1),
-    proxyMode: enumValue(2),
-    endpointLocal: maybe(fc.boolean()),
-    state: maybe(text),
-    conntrackId: maybe(u32),
-    observedAt: maybe(real),
-    closed: maybe(fc.boolean()),
-    originalCounters: counters,
-    replyCounters: counters,
-    zone: maybe(u32),
-    mark: maybe(u32),
-    entryNode: maybe(text),
-    backendNode: maybe(text),
-    // Validated fields (collector/validate.ts): rule text without NUL, namespaces without "/".
-    snatRule: maybe(
-      fc.record(
-        { table: maybe(ruleText), chain: maybe(ruleText), rule: maybe(ruleText) },
-        { requiredKeys: [] },
-      ),
-    ),
-    backendPod: maybe(
-      fc.record(
-        { namespace: maybe(ruleText.map((t) => t.replaceAll('/', ''))), name: maybe(text) },
-        { requiredKeys: [] },
-      ),
-    ),
-    clientNode: maybe(text),
-    socketObserved: hostPort,
-    sampleRate: maybe(u32),
-    incarnation: maybe(fc.integer({ min: 0, max: 3 })),
-  },
-  { requiredKeys: [] },
-);
-
-/** The identity the store upserts by, in canonical form (to draw records that do not merge). */
-function identity(record: v1.IFlowRecord): string {
-  const c = canonical(record) as {
-    kind: v1.FlowRecord.Kind;
-    client: { ip: string; port: number } | null;
-    entry: { ip: string; port: number } | null;
-    backend: { ip: string; port: number } | null;
-    observedSource: { ip: string; port: number } | null;
-  };
-  const [src, dst] = c.kind === Kind.backend ? [c.observedSource, c.backend] : [c.client, c.entry];
-  return JSON.stringify([
-    record.node ?? '',
-    c.kind,
-    record.protocol ?? '',
-    record.conntrackId ?? 0,
-    src?.ip ?? '',
-    src?.port ?? 0,
-    dst?.ip ?? '',
-    dst?.port ?? 0,
-    record.incarnation ?? 0,
-  ]);
-}
-
 describe('SqliteFlowDb', () => {
   it('stores every field of a record and gives it back unchanged (property)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(flowRecord, { selector: identity, maxLength: 12 }), (records) => {
-        const store = new SqliteFlowDb(newPath());
-        try {
-          assert.deepEqual(store.write([batch('agent', 1, records)], []), ['stored']);
-          // flowsSincePage is oldest first, ties in insertion order (a stable sort).
-          const expected = records
-            .map(canonical)
-            .sort((a, b) => (a.observedAt as number) - (b.observedAt as number));
-          assert.deepEqual(all(store).map(canonical), expected);
-          assert.equal(store.countFlows(), records.length);
-        } finally {
-          store.close();
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(flowRecordArbitrary, { selector: storeIdentity, maxLength: 12 }),
+        (records) => {
+          const store = new SqliteFlowDb(newPath());
+          try {
+            assert.deepEqual(store.write([batch('agent', 1, records)], []), ['stored']);
+            // flowsSincePage is oldest first, ties in insertion order (a stable sort).
+            const expected = records
+              .map(canonical)
+              .sort((a, b) => (a.observedAt as number) - (b.observedAt as number));
+            assert.deepEqual(all(store).map(canonical), expected);
+            assert.equal(store.countFlows(), records.length);
+          } finally {
+            store.close();
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
