@@ -85,6 +85,8 @@ function flow(fields: {
 }
 
 // Round trip arbitraries (as the SQLite store's test draws them; ports are 16 bits here).
+// The boundary's shared cases (dedupe, closed records, links, service states, queries, paging,
+// prune, durability) run in clickhouse-contract.test.ts; these are the ClickHouse-specific ones.
 describe('ClickHouseFlowStore', () => {
   it('reports what the server supports', async () => {
     const store = await newStore();
@@ -111,44 +113,6 @@ describe('ClickHouseFlowStore', () => {
     );
   });
 
-  it('updates a connection with its closed record and keeps first seen', async () => {
-    const store = await newStore();
-    const open = flow({ at: 100, ct: 7 });
-    open.originalCounters = { packets: 3, bytes: 180 };
-    open.snatRule = { table: 'nat', chain: 'KUBE-POSTROUTING', rule: '-j MASQUERADE' };
-    const closed: v1.IFlowRecord = {
-      ...open,
-      state: 'TIME_WAIT',
-      closed: true,
-      observedAt: 160,
-      originalCounters: { packets: 10, bytes: 900 },
-      replyCounters: { packets: 8, bytes: 4000 },
-      endpointLocal: false,
-      backendNode: 'n2',
-    };
-    await store.write([batch('n1', 1, [open])], []);
-    await store.write([batch('n1', 2, [closed])], []);
-    // A later record without backend node, then the open record resent (an agent restart):
-    // neither may erase what is known nor reopen the flow.
-    await store.write([batch('n1', 3, [{ ...closed, backendNode: null, observedAt: 170 }])], []);
-    await store.write([batch('n1', 1, [open], 'b2')], []);
-    // The agent's own closed record carries only the identity: what earlier records said stays.
-    const bare: v1.IFlowRecord = {
-      kind: Kind.flow,
-      node: 'n1',
-      protocol: 'tcp',
-      conntrackId: 7,
-      closed: true,
-      observedAt: 165,
-      client: open.client,
-      entry: open.entry,
-    };
-    await store.write([batch('n1', 4, [bare])], []);
-    assert.equal(await store.countFlows(), 1);
-    const [row] = (await store.queryFlows({ limit: 10 })).flows;
-    assert.deepEqual(canonical(row ?? {}), canonical({ ...closed, observedAt: 100 }));
-  });
-
   it('keeps connections apart that differ in any identity field', async () => {
     const store = await newStore();
     const base = flow({ at: 1, ct: 1 });
@@ -169,125 +133,6 @@ describe('ClickHouseFlowStore', () => {
     const backend = { ...base, kind: Kind.backend, client: { ip: '198.51.100.9', port: 1 } };
     await store.write([batch('n1', 2, [backend])], []);
     assert.equal(await store.countFlows(), variants.length);
-  });
-
-  it('stores a batch once per (node, boot id, sequence); a replay stores nothing', async () => {
-    const store = await newStore();
-    const b1 = batch('n1', 1, [flow({ at: 1, ct: 1 }), flow({ at: 1, ct: 2 })]);
-    const b2 = batch('n1', 2, [flow({ at: 2, ct: 3 })]);
-    assert.deepEqual(await store.write([b1], []), ['stored']);
-    assert.deepEqual(await store.write([b1], []), ['duplicate']);
-    assert.equal(await store.countFlows(), 2);
-    assert.deepEqual(await store.write([{ ...b1, flows: [flow({ at: 9, ct: 99 })] }], []), [
-      'duplicate',
-    ]);
-    assert.equal(await store.countFlows(), 2);
-    const other = batch('n2', 1, [flow({ node: 'n2', at: 3, ct: 4 })]);
-    const reboot = batch('n1', 1, [flow({ at: 4, ct: 5 })], 'b2');
-    assert.deepEqual(await store.write([b2, b2, b1, other, reboot], []), [
-      'stored',
-      'duplicate',
-      'duplicate',
-      'stored',
-      'stored',
-    ]);
-    assert.equal(await store.countFlows(), 5);
-    assert.equal(await store.lastSequence('n1', 'b1'), 2);
-    assert.equal(await store.lastSequence('n1', 'b2'), 1);
-    assert.equal(await store.lastSequence('n2', 'b1'), 1);
-    assert.equal(await store.lastSequence('n3', 'b1'), 0);
-    assert.deepEqual(await store.write([batch('n1', 10, []), batch('n1', 5, [])], []), [
-      'stored',
-      'duplicate',
-    ]);
-    assert.equal(await store.lastSequence('n1', 'b1'), 10);
-    // A batch whose rows were written but whose progress was not (a crash between the two
-    // inserts) is written again: its rows merge with the first copy, nothing shows twice. The
-    // same rows under another boot id are that second copy.
-    const replayed = batch('n3', 1, [flow({ node: 'n3', at: 5, ct: 6 })]);
-    await store.write([replayed], []);
-    await store.write([{ ...replayed, bootId: 'b9' }], []); // same rows under another boot id
-    assert.equal(await store.countFlows(), 6);
-    const n3 = await store.queryFlows({ node: 'n3', limit: 10 });
-    assert.equal(n3.flows.length, 1);
-  });
-
-  it('replaces a node’s service states with each snapshot', async () => {
-    const store = await newStore();
-    const state = (node: string, name: string): v1.IServiceState => ({
-      node,
-      service: { namespace: 'shop', name, port: 'http' },
-      protocol: 'tcp',
-      nodePort: 30080,
-      loadBalancerIPs: ['192.0.2.50'],
-      externalTrafficPolicy: v1.TrafficPolicy.Local,
-      endpoints: [
-        { ip: '10.244.1.7', port: 8080, local: true },
-        { ip: '10.244.2.7', port: 8080 },
-      ],
-      localEndpoints: 1,
-      noLocalEndpointDrops: { packets: 2, bytes: 120 },
-      port: 80,
-    });
-    const canon = (s: v1.IServiceState) =>
-      v1.ServiceState.toObject(v1.ServiceState.fromObject(s), { defaults: true });
-    await store.write(
-      [
-        { ...batch('n1', 1, []), services: [state('n1', 'api'), state('n1', 'web')] },
-        { ...batch('n2', 1, []), services: [state('n2', 'api')] },
-      ],
-      [],
-    );
-    assert.deepEqual((await store.serviceStates()).map(canon), [
-      canon(state('n1', 'api')),
-      canon(state('n1', 'web')),
-      canon(state('n2', 'api')),
-    ]);
-    await store.write([batch('n1', 2, [flow({ at: 1 })])], []);
-    await store.write([{ ...batch('n2', 1, []), services: [] }], []);
-    assert.equal((await store.serviceStates()).length, 3);
-    await store.write([{ ...batch('n1', 3, []), services: [state('n1', 'db')] }], []);
-    assert.deepEqual((await store.serviceStates()).map(canon), [
-      canon(state('n1', 'db')),
-      canon(state('n2', 'api')),
-    ]);
-    await store.write([{ ...batch('n2', 2, []), services: [] }], []);
-    assert.deepEqual((await store.serviceStates()).map(canon), [canon(state('n1', 'db'))]);
-    // prune drops the replaced snapshots and keeps each node's latest.
-    await store.prune(0);
-    assert.deepEqual((await store.serviceStates()).map(canon), [canon(state('n1', 'db'))]);
-    const [rows] = await store.rawSelect(`SELECT count() FROM ${store.database}.service_states`);
-    assert.deepEqual(rows, ['3']); // n1: header and one state; n2: the empty snapshot's header
-  });
-
-  it('sets the backend node and socket of a stored entry flow from links', async () => {
-    const store = await newStore();
-    const entry = flow({ at: 5, ct: 11 });
-    await store.write([batch('n1', 1, [entry])], []);
-    // A link to an unknown connection shows nothing and does not fail.
-    await store.write(
-      [],
-      [
-        { entry, backendNode: 'n3' },
-        { entry: flow({ at: 5, ct: 12 }), backendNode: 'n2' },
-      ],
-    );
-    assert.equal(await store.countFlows(), 1);
-    const [stored] = (await store.queryFlows({ node: 'n3', limit: 5 })).flows;
-    assert.equal(stored?.backendNode, 'n3');
-    assert.equal(stored.socketObserved, undefined);
-    // Links in the same call as the batch that stores the entry apply after it.
-    const later = flow({ at: 6, ct: 13 });
-    await store.write([batch('n1', 2, [later])], [{ entry: later, backendNode: 'n2' }]);
-    assert.equal((await store.queryFlows({ node: 'n2', limit: 5 })).flows[0]?.conntrackId, 13);
-    // The socket comes with a later link; a link without one keeps it.
-    const socketObserved = { ip: '::ffff:203.0.113.11', port: 51539 };
-    await store.write([], [{ entry, backendNode: 'n3', socketObserved }]);
-    await store.write([], [{ entry, backendNode: 'n3', socketObserved: null }]);
-    const [linked] = (await store.queryFlows({ node: 'n3', limit: 5 })).flows;
-    assert.deepEqual(linked?.socketObserved, socketObserved);
-    assert.deepEqual(canonical(linked), canonical({ ...entry, backendNode: 'n3', socketObserved }));
-    assert.equal(await store.countFlows(), 2);
   });
 
   it('finds a client in its IPv4, IPv4-mapped and IPv6 forms', async () => {
