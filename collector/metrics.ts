@@ -19,6 +19,9 @@ import type { Stitcher } from './stitch.js';
 import type { FlowStore } from './store.js';
 import { UpstreamCidrs } from './upstream-cidrs.js';
 
+// How long a scrape waits for the store's row count before reporting the last one.
+const STORE_COUNT_WAIT_MS = 1000;
+
 /** The label value that stands for every Service (or node) beyond the label cap. */
 export const OTHER = '(other)';
 /** The label value of an enum value this build does not know (a newer agent, or garbage). */
@@ -372,6 +375,7 @@ export class CollectorMetrics {
     help: 'Store operations that failed (write, prune, query).',
     registers: [this.registry],
   });
+  private storeCount: Promise<void> | null = null;
   private readonly storeFlows = new Gauge({
     name: 'snatscope_store_flows',
     help: 'Flow rows in the store (entry and backend records), counted at scrape time.',
@@ -622,15 +626,38 @@ export class CollectorMetrics {
     }
   }
 
+  /**
+   * Counts the stored flows for the gauge. A count that takes longer than STORE_COUNT_WAIT_MS (a
+   * ClickHouse count over millions of rows takes seconds) does not hold the scrape: it reports
+   * the last value, the count goes on and sets the gauge when done, and no second count starts
+   * while one runs.
+   */
   private async collectStoreFlows(): Promise<void> {
     const store = this.sources?.store;
     if (!store) return;
-    try {
-      this.storeFlows.set(await store.countFlows());
-    } catch {
-      // A failing store must not fail the scrape: its error counter tells, the gauge keeps its value.
-      this.storeErrors.inc();
-    }
+    this.storeCount ??= store
+      .countFlows()
+      .then(
+        (flows) => {
+          this.storeFlows.set(flows);
+        },
+        () => {
+          // A failing store must not fail the scrape: its error counter tells, the gauge keeps
+          // its value.
+          this.storeErrors.inc();
+        },
+      )
+      .finally(() => {
+        this.storeCount = null;
+      });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.storeCount,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, STORE_COUNT_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** One correlator snapshot per scrape: every collect callback of one scrape runs in one tick. */

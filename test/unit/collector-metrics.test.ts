@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Correlator } from '../../collector/correlate.js';
 import { CollectorMetrics } from '../../collector/metrics.js';
+import { eventually } from '../support/daemon.js';
 import { Stitcher } from '../../collector/stitch.js';
 import { v1 } from '../../proto/index.js';
 
@@ -170,6 +171,30 @@ describe('CollectorMetrics', () => {
     assert.deepEqual(await samples(metrics, 'snatscope_stitch_pending'), [' 7']);
     assert.deepEqual(await samples(metrics, 'snatscope_stitch_evicted_total'), [' 0']);
     assert.deepEqual(await samples(metrics, 'snatscope_store_flows'), [' 42']);
+  });
+
+  it('does not hold a scrape for a slow store count, nor start a second one meanwhile', async () => {
+    const metrics = new CollectorMetrics();
+    let counts = 0;
+    let finish: (flows: number) => void = () => undefined;
+    metrics.attach(new Correlator(), new Stitcher(), {
+      countFlows: () => {
+        counts++;
+        return new Promise<number>((resolve) => {
+          finish = resolve;
+        });
+      },
+    });
+    // The count never ends by itself: the scrapes end anyway, with the gauge's last value.
+    assert.deepEqual(await samples(metrics, 'snatscope_store_flows'), [' 0']);
+    assert.deepEqual(await samples(metrics, 'snatscope_store_flows'), [' 0']);
+    assert.equal(counts, 1, 'one count at a time');
+    finish(10_000_000);
+    await eventually(
+      async () =>
+        (await samples(metrics, 'snatscope_store_flows'))[0] === ' 10000000' ? true : undefined,
+      'the finished count',
+    );
   });
 
   it('reports Services beyond the label cap as (other), summed', async () => {
