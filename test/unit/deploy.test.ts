@@ -320,12 +320,15 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   );
   assert.ok(spoolMount, 'the spool directory is a volume (the root filesystem is read-only)');
 
-  // The collector: non-root, read-only root, one replica replaced, never doubled.
+  // The collector: non-root, read-only root; on SQLite one replica replaced, never doubled (one
+  // writer); on ClickHouse stateless replicas rolled one at a time.
   const collectorDeployment = one(objects, 'Deployment/snatscope-collector');
-  assert.equal(collectorDeployment.spec.replicas, 1);
-  assert.equal(collectorDeployment.spec.strategy?.type, 'Recreate');
   const collectorPod = collectorDeployment.spec.template.spec as Obj;
   const collector = (collectorPod.containers as Obj[])[0] ?? {};
+  if (argValue(collector.args as string[], '--store') !== 'clickhouse') {
+    assert.equal(collectorDeployment.spec.replicas, 1);
+    assert.equal(collectorDeployment.spec.strategy?.type, 'Recreate');
+  }
   assert.equal(collectorPod.hostNetwork ?? false, false);
   assert.equal(collectorPod.securityContext?.runAsNonRoot, true);
   assert.ok((collectorPod.securityContext?.runAsUser as number) > 0);
@@ -341,7 +344,13 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
     collectorArgs,
     collectorCommand().options.map((o) => o.long),
   );
-  assert.equal(argValue(collectorArgs, '--db'), '/data/flows.db');
+  const clickhouse = argValue(collectorArgs, '--store') === 'clickhouse';
+  if (clickhouse) {
+    assert.equal(argValue(collectorArgs, '--db'), undefined, 'no SQLite file with ClickHouse');
+    assert.match(argValue(collectorArgs, '--clickhouse-url') ?? '', /^https?:\/\//);
+  } else {
+    assert.equal(argValue(collectorArgs, '--db'), '/data/flows.db');
+  }
   assert.ok(!collectorArgs.includes('--insecure'));
   assert.ok(!collectorArgs.includes('--api-insecure-no-auth'), 'the query API needs tokens');
   assert.equal(argValue(collectorArgs, '--http-listen'), '0.0.0.0:9108');
@@ -351,6 +360,7 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
     '--tls-key',
     '--tls-ca',
     '--api-token-file',
+    ...(clickhouse ? ['--clickhouse-password-file'] : []),
   ]);
   // The collector checks each agent's token with a TokenReview, for the audience it was minted for
   // and the agents' ServiceAccount; its own API token is mounted for that.
@@ -362,9 +372,15 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
   );
   assert.equal(collectorPod.automountServiceAccountToken, true);
   const dataMount = (collector.volumeMounts as Obj[]).find((m) => m.mountPath === '/data');
-  const dataVolume = (collectorPod.volumes as Obj[]).find((v) => v.name === dataMount?.name);
-  const claim = dataVolume?.persistentVolumeClaim?.claimName as string | undefined;
-  assert.ok(claim && objects.has(`PersistentVolumeClaim/${claim}`), '/data is the PVC');
+  if (clickhouse) {
+    // Stateless replicas: no volume, no claim; a budget keeps one of them through disruptions.
+    assert.equal(dataMount, undefined);
+    assert.ok(![...objects.keys()].some((k) => k.startsWith('PersistentVolumeClaim/')));
+  } else {
+    const dataVolume = (collectorPod.volumes as Obj[]).find((v) => v.name === dataMount?.name);
+    const claim = dataVolume?.persistentVolumeClaim?.claimName as string | undefined;
+    assert.ok(claim && objects.has(`PersistentVolumeClaim/${claim}`), '/data is the PVC');
+  }
   const ports = new Map((collector.ports as Obj[]).map((p) => [p.name as string, p.containerPort]));
   assert.equal(ports.get('grpc'), 9090);
   assert.equal(ports.get('http'), 9108);
@@ -378,6 +394,7 @@ function checkSecurityAndWiring(objects: Map<string, Obj>): void {
     'snatscope-agent-tls',
     'snatscope-agent-tls',
     'snatscope-agent-tls',
+    ...(clickhouse ? ['snatscope-clickhouse'] : []),
     'snatscope-collector-api-tokens',
     'snatscope-collector-tls',
     'snatscope-collector-tls',
@@ -543,6 +560,36 @@ describe('deploy/kustomize/components/no-socket-tracer', () => {
       assert.ok((agent.args as string[]).includes('--no-socket-tracer'));
       for (const o of objects.values()) validateObject(o);
       checkSecurityAndWiring(objects);
+    },
+  );
+});
+
+describe('deploy/kustomize/components/clickhouse-store', () => {
+  const kubectl = findBinary('kubectl');
+  it(
+    'the overlay builds two stateless collectors on ClickHouse with a disruption budget',
+    { skip: kubectl === null },
+    () => {
+      const overlay = join(ROOT, 'deploy/kustomize/overlays/clickhouse-store');
+      const built = execFileSync(kubectl ?? '', ['kustomize', overlay], { encoding: 'utf8' });
+      const objects = byKey(parseYamlDocuments(built, 'kubectl kustomize (ClickHouse store)'));
+      for (const o of objects.values()) validateObject(o);
+      checkSecurityAndWiring(objects);
+      const deployment = one(objects, 'Deployment/snatscope-collector');
+      assert.equal(deployment.spec.replicas, 2);
+      assert.equal(deployment.spec.strategy.type, 'RollingUpdate');
+      const container = deployment.spec.template.spec.containers[0];
+      assert.equal(argValue(container.args as string[], '--store'), 'clickhouse');
+      assert.ok(
+        (container.env as Obj[]).some((e) => e.name === 'CLICKHOUSE_USER'),
+        'the user from the environment, the password from a Secret file',
+      );
+      const budget = one(objects, 'PodDisruptionBudget/snatscope-collector');
+      assert.equal(budget.spec.minAvailable, 1);
+      const podLabels = deployment.spec.template.metadata.labels as Obj;
+      for (const [label, value] of Object.entries(budget.spec.selector.matchLabels as Obj)) {
+        assert.equal(podLabels[label], value, `the budget selects the collector pods (${label})`);
+      }
     },
   );
 });
