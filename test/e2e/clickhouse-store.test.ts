@@ -6,16 +6,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { v1 } from '../../proto/index.js';
-import { canonical, flowRecordArbitrary, storeIdentity } from '../support/store-records.js';
+import {
+  batch,
+  canonical,
+  flow,
+  flowRecordArbitrary,
+  storeIdentity,
+} from '../support/store-records.js';
 import {
   ClickHouseStoreError,
   openClickHouseStore,
   type ClickHouseFlowStore,
 } from '../../collector/clickhouse-store.js';
-import type { FlowCursor, FlowFilter, StoreBatch } from '../../collector/store.js';
+import type { FlowCursor, FlowFilter } from '../../collector/store.js';
 import { startClickHouse, type ClickHouseTestServer } from '../support/clickhouse-server.js';
 
-const { Kind, Cause, EntryKind } = v1.FlowRecord;
+const { Kind } = v1.FlowRecord;
 let started: ClickHouseTestServer | undefined;
 const stores: ClickHouseFlowStore[] = [];
 
@@ -43,45 +49,6 @@ async function all(store: ClickHouseFlowStore): Promise<v1.IFlowRecord[]> {
   const records: v1.IFlowRecord[] = [];
   for await (const record of store.flowsSince(Number.NEGATIVE_INFINITY)) records.push(record);
   return records;
-}
-
-function batch(node: string, sequence: number, flows: v1.IFlowRecord[], bootId = 'b1'): StoreBatch {
-  return { node, bootId, sequence, flows, services: null };
-}
-
-function flow(fields: {
-  node?: string;
-  client?: string;
-  clientPort?: number;
-  service?: [string, string, string];
-  at: number;
-  ct?: number;
-  kind?: v1.FlowRecord.Kind;
-  backendNode?: string;
-  entryNode?: string;
-}): v1.IFlowRecord {
-  const record: v1.IFlowRecord = {
-    kind: fields.kind ?? Kind.flow,
-    node: fields.node ?? 'n1',
-    protocol: 'tcp',
-    client: { ip: fields.client ?? '203.0.113.1', port: fields.clientPort ?? 40000 },
-    entry: { ip: '192.0.2.10', port: 30080 },
-    entryKind: EntryKind.NodePort,
-    backend: { ip: '10.244.1.7', port: 8080 },
-    observedSource: { ip: '192.0.2.10', port: fields.clientPort ?? 40000 },
-    snat: true,
-    cause: Cause.ClusterPolicyMasquerade,
-    state: 'ESTABLISHED',
-    conntrackId: fields.ct ?? 1,
-    observedAt: fields.at,
-  };
-  if (fields.service) {
-    const [namespace, name, port] = fields.service;
-    record.service = { namespace, name, port };
-  }
-  if (fields.backendNode !== undefined) record.backendNode = fields.backendNode;
-  if (fields.entryNode !== undefined) record.entryNode = fields.entryNode;
-  return record;
 }
 
 // Round trip arbitraries (as the SQLite store's test draws them; ports are 16 bits here).

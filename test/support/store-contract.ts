@@ -10,8 +10,8 @@ import {
   type FlowCursor,
   type FlowFilter,
   type FlowStore,
-  type StoreBatch,
 } from '../../collector/store.js';
+import { batch, canonical, flow } from './store-records.js';
 
 /** A store to test, on fresh empty storage. */
 export interface StoreUnderTest {
@@ -25,52 +25,9 @@ export interface StoreUnderTest {
   cleanup(): Promise<void>;
 }
 
-const { Kind, Cause, EntryKind } = v1.FlowRecord;
-
-/** proto3 meaning of a record: defaults filled in, presence kept. */
-export function canonical(record: v1.IFlowRecord): Record<string, unknown> {
-  return v1.FlowRecord.toObject(v1.FlowRecord.fromObject(record), { defaults: true });
-}
-
-function batch(node: string, sequence: number, flows: v1.IFlowRecord[], bootId = 'b1'): StoreBatch {
-  return { node, bootId, sequence, flows, services: null };
-}
+const { Kind } = v1.FlowRecord;
 
 /** An entry flow (or backend half) with the fields the queries look at. */
-function flow(fields: {
-  node?: string;
-  client?: string;
-  clientPort?: number;
-  service?: [string, string, string];
-  at: number;
-  ct: number;
-  kind?: v1.FlowRecord.Kind;
-  backendNode?: string;
-  entryNode?: string;
-}): v1.IFlowRecord {
-  const record: v1.IFlowRecord = {
-    kind: fields.kind ?? Kind.flow,
-    node: fields.node ?? 'n1',
-    protocol: 'tcp',
-    client: { ip: fields.client ?? '203.0.113.1', port: fields.clientPort ?? 40000 },
-    entry: { ip: '192.0.2.10', port: 30080 },
-    entryKind: EntryKind.NodePort,
-    backend: { ip: '10.244.1.7', port: 8080 },
-    observedSource: { ip: '192.0.2.10', port: fields.clientPort ?? 40000 },
-    snat: true,
-    cause: Cause.ClusterPolicyMasquerade,
-    state: 'ESTABLISHED',
-    conntrackId: fields.ct,
-    observedAt: fields.at,
-  };
-  if (fields.service) {
-    const [namespace, name, port] = fields.service;
-    record.service = { namespace, name, port };
-  }
-  if (fields.backendNode !== undefined) record.backendNode = fields.backendNode;
-  if (fields.entryNode !== undefined) record.entryNode = fields.entryNode;
-  return record;
-}
 
 async function all(store: FlowStore, since = Number.NEGATIVE_INFINITY): Promise<v1.IFlowRecord[]> {
   const records: v1.IFlowRecord[] = [];

@@ -1,9 +1,10 @@
 // Records for the stores' property tests (SQLite and ClickHouse alike): an arbitrary of every
 // field a record may carry, the identity a store upserts by, and a record's proto3 meaning.
 import fc from 'fast-check';
+import type { StoreBatch } from '../../collector/store.js';
 import { v1 } from '../../proto/index.js';
 
-const { Kind } = v1.FlowRecord;
+const { Kind, Cause, EntryKind } = v1.FlowRecord;
 
 /** proto3 meaning of a record: defaults filled in, message presence and optional presence kept. */
 export function canonical(record: v1.IFlowRecord): Record<string, unknown> {
@@ -110,4 +111,50 @@ export function storeIdentity(record: v1.IFlowRecord): string {
     dst?.port ?? 0,
     record.incarnation ?? 0,
   ]);
+}
+
+/** One agent message of flows (no service snapshot). */
+export function batch(
+  node: string,
+  sequence: number,
+  flows: v1.IFlowRecord[],
+  bootId = 'b1',
+): StoreBatch {
+  return { node, bootId, sequence, flows, services: null };
+}
+
+/** An entry flow with the fields the queries look at. */
+export function flow(fields: {
+  node?: string;
+  client?: string;
+  clientPort?: number;
+  service?: [string, string, string];
+  at: number;
+  ct?: number;
+  kind?: v1.FlowRecord.Kind;
+  backendNode?: string;
+  entryNode?: string;
+}): v1.IFlowRecord {
+  const record: v1.IFlowRecord = {
+    kind: fields.kind ?? Kind.flow,
+    node: fields.node ?? 'n1',
+    protocol: 'tcp',
+    client: { ip: fields.client ?? '203.0.113.1', port: fields.clientPort ?? 40000 },
+    entry: { ip: '192.0.2.10', port: 30080 },
+    entryKind: EntryKind.NodePort,
+    backend: { ip: '10.244.1.7', port: 8080 },
+    observedSource: { ip: '192.0.2.10', port: fields.clientPort ?? 40000 },
+    snat: true,
+    cause: Cause.ClusterPolicyMasquerade,
+    state: 'ESTABLISHED',
+    conntrackId: fields.ct ?? 1,
+    observedAt: fields.at,
+  };
+  if (fields.service) {
+    const [namespace, name, port] = fields.service;
+    record.service = { namespace, name, port };
+  }
+  if (fields.backendNode !== undefined) record.backendNode = fields.backendNode;
+  if (fields.entryNode !== undefined) record.entryNode = fields.entryNode;
+  return record;
 }

@@ -10,14 +10,15 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { v1 } from '../../proto/index.js';
-import { canonical, flowRecordArbitrary, storeIdentity } from '../support/store-records.js';
-import { SCHEMA_VERSION, SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
 import {
-  StoreError,
-  type FlowCursor,
-  type FlowFilter,
-  type StoreBatch,
-} from '../../collector/store.js';
+  batch,
+  canonical,
+  flow,
+  flowRecordArbitrary,
+  storeIdentity,
+} from '../support/store-records.js';
+import { SCHEMA_VERSION, SqliteFlowDb } from '../../collector/sqlite-flow-db.js';
+import { StoreError, type FlowCursor, type FlowFilter } from '../../collector/store.js';
 import {
   CRASH_BATCH_RECORDS,
   CRASH_BOOT,
@@ -25,7 +26,7 @@ import {
   crashBatch,
 } from '../support/store-crash-writer.js';
 
-const { Kind, Cause, EntryKind } = v1.FlowRecord;
+const { Kind } = v1.FlowRecord;
 const here = dirname(fileURLToPath(import.meta.url));
 let dir = '';
 let files = 0;
@@ -49,46 +50,6 @@ function all(store: SqliteFlowDb): v1.IFlowRecord[] {
     after = page.next;
   } while (after !== null);
   return records;
-}
-
-function batch(node: string, sequence: number, flows: v1.IFlowRecord[], bootId = 'b1'): StoreBatch {
-  return { node, bootId, sequence, flows, services: null };
-}
-
-/** An entry flow with the fields the queries look at. */
-function flow(fields: {
-  node?: string;
-  client?: string;
-  clientPort?: number;
-  service?: [string, string, string];
-  at: number;
-  ct?: number;
-  kind?: v1.FlowRecord.Kind;
-  backendNode?: string;
-  entryNode?: string;
-}): v1.IFlowRecord {
-  const record: v1.IFlowRecord = {
-    kind: fields.kind ?? Kind.flow,
-    node: fields.node ?? 'n1',
-    protocol: 'tcp',
-    client: { ip: fields.client ?? '203.0.113.1', port: fields.clientPort ?? 40000 },
-    entry: { ip: '192.0.2.10', port: 30080 },
-    entryKind: EntryKind.NodePort,
-    backend: { ip: '10.244.1.7', port: 8080 },
-    observedSource: { ip: '192.0.2.10', port: fields.clientPort ?? 40000 },
-    snat: true,
-    cause: Cause.ClusterPolicyMasquerade,
-    state: 'ESTABLISHED',
-    conntrackId: fields.ct ?? 1,
-    observedAt: fields.at,
-  };
-  if (fields.service) {
-    const [namespace, name, port] = fields.service;
-    record.service = { namespace, name, port };
-  }
-  if (fields.backendNode !== undefined) record.backendNode = fields.backendNode;
-  if (fields.entryNode !== undefined) record.entryNode = fields.entryNode;
-  return record;
 }
 
 // ---- arbitraries for the round trip ----
