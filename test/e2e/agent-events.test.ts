@@ -77,6 +77,21 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
         );
       };
 
+      /** The backend half of a probe on the pod's node. */
+      const backendHalfOf = (
+        node: string,
+        e: { probe: { protocol: string } },
+        result: ProbeResult & { outcome: 'reply' },
+      ): Json | undefined =>
+        // The protocol too: the burst's TCP connections leave n1 from its address with ports that
+        // a UDP probe's masquerade may also have been given.
+        records(node).find(
+          (r) =>
+            r.kind === 'backend' &&
+            r.protocol === e.probe.protocol &&
+            hp(r.observedSource) === hp(result.observedSource),
+        );
+
       before(async () => {
         lab = await createLab(cluster, { prefix: newPrefix(), proxyMode });
         dir = mkdtempSync(join(tmpdir(), 'snatscope-agent-events-'));
@@ -108,12 +123,17 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
         paused?.child.kill('SIGCONT');
         if (load)
           assert.ok(load.answered > BURST.rate, `the burst went through: ${JSON.stringify(load)}`);
-        // Every probe reported by its entry node (after a loss, by the reconciliation).
+        // Every probe reported by its entry node, and its backend half by the pod's node when that
+        // is another (after a loss, by a reconciliation: every agent has the tiny buffer, and
+        // reconciliations after losses are spaced).
         await eventually(
           () =>
             replies.every((e) => {
               const result = results.get(e.name);
-              return result?.outcome !== 'reply' || flowOf(e.entryNode, result).length > 0;
+              if (result?.outcome !== 'reply') return true;
+              if (flowOf(e.entryNode, result).length === 0) return false;
+              const pod = findPod(cluster, result.seenBy.pod);
+              return pod.node === e.entryNode || backendHalfOf(pod.node, e, result) !== undefined;
             }) || undefined,
           'a record for every answered probe',
           30_000,
@@ -212,14 +232,7 @@ for (const proxyMode of ['iptables', 'nftables'] as const)
           });
           assert.equal(record.endpointLocal, pod.node === e.entryNode);
           if (pod.node !== e.entryNode) {
-            // The protocol too: the burst's TCP connections leave n1 from its address with ports
-            // that a UDP probe's masquerade may also have been given.
-            const half = records(pod.node).find(
-              (r) =>
-                r.kind === 'backend' &&
-                r.protocol === e.probe.protocol &&
-                hp(r.observedSource) === hp(result.observedSource),
-            );
+            const half = backendHalfOf(pod.node, e, result);
             assert.ok(half, `the backend half on ${pod.node}`);
             assert.equal((half.backend as HostPort).ip, pod.ip);
           }
