@@ -56,9 +56,9 @@ const CAUSE_COUNT = Cause.OtherSnat + 1;
 const CAUSE_NONE: number = Cause.None;
 
 /**
- * Approximate memory of which connections were counted when they opened, so that an open record
- * sent again counts once and a closed record counts only when its open record was never seen (a
- * row replayed from the store after a restart, a lost batch). A direct-mapped table of 2^20 32-bit fingerprints (4 MiB), keyed by numbers
+ * Approximate memory of which connections were counted when they opened, so that a closed record
+ * counts only when its open record was never seen (a row replayed from the store after a restart,
+ * a lost batch). A direct-mapped table of 2^20 32-bit fingerprints (4 MiB), keyed by numbers
  * only (conntrack id and ports: no string hashing on the hot path) instead of per-flow objects.
  * The accepted inaccuracy: once a later connection has taken its slot (after about a million
  * connections), a connection's closed record counts it a second time (long-lived connections on
@@ -68,13 +68,10 @@ class OpenedFlows {
   private static readonly BITS = 20;
   private readonly slots = new Uint32Array(1 << OpenedFlows.BITS);
 
-  /** Remembers the opening of the record's connection; false when it was remembered already. */
-  opened(record: v1.IFlowRecord): boolean {
+  /** Remembers the opening of the record's connection. */
+  opened(record: v1.IFlowRecord): void {
     const hash = identityHash(record);
-    const slot = hash >>> (32 - OpenedFlows.BITS);
-    if (this.slots[slot] === hash) return false;
-    this.slots[slot] = hash;
-    return true;
+    this.slots[hash >>> (32 - OpenedFlows.BITS)] = hash;
   }
 
   /** True (and forgets it) when the record's connection was remembered as opened. */
@@ -399,13 +396,11 @@ export class Correlator {
     this.serviceEvictions.size += oldest.length;
   }
 
-  /**
-   * Whether the record's connection is counted now: an open record unless the connection was
-   * counted open already (a replay: rows a store kept past its recorded progress, read back at
-   * start and sent again by the agent), a closed record unless its open one was counted.
-   */
   private isNewConnection(record: v1.IFlowRecord): boolean {
-    if (record.closed !== true) return this.opened.opened(record);
+    if (record.closed !== true) {
+      this.opened.opened(record);
+      return true;
+    }
     return !this.opened.takeOpened(record);
   }
 

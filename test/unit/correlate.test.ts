@@ -392,14 +392,6 @@ describe('Correlator counting', () => {
     assert.equal(correlator.summaries()[0]?.flows, 2);
   });
 
-  it('counts a connection once when its open record comes again (a replay after a restart)', () => {
-    const correlator = new Correlator();
-    correlator.addFlow(flow());
-    correlator.addFlow(flow({ observedAt: 1001 }));
-    correlator.addFlow(flow({ closed: true, observedAt: 1090 }));
-    assert.equal(correlator.summaries()[0]?.flows, 1);
-  });
-
   it('counts a closed record whose open record was never seen', () => {
     const correlator = new Correlator();
     correlator.addFlow(flow({ closed: true }));
